@@ -1,0 +1,92 @@
+# Guichet: `make run` sets everything up and starts the assistant; `make test` checks it all.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+RASA_VENV := .venv-rasa
+APP := $(VENV)/bin
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/guichet.tar.gz
+TRAINING_DATA := domain.yml config.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export LOG_LEVEL_LIBRARIES := ERROR
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml constraints/app.txt
+	@echo "==> Environnement de l'application ($(VENV), Python 3.11+)"
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est nécessaire (PYTHON=$(PYTHON))" >&2; exit 1; }
+	@test -x $(APP)/python || $(PYTHON) -m venv $(VENV)
+	$(APP)/python -m pip install --disable-pip-version-check --progress-bar on -c constraints/app.txt -e '.[dev]'
+	@touch $@
+
+$(RASA_VENV)/.installed: constraints/rasa.txt
+	@echo "==> Environnement de Rasa 3.6 ($(RASA_VENV), Python 3.10 : environ 2 minutes la première fois)"
+	@test -x $(RASA_VENV)/bin/python || "$$(scripts/find-python310.sh)" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar on -c constraints/rasa.txt rasa==3.6.21
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed $(RASA_VENV)/.installed ## Create both virtual environments
+
+$(MODEL): $(RASA_VENV)/.installed $(TRAINING_DATA)
+	@echo "==> Entraînement du modèle Rasa (1 à 2 minutes)"
+	$(RASA) train --domain domain.yml --config config.yml --data data --out models --fixed-model-name guichet
+	@touch $@
+
+.PHONY: model
+model: $(MODEL) ## Train the Rasa model when domain.yml, config.yml or data/ changed
+
+.PHONY: setup
+setup: install model ## Install, train, create or migrate the database, check the commune file
+	$(APP)/guichet setup
+
+.PHONY: run
+run: setup ## Set everything up and start Rasa, the action server and the gateway
+	$(APP)/guichet run
+
+.PHONY: check-commune
+check-commune: $(VENV)/.installed ## Check the commune file (COMMUNE_FILE) and say what is wrong
+	$(APP)/guichet check-commune
+
+.PHONY: lint
+lint: $(VENV)/.installed ## ruff and mypy
+	$(APP)/ruff check .
+	$(APP)/ruff format --check .
+	$(APP)/mypy
+
+.PHONY: validate
+validate: $(RASA_VENV)/.installed ## rasa data validate
+	$(RASA) data validate --domain domain.yml --data data --fail-on-warnings
+
+.PHONY: conversations
+conversations: $(MODEL) ## Conversation tests (rasa test, failing on any prediction error)
+	$(RASA) test core --model $(MODEL) --stories tests/conversations \
+		--fail-on-prediction-errors --out var/results/conversations
+
+.PHONY: pytest
+pytest: setup ## pytest: unit tests and tests against the real running processes
+	$(APP)/pytest
+
+.PHONY: test
+test: setup lint validate pytest conversations ## Every check CI runs
+
+.PHONY: eval
+eval: $(VENV)/.installed $(RASA_VENV)/.installed ## NLU cross-validation: intent F1 per intent (goal 0.95)
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+		--out var/results/nlu-cv
+	$(APP)/python scripts/nlu_report.py var/results/nlu-cv/intent_report.json --goal 0.95
+
+.PHONY: bench
+bench: setup ## Benchmarks: turn latency, cold start against a bare `rasa init`, memory
+	$(APP)/python scripts/bench.py
+
+.PHONY: clean
+clean: ## Remove the trained model, results and the local database (keeps the venvs)
+	rm -rf models var results .rasa .pytest_cache .mypy_cache .ruff_cache

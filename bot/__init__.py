@@ -1,0 +1,1 @@
+"""Guichet's core: settings, database, commune file, transcripts and the command line."""

@@ -1,0 +1,94 @@
+"""Command line: `guichet setup | check-commune | run` (the Makefile calls these)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bot.commune import CommuneError, load_commune
+from bot.db import migrate
+from bot.settings import ROOT, SettingsError, load_settings
+from bot.stack import MODEL, Stack, StackConfig
+
+
+def _check_commune(path: Path) -> int:
+    try:
+        commune = load_commune(path)
+    except CommuneError as error:
+        print(f"Fichier de la commune refusé : {error}", file=sys.stderr)
+        return 1
+    print(f"Commune chargée : {commune.name} ({path})")
+    return 0
+
+
+def _setup() -> int:
+    settings = load_settings()
+    migrate(settings.database_url)
+    print(f"Base de données à jour : {settings.database_url}")
+    return _check_commune(settings.commune_file)
+
+
+def _run() -> int:
+    settings = load_settings()
+    if not MODEL.exists():
+        print("Aucun modèle entraîné : lancez `make run`, qui l'entraîne.", file=sys.stderr)
+        return 1
+    config = StackConfig(
+        database_url=settings.database_url,
+        commune_file=settings.commune_file,
+        tracker_db=ROOT / "var" / "rasa-tracker.db",
+        gateway_port=settings.gateway_port,
+        host=settings.gateway_host,
+    )
+    stack = Stack(config)
+    print("Démarrage de Rasa, du serveur d’actions et de la passerelle…")
+    print("(le modèle se charge en 30 à 60\u00a0s)")
+    stack.start()
+    try:
+        seconds = stack.wait_healthy()
+        print(f"\nGuichet est prêt en {seconds:.0f}\u00a0s.")
+        print(f"Ouvrez {config.gateway_url}/ dans votre navigateur.")
+        print("Ctrl-C pour tout arrêter.")
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(0.5)
+        stopped = [name for name, p in stack.processes.items() if p.poll() is not None]
+        print(f"Arrêt : {', '.join(stopped)} s'est arrêté.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nArrêt demandé…")
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Échec du démarrage : {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+        print("Rasa, le serveur d'actions et la passerelle sont arrêtés.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="guichet", description="Guichet, l'assistant de la mairie"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "setup", help="crée ou met à jour la base et vérifie la fiche de la commune"
+    )
+    check = commands.add_parser("check-commune", help="vérifie un fichier de commune")
+    check.add_argument("path", type=Path, nargs="?")
+    commands.add_parser("run", help="démarre Rasa, les actions et la passerelle")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "setup":
+            return _setup()
+        if args.command == "check-commune":
+            return _check_commune(args.path or load_settings().commune_file)
+        return _run()
+    except SettingsError as error:
+        print(f"Réglage invalide : {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,349 @@
+"""The commune file: facts and wording a town-hall employee edits, checked line by line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from bot.hours import DAYS, Range, say_ranges, say_week
+from bot.names import Intent
+from bot.typography import french
+
+log = logging.getLogger(__name__)
+
+# Which answer of the file each intent gets.
+ANSWERS: dict[Intent, str] = {
+    Intent.ASK_HOURS: "horaires",
+    Intent.ASK_HOURS_WEEKEND: "horaires_week_end",
+    Intent.ASK_HOURS_LUNCH: "horaires_midi",
+    Intent.ASK_WASTE_CENTRE: "dechetterie",
+    Intent.ASK_BULKY_WASTE: "encombrants",
+    Intent.ASK_PLANNING: "urbanisme",
+    Intent.ASK_ID_DOCUMENTS: "papiers_identite",
+    Intent.ASK_ID_PRICE: "prix_papiers_identite",
+    Intent.ASK_BIRTH_CERTIFICATE: "acte_naissance",
+    Intent.ASK_ELECTORAL_LISTS: "listes_electorales",
+    Intent.ASK_VEHICLE_REGISTRATION: "carte_grise",
+    Intent.ASK_CONTACT: "contact",
+}
+# What the other intents the assistant answers itself get.
+REPLIES: dict[Intent, str] = {
+    Intent.GREET: "bonjour",
+    Intent.THANK: "merci",
+    Intent.GOODBYE: "au_revoir",
+    Intent.OUT_OF_SCOPE: "hors_sujet",
+}
+# Messages that are not answers to a question.
+MESSAGES: tuple[str, ...] = (
+    "bonjour",
+    "merci",
+    "au_revoir",
+    "hors_sujet",
+    "reformuler",
+    "proposer_agent",
+    "agent",
+    "indisponible",
+)
+
+
+class CommuneError(ValueError):
+    """The commune file cannot be used; the message names the file, the line and the reason."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Week(_Strict):
+    """Opening ranges for each of the seven days."""
+
+    lundi: tuple[Range, ...]
+    mardi: tuple[Range, ...]
+    mercredi: tuple[Range, ...]
+    jeudi: tuple[Range, ...]
+    vendredi: tuple[Range, ...]
+    samedi: tuple[Range, ...]
+    dimanche: tuple[Range, ...]
+
+    @field_validator(*DAYS, mode="before")
+    @classmethod
+    def _ranges(cls, value: Any) -> tuple[Range, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError('une liste de plages est attendue, par exemple ["08:30-12:00"]')
+        ranges = sorted(Range.parse(v) for v in value)
+        for before, after in pairwise(ranges):
+            if after.start < before.end:
+                raise ValueError(f"les plages {before} et {after} se chevauchent")
+        return tuple(ranges)
+
+    def day(self, name: str) -> tuple[Range, ...]:
+        ranges: tuple[Range, ...] = getattr(self, name)
+        return ranges
+
+
+class Place(_Strict):
+    """A public place residents ask about."""
+
+    adresse: str
+    horaires: Week
+
+
+class TownHall(Place):
+    """The mairie itself."""
+
+    telephone: str
+    email: str
+
+
+class CommuneFile(_Strict):
+    """The whole file, as a town-hall employee writes it."""
+
+    commune: str
+    fuseau_horaire: str
+    mairie: TownHall
+    dechetterie: Place
+    reponses: dict[str, str]
+    messages: dict[str, str]
+    sujets: dict[str, str]
+
+    @field_validator("fuseau_horaire")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"fuseau horaire inconnu : « {value} »") from None
+        return value
+
+    @field_validator("reponses")
+    @classmethod
+    def _answers(cls, value: dict[str, str]) -> dict[str, str]:
+        return _exact_keys(value, set(ANSWERS.values()), "réponse")
+
+    @field_validator("messages")
+    @classmethod
+    def _messages(cls, value: dict[str, str]) -> dict[str, str]:
+        return _exact_keys(value, set(MESSAGES), "message")
+
+    @field_validator("sujets")
+    @classmethod
+    def _topics(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(ANSWERS.values()))
+        if unknown:
+            raise ValueError(f"« {unknown[0]} » n'est pas le nom d'une réponse")
+        return value
+
+
+def _exact_keys(value: dict[str, str], expected: set[str], what: str) -> dict[str, str]:
+    missing = sorted(expected - set(value))
+    if missing:
+        raise ValueError(f"{what} manquante : {', '.join(missing)}")
+    extra = sorted(set(value) - expected)
+    if extra:
+        raise ValueError(
+            f"{what} inconnue : {', '.join(extra)} (attendues : {', '.join(sorted(expected))})"
+        )
+    empty = sorted(k for k, v in value.items() if not str(v).strip())
+    if empty:
+        raise ValueError(f"{what} vide : {', '.join(empty)}")
+    return value
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A button offered when the assistant did not understand."""
+
+    title: str
+    intent: Intent
+
+
+class Commune:
+    """A validated commune file whose answers render with French typography."""
+
+    def __init__(self, data: CommuneFile, path: Path) -> None:
+        self.data = data
+        self.path = path
+        self.name = data.commune
+        self.timezone = ZoneInfo(data.fuseau_horaire)
+        env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        env.filters["horaires"] = say_week_filter
+        env.filters["plages"] = say_ranges
+        self._env = env
+        self._context: dict[str, Any] = {
+            "commune": data.commune,
+            "mairie": data.mairie,
+            "dechetterie": data.dechetterie,
+        }
+
+    def answer(self, key: str) -> str:
+        """The answer called `key` in the file (see ANSWERS)."""
+        return self._render(self.data.reponses[key])
+
+    def message(self, key: str) -> str:
+        """The message called `key` in the file (see MESSAGES)."""
+        return self._render(self.data.messages[key])
+
+    def reply_to(self, intent: Intent) -> str | None:
+        """What the assistant says to `intent`, or None if no text of the file answers it."""
+        if intent in ANSWERS:
+            return self.answer(ANSWERS[intent])
+        if intent in REPLIES:
+            return self.message(REPLIES[intent])
+        return None
+
+    def topics(self) -> list[Topic]:
+        by_key = {key: intent for intent, key in ANSWERS.items()}
+        return [Topic(french(title), by_key[key]) for key, title in self.data.sujets.items()]
+
+    def _render(self, source: str) -> str:
+        text = self._env.from_string(source).render(self._context)
+        return french("\n".join(line.rstrip() for line in text.strip().splitlines()))
+
+    def check_templates(self, nodes: yaml.Node) -> None:
+        """Render every text once so a typo in a {{ … }} is refused at start."""
+        for section in ("reponses", "messages"):
+            texts: dict[str, str] = getattr(self.data, section)
+            for key, source in texts.items():
+                node = _node_at(nodes, (section, key))
+                try:
+                    self._render(source)
+                except TemplateSyntaxError as error:
+                    line = _line(node) + (error.lineno if node.style in "|>" else 0)
+                    raise _error(self.path, line, f"{section}.{key} : {error.message}") from None
+                except TemplateError as error:
+                    raise _error(self.path, _line(node), f"{section}.{key} : {error}") from None
+
+
+def say_week_filter(week: Week) -> str:
+    return say_week({day: week.day(day) for day in DAYS})
+
+
+def _error(path: Path, line: int | None, reason: str) -> CommuneError:
+    where = f"{path}, ligne {line}" if line else str(path)
+    return CommuneError(f"{where} : {reason}")
+
+
+def _line(node: yaml.Node | None) -> int | None:
+    return None if node is None else node.start_mark.line + 1
+
+
+def _node_at(root: yaml.Node, loc: tuple[int | str, ...]) -> Any:
+    """The YAML node to show for a location: a scalar itself, a section by its key's line."""
+    node: Any = root
+    key: Any = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                return key or node  # a missing field: show the section that lacks it
+            key, node = pair
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            key, node = None, node.value[part]
+        else:
+            break
+    return key if key is not None and not isinstance(node, yaml.ScalarNode) else node
+
+
+def _check_duplicates(node: yaml.Node, path: Path) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                raise _error(path, _line(key), f"« {key.value} » apparaît deux fois")
+            seen.add(key.value)
+            _check_duplicates(value, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_duplicates(item, path)
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return "champ obligatoire manquant"
+    if error["type"] == "extra_forbidden":
+        return "champ inconnu (faute de frappe ?)"
+    if error["type"] == "string_type":
+        return "du texte est attendu"
+    if error["type"] in ("dict_type", "model_type"):
+        return "une liste de champs « nom : valeur » est attendue"
+    return message
+
+
+def load_commune(path: Path) -> Commune:
+    """Read and check the commune file; raise CommuneError naming the line and the reason."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _error(path, None, "fichier introuvable") from None
+    except UnicodeDecodeError:
+        raise _error(path, None, "le fichier doit être enregistré en UTF-8") from None
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = error.problem or error.context or "syntaxe YAML invalide"
+        raise _error(
+            path, mark.line + 1 if mark else None, f"syntaxe invalide ({reason})"
+        ) from None
+    if root is None or not isinstance(data, dict):
+        raise _error(path, 1, "le fichier doit contenir les champs de la commune")
+    _check_duplicates(root, path)
+    try:
+        parsed = CommuneFile.model_validate(data)
+    except ValidationError as errors:
+        # A misspelt name shows as "unknown" and "missing": the unknown one says more.
+        first = min(errors.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        loc = tuple(first["loc"])
+        field = ".".join(str(p) for p in loc) or "fichier"
+        raise _error(path, _line(_node_at(root, loc)), f"{field} : {_reason(first)}") from None
+    commune = Commune(parsed, path)
+    commune.check_templates(root)
+    return commune
+
+
+class CommuneStore:
+    """The commune file, reread when it changes; a broken edit keeps the last good version."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._commune: Commune | None = None
+        self.last_error: str | None = None
+
+    def get(self) -> Commune:
+        """The current commune; raises CommuneError only if no version was ever valid."""
+        with self._lock:
+            try:
+                stat = os.stat(self.path)
+                stamp = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamp = None
+            if self._commune is None or stamp != self._stamp:
+                try:
+                    self._commune = load_commune(self.path)
+                    self.last_error = None
+                except CommuneError as error:
+                    if self._commune is None:
+                        raise
+                    if str(error) != self.last_error:
+                        log.error("commune file edit refused, keeping the previous one: %s", error)
+                    self.last_error = str(error)
+                self._stamp = stamp
+            return self._commune

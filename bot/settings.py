@@ -1,0 +1,68 @@
+"""Settings read from the environment, in one place (`.env.example` lists them all)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes need to know about where things are."""
+
+    database_url: str
+    commune_file: Path
+    rasa_url: str
+    rasa_token: str
+    action_server_url: str
+    gateway_host: str
+    gateway_port: int
+    rasa_timeout: float
+    max_message_chars: int
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} doit être un nombre entier (reçu : {raw!r})") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} doit être un nombre (reçu : {raw!r})") from None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    commune = Path(env.get("COMMUNE_FILE") or ROOT / "communes" / "clairval.yml")
+    if not commune.is_absolute():
+        commune = ROOT / commune
+    return Settings(
+        database_url=env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'guichet.db'}",
+        commune_file=commune,
+        rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+        rasa_token=env.get("RASA_TOKEN", ""),
+        action_server_url=(env.get("ACTION_SERVER_URL") or "http://127.0.0.1:5055").rstrip("/"),
+        gateway_host=env.get("GATEWAY_HOST") or "127.0.0.1",
+        gateway_port=_int(env, "GATEWAY_PORT", 8000),
+        rasa_timeout=_float(env, "RASA_TIMEOUT", 20.0),
+        max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 2000),
+    )

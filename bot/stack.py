@@ -1,0 +1,205 @@
+"""Start, watch and stop the three processes: Rasa, the action server and the gateway."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bot.settings import ROOT
+
+RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+MODEL = ROOT / "models" / "guichet.tar.gz"
+QUIET_RASA = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "LOG_LEVEL_LIBRARIES": "ERROR",
+}
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Ports, files and database of one running stack."""
+
+    database_url: str
+    commune_file: Path
+    tracker_db: Path
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    gateway_port: int = 8000
+    host: str = "127.0.0.1"
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    model: Path = MODEL
+    log_dir: Path | None = None  # None: the processes write to this terminal
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.gateway_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+
+def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Each process's command line and the environment it adds."""
+    shared = {
+        "DATABASE_URL": config.database_url,
+        "COMMUNE_FILE": str(config.commune_file),
+        "PYTHONPATH": str(ROOT),
+    }
+    return {
+        "rasa": (
+            [
+                str(RASA_BIN),
+                "run",
+                "--model",
+                str(config.model),
+                "--interface",
+                config.host,
+                "--port",
+                str(config.rasa_port),
+                "--endpoints",
+                str(ROOT / "endpoints.yml"),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                # The HTTP API answers only with this token; the gateway uses it for /status.
+                "--enable-api",
+                "--auth-token",
+                config.rasa_token,
+            ],
+            {
+                **QUIET_RASA,
+                "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
+                "RASA_TRACKER_DB": str(config.tracker_db),
+            },
+        ),
+        "actions": (
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(config.actions_port),
+            ],
+            {**shared, "SANIC_HOST": config.host},
+        ),
+        "gateway": (
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "gateway.app:create_app",
+                "--factory",
+                "--host",
+                config.host,
+                "--port",
+                str(config.gateway_port),
+                "--no-access-log",
+            ],
+            {
+                **shared,
+                "RASA_URL": config.rasa_url,
+                "RASA_TOKEN": config.rasa_token,
+                "ACTION_SERVER_URL": config.actions_url,
+            },
+        ),
+    }
+
+
+class Stack:
+    """The running processes; each in its own session so Ctrl-C reaches only the supervisor."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._logs: dict[str, IO[bytes]] = {}
+
+    def start(self, *names: str) -> None:
+        """Start the named processes (all three by default)."""
+        specs = commands(self.config)
+        for name in names or tuple(specs):
+            argv, extra = specs[name]
+            output: IO[bytes] | None = None
+            if self.config.log_dir is not None:
+                self.config.log_dir.mkdir(parents=True, exist_ok=True)
+                output = open(self.config.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+                self._logs[name] = output
+            self.processes[name] = subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env={**os.environ, **extra},
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,
+            )
+
+    def log_tail(self, name: str, lines: int = 40) -> str:
+        if self.config.log_dir is None:
+            return ""
+        path = self.config.log_dir / f"{name}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_healthy(self, timeout: float = 240.0) -> float:
+        """Wait until the gateway's /healthz says 200; return the seconds it took."""
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with code {process.returncode}\n{self.log_tail(name)}"
+                    )
+            if health_status(self.config.gateway_url) == 200:
+                return time.monotonic() - began
+            time.sleep(0.5)
+        raise TimeoutError(f"the stack was not healthy after {timeout:.0f} s")
+
+    def stop(self, *names: str, grace: float = 15.0) -> None:
+        """Stop the named processes (all by default): SIGTERM, then SIGKILL after `grace`."""
+        chosen = [n for n in (names or tuple(self.processes)) if n in self.processes]
+        for name in chosen:
+            _signal(self.processes[name], signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for name in chosen:
+            process = self.processes.pop(name)
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal(process, signal.SIGKILL)
+                process.wait()
+            log = self._logs.pop(name, None)
+            if log is not None:
+                log.close()
+
+
+def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def health_status(gateway_url: str) -> int | None:
+    """The HTTP status of the gateway's /healthz, or None if it does not answer."""
+    try:
+        with urllib.request.urlopen(f"{gateway_url}/healthz", timeout=5) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return None

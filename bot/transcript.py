@@ -1,0 +1,103 @@
+"""The transcript: every inbound and outbound message, stored with its conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import utcnow
+from bot.models import Conversation, Message
+
+Author = Literal["resident", "assistant", "agent", "system"]
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """Where a message belongs: a channel and the resident's id on that channel."""
+
+    channel: str
+    external_id: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.channel}:{self.external_id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message to store; `payload` holds what is not text (buttons, image, metadata)."""
+
+    author: Author
+    text: str | None
+    payload: dict[str, Any] | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message read back from the transcript."""
+
+    id: int
+    direction: str
+    author: str
+    text: str | None
+    payload: dict[str, Any] | None
+    created_at: datetime
+
+
+class Transcript:
+    """Writes and reads conversations; each call is one transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def record(self, ref: ConversationRef, entries: Sequence[Entry]) -> None:
+        """Store `entries` in order; inbound if written by the resident, outbound otherwise."""
+        now = utcnow()
+        with self._sessions.begin() as session:
+            # Insert-or-ignore, so two first messages arriving together do not collide.
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            session.execute(
+                insert(Conversation)
+                .values(
+                    id=ref.id,
+                    channel=ref.channel,
+                    external_id=ref.external_id,
+                    started_at=now,
+                    last_activity_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["id"])
+            )
+            session.execute(
+                update(Conversation).where(Conversation.id == ref.id).values(last_activity_at=now)
+            )
+            for entry in entries:
+                session.add(
+                    Message(
+                        conversation_id=ref.id,
+                        direction="in" if entry.author == "resident" else "out",
+                        author=entry.author,
+                        text=entry.text,
+                        payload=entry.payload,
+                        created_at=now,
+                    )
+                )
+
+    def messages(self, conversation_id: str) -> list[StoredMessage]:
+        """The conversation's messages, oldest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation_id)
+                .order_by(Message.id)
+            )
+            return [
+                StoredMessage(m.id, m.direction, m.author, m.text, m.payload, m.created_at)
+                for m in rows
+            ]

@@ -1,0 +1,1 @@
+"""One module per channel: verify and parse what arrives, render what leaves."""

@@ -1,0 +1,131 @@
+"""The gateway's ASGI application: web chat page, Rasa-compatible REST webhook, health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.commune import CommuneStore
+from bot.db import make_engine, make_session_factory
+from bot.settings import Settings, load_settings
+from bot.transcript import Transcript
+from channels import rest
+from gateway import health
+from gateway.rasa import RasaClient
+from gateway.turns import Turns
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 64 * 1024
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' https: data:; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise rest.RequestError(413, "body_too_large", "La requête est trop volumineuse.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise rest.RequestError(413, "body_too_large", "La requête est trop volumineuse.")
+    return bytes(body)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the gateway; connections open when the server starts, not at import."""
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url)
+    commune = CommuneStore(settings.commune_file)
+    commune.get()  # refuse to start on a malformed commune file
+    # Clients are created here but connect only when a request needs them.
+    http = httpx.AsyncClient()
+    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+    turns = Turns(rasa, Transcript(make_session_factory(engine)), commune)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await http.aclose()
+        engine.dispose()
+
+    async def chat_page(_request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def rest_webhook(request: Request) -> Response:
+        try:
+            body = await _read_body(request)
+            inbound = rest.parse(
+                body, request.headers.get("content-type"), settings.max_message_chars
+            )
+        except rest.RequestError as error:
+            return _error(error.status, error.code, error.message)
+        except ClientDisconnect:
+            return _error(400, "client_disconnected", "La requête a été interrompue.")
+        return JSONResponse(await turns.handle(inbound, inbound.ref.external_id))
+
+    async def rest_status(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def healthz(_request: Request) -> Response:
+        parts = await health.check(rasa, http, settings.action_server_url, engine)
+        down = {part: why for part, why in parts.items() if why != "ok"}
+        body = {"status": "ok" if not down else "indisponible", "parts": parts}
+        return JSONResponse(body, status_code=503 if down else 200)
+
+    async def http_error(_request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 400
+        messages = {404: "Adresse inconnue.", 405: "Méthode non autorisée pour cette adresse."}
+        message = messages.get(status, "Requête refusée.")
+        return _error(status, f"http_{status}", message)
+
+    async def server_error(_request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error", exc_info=exc)
+        return _error(
+            500, "internal_error", "Une erreur interne est survenue. Réessayez plus tard."
+        )
+
+    app = Starlette(
+        routes=[
+            Route("/", chat_page),
+            Route("/webhooks/rest/webhook", rest_webhook, methods=["POST"]),
+            Route("/webhooks/rest/", rest_status),
+            Route("/healthz", healthz),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, 500: server_error},
+    )
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import ROOT, SettingsError, load_settings
+
+
+def test_defaults_are_the_embedded_setup() -> None:
+    settings = load_settings({})
+    assert settings.database_url == f"sqlite:///{ROOT / 'var' / 'guichet.db'}"
+    assert settings.commune_file == ROOT / "communes" / "clairval.yml"
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.gateway_port == 8000
+
+
+def test_environment_overrides_and_relative_commune_path() -> None:
+    settings = load_settings(
+        {
+            "DATABASE_URL": "postgresql://x/y",
+            "COMMUNE_FILE": "communes/autre.yml",
+            "RASA_URL": "http://h:1/",
+        }
+    )
+    assert settings.database_url == "postgresql://x/y"
+    assert settings.commune_file == ROOT / "communes" / "autre.yml"
+    assert settings.rasa_url == "http://h:1"
+
+
+def test_a_bad_number_is_refused_by_name() -> None:
+    with pytest.raises(SettingsError, match="GATEWAY_PORT"):
+        load_settings({"GATEWAY_PORT": "huit mille"})
+
+
+def test_env_example_lists_every_setting() -> None:
+    source = (ROOT / "bot" / "settings.py").read_text()
+    example = (ROOT / ".env.example").read_text()
+    import re
+
+    names = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
+    assert names, "no setting found"
+    missing = {n for n in names if f"{n}=" not in example}
+    assert not missing, f".env.example misses {sorted(missing)}"

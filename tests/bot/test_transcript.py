@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
+
+import pytest
+from bot.db import make_engine, make_session_factory, migrate
+from bot.transcript import ConversationRef, Entry, Transcript
+
+REF = ConversationRef("web", "abc")
+
+
+def test_messages_are_stored_in_order_with_author_and_utc_time(transcript: Transcript) -> None:
+    transcript.record(REF, [Entry("resident", "bonjour")])
+    transcript.record(
+        REF,
+        [
+            Entry("assistant", "Bonjour !"),
+            Entry("assistant", "Choisissez", {"buttons": [{"title": "A", "payload": "/a"}]}),
+        ],
+    )
+    stored = transcript.messages("web:abc")
+    assert [(m.direction, m.author, m.text) for m in stored] == [
+        ("in", "resident", "bonjour"),
+        ("out", "assistant", "Bonjour !"),
+        ("out", "assistant", "Choisissez"),
+    ]
+    assert stored[2].payload == {"buttons": [{"title": "A", "payload": "/a"}]}
+    assert all(m.created_at.tzinfo == UTC for m in stored)
+
+
+def test_concurrent_first_messages_of_one_conversation_all_land(transcript: Transcript) -> None:
+    ref = ConversationRef("web", "race")
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: transcript.record(ref, [Entry("resident", f"m{i}")]), range(16)))
+    assert sorted(m.text or "" for m in transcript.messages("web:race")) == sorted(
+        f"m{i}" for i in range(16)
+    )
+
+
+def test_postgresql_too(postgres_url: str) -> None:
+    migrate(postgres_url)
+    engine = make_engine(postgres_url)
+    try:
+        pg = Transcript(make_session_factory(engine))
+        ref = ConversationRef("web", "pg")
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda i: pg.record(ref, [Entry("resident", f"m{i}")]), range(8)))
+        stored = pg.messages("web:pg")
+        assert sorted(m.text or "" for m in stored) == sorted(f"m{i}" for i in range(8))
+        assert all(m.created_at.tzinfo == UTC for m in stored)
+    finally:
+        engine.dispose()
+
+
+def test_naive_datetimes_are_refused(engine: object) -> None:
+    from datetime import datetime
+
+    from bot.db import UTCDateTime
+
+    with pytest.raises(ValueError, match="naive"):
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), make_engine("sqlite://").dialect)

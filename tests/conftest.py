@@ -1,0 +1,103 @@
+"""Fixtures: a migrated database per test, and one real stack (Rasa, actions, gateway)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from bot.db import make_engine, make_session_factory, migrate
+from bot.settings import ROOT
+from bot.stack import MODEL, RASA_BIN, Stack, StackConfig
+from bot.transcript import Transcript
+from tests.helpers.stack import free_port, skip_or_fail
+
+DEMO_COMMUNE = ROOT / "communes" / "clairval.yml"
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'guichet.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def transcript(engine: Engine) -> Transcript:
+    return Transcript(make_session_factory(engine))
+
+
+@pytest.fixture(scope="session")
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def stack(stack_dir: Path) -> Iterator[Stack]:
+    """Rasa with the trained model, the action server and the gateway, on free ports."""
+    if not MODEL.exists() or not RASA_BIN.exists():
+        skip_or_fail("no trained model or Rasa venv: run `make setup` first")
+    commune = stack_dir / "commune.yml"
+    shutil.copy(DEMO_COMMUNE, commune)
+    database_url = f"sqlite:///{stack_dir / 'guichet.db'}"
+    migrate(database_url)
+    config = StackConfig(
+        database_url=database_url,
+        commune_file=commune,
+        tracker_db=stack_dir / "tracker.db",
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        gateway_port=free_port(),
+        log_dir=stack_dir / "logs",
+    )
+    running = Stack(config)
+    running.start()
+    try:
+        running.wait_healthy()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def gateway(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.config.gateway_url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def stack_engine(stack: Stack) -> Iterator[Engine]:
+    engine = make_engine(stack.config.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import os
+    import secrets
+
+    from sqlalchemy import text
+
+    server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"guichet_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - absent server, refused login: skip with the reason
+        admin.dispose()
+        skip_or_fail(f"PostgreSQL not usable at {server}: {type(error).__name__}: {error}")
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
