@@ -70,8 +70,16 @@ conversations: $(MODEL) ## Conversation tests (rasa test, failing on any predict
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out var/results/conversations
 
+.PHONY: browser
+browser: ## Install Debian's Chromium for the browser tests when it is missing (as root)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "==> Installation de Chromium (Debian) pour les tests dans un navigateur"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Chromium absent et pas de droits root : les tests dans un navigateur seront ignorés."; fi
+
 .PHONY: pytest
-pytest: setup ## pytest: unit tests and tests against the real running processes
+pytest: setup browser ## pytest: unit tests and tests against the real running processes
 	$(APP)/pytest
 
 .PHONY: test
@@ -85,7 +93,7 @@ eval: $(VENV)/.installed $(RASA_VENV)/.installed ## NLU cross-validation: intent
 
 .PHONY: bench
 bench: setup ## Benchmarks: turn latency, cold start against a bare `rasa init`, memory
-	$(APP)/python scripts/bench.py
+	$(APP)/python scripts/bench.py $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the trained model, results and the local database (keeps the venvs)

@@ -222,7 +222,7 @@ class Commune:
                 try:
                     self._render(source)
                 except TemplateSyntaxError as error:
-                    line = _line(node) + (error.lineno if node.style in "|>" else 0)
+                    line = (_line(node) or 0) + (error.lineno if node.style in "|>" else 0)
                     raise _error(self.path, line, f"{section}.{key} : {error.message}") from None
                 except TemplateError as error:
                     raise _error(self.path, _line(node), f"{section}.{key} : {error}") from None
@@ -251,7 +251,9 @@ def _node_at(root: yaml.Node, loc: tuple[int | str, ...]) -> Any:
             if pair is None:
                 return key or node  # a missing field: show the section that lacks it
             key, node = pair
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             key, node = None, node.value[part]
         else:
             break

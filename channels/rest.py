@@ -77,7 +77,7 @@ def parse(body: bytes, content_type: str | None, max_chars: int) -> Inbound:
             "missing_sender",
             "Le champ « sender » (identifiant de conversation) est obligatoire.",
         )
-    if len(sender) > MAX_SENDER_CHARS or _CONTROL.search(sender) or sender != sender.strip():
+    if len(sender) > MAX_SENDER_CHARS or not sender.isprintable() or sender != sender.strip():
         raise RequestError(
             422,
             "invalid_sender",

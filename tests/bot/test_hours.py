@@ -17,7 +17,7 @@ def test_times_are_said_the_french_way() -> None:
 
 
 def test_weekdays_with_the_same_hours_are_grouped() -> None:
-    weekday = (r("08:30-12:00"), r("13:30-17:30"))
+    weekday: tuple[Range, ...] = (r("08:30-12:00"), r("13:30-17:30"))
     week = dict.fromkeys(("lundi", "mardi", "mercredi", "jeudi", "vendredi"), weekday)
     week["samedi"] = (r("09:00-12:00"),)
     assert say_week(week) == (

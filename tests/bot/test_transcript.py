@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 
 import pytest
+
 from bot.db import make_engine, make_session_factory, migrate
 from bot.transcript import ConversationRef, Entry, Transcript
 
