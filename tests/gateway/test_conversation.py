@@ -180,7 +180,7 @@ def test_the_chat_page_is_french_accessible_and_self_contained(gateway: httpx.Cl
     assert '<html lang="fr">' in html
     assert 'role="log"' in html
     assert 'aria-live="polite"' in html
-    assert '<label for="message">' in html
+    assert '<label for="message"' in html
     assert "http://" not in html and "https://" not in html  # no external CDN
     assert "default-src 'self'" in page.headers["content-security-policy"]
     for asset in ("/static/chat.js", "/static/chat.css"):
