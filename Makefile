@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 RASA_VENV := .venv-rasa
 APP := $(VENV)/bin
-RASA := $(RASA_VENV)/bin/rasa
+RASA := env PYTHONWARNINGS=ignore $(RASA_VENV)/bin/rasa
 MODEL := models/guichet.tar.gz
 TRAINING_DATA := domain.yml config.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 export RASA_TELEMETRY_ENABLED := false
@@ -66,8 +66,8 @@ validate: $(RASA_VENV)/.installed ## rasa data validate
 	$(RASA) data validate --domain domain.yml --data data --fail-on-warnings
 
 .PHONY: conversations
-conversations: $(MODEL) ## Conversation tests (rasa test, failing on any prediction error)
-	$(RASA) test core --model $(MODEL) --stories tests/conversations \
+conversations: $(MODEL) ## Conversation tests: intents from the text and actions, failing on any error
+	$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out var/results/conversations
 
 .PHONY: browser

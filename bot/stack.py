@@ -23,6 +23,7 @@ QUIET_RASA = {
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "LOG_LEVEL_LIBRARIES": "ERROR",
+    "PYTHONWARNINGS": "ignore",
 }
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from anyio import to_thread
 
 from bot.commune import CommuneStore
-from bot.transcript import Entry, Transcript
+from bot.transcript import Author, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.rasa import RasaClient, RasaUnavailable
 
@@ -30,7 +29,7 @@ class Turns:
         await to_thread.run_sync(
             self._transcript.record, ref, [Entry("resident", inbound.text, payload)]
         )
-        author: Any = "assistant"
+        author: Author = "assistant"
         try:
             replies = render(
                 await self._rasa.turn(ref.id, inbound.text, inbound.metadata), recipient_id
