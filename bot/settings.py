@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,24 +30,18 @@ class SettingsError(ValueError):
     """A setting has a value that cannot be used."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str], N]) -> N:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise SettingsError(f"{name} doit être un nombre entier (reçu : {raw!r})") from None
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} doit être un nombre (reçu : {raw!r})") from None
+        what = "un nombre entier" if kind is int else "un nombre"
+        raise SettingsError(f"{name} doit être {what} (reçu : {raw!r})") from None
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -62,7 +57,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_token=env.get("RASA_TOKEN", ""),
         action_server_url=(env.get("ACTION_SERVER_URL") or "http://127.0.0.1:5055").rstrip("/"),
         gateway_host=env.get("GATEWAY_HOST") or "127.0.0.1",
-        gateway_port=_int(env, "GATEWAY_PORT", 8000),
-        rasa_timeout=_float(env, "RASA_TIMEOUT", 20.0),
-        max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 2000),
+        gateway_port=_number(env, "GATEWAY_PORT", 8000, int),
+        rasa_timeout=_number(env, "RASA_TIMEOUT", 20.0, float),
+        max_message_chars=_number(env, "MAX_MESSAGE_CHARS", 2000, int),
     )

@@ -78,6 +78,18 @@ def stop_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SI
         process.wait()
 
 
+def spawn(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start a silent process in its own session, so it can be stopped with its children."""
+    return subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def ports_free() -> None:
     busy = [
         c.laddr.port
@@ -113,14 +125,7 @@ def bench_guichet(runs: int, turns: int) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
             began = time.monotonic()
-            process = subprocess.Popen(
-                ["make", "--no-print-directory", "run"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            process = spawn(["make", "--no-print-directory", "run"], ROOT, env)
             try:
                 wait_until(lambda: health_status("http://127.0.0.1:8000") == 200, 300)
                 starts.append(time.monotonic() - began)
@@ -183,24 +188,8 @@ def bench_rasa_init(runs: int, workdir: Path) -> dict[str, Any]:
     for run in range(runs):
         ports_free()
         began = time.monotonic()
-        process = subprocess.Popen(
-            [
-                str(RASA_BIN),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                "bench",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                "5005",
-            ],
-            cwd=project,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        argv = [str(RASA_BIN), "run", "--enable-api", "--auth-token", "bench"]
+        process = spawn([*argv, "-i", "127.0.0.1", "-p", "5005"], project, env)
         try:
             wait_until(lambda: _rasa_model_loaded("http://127.0.0.1:5005", "bench"), 300)
             starts.append(time.monotonic() - began)
