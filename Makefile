@@ -3,6 +3,13 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
+# Settings from .env (see .env.example), when there is one; the environment wins.
+ifneq (,$(wildcard .env))
+$(shell mkdir -p var && sed -n 's/^\([A-Z_][A-Z0-9_]*\)=/\1 ?= /p' .env > var/env.mk)
+include var/env.mk
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
+endif
+
 PYTHON ?= python3
 VENV := .venv
 RASA_VENV := .venv-rasa
