@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 from bot.commune import CommuneError, load_commune
 from bot.db import migrate
@@ -30,10 +32,14 @@ def _setup() -> int:
     return _check_commune(settings.commune_file)
 
 
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def _run() -> int:
     settings = load_settings()
     if not MODEL.exists():
-        print("Aucun modèle entraîné : lancez `make run`, qui l'entraîne.", file=sys.stderr)
+        print("Aucun modèle entraîné : lancez `make run`, qui l’entraîne.", file=sys.stderr)
         return 1
     config = StackConfig(
         database_url=settings.database_url,
@@ -43,6 +49,10 @@ def _run() -> int:
         host=settings.gateway_host,
     )
     stack = Stack(config)
+    # Ctrl-C, and a service manager's SIGTERM, stop all three processes. Set explicitly:
+    # a shell starting us in the background would have made us ignore SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     print("Démarrage de Rasa, du serveur d’actions et de la passerelle…")
     print("(le modèle se charge en 30 à 60\u00a0s)")
     stack.start()
@@ -64,12 +74,12 @@ def _run() -> int:
         return 1
     finally:
         stack.stop()
-        print("Rasa, le serveur d'actions et la passerelle sont arrêtés.")
+        print("Rasa, le serveur d’actions et la passerelle sont arrêtés.")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="guichet", description="Guichet, l'assistant de la mairie"
+        prog="guichet", description="Guichet, l’assistant de la mairie"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(

@@ -144,7 +144,7 @@ class CommuneFile(_Strict):
     def _topics(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(ANSWERS.values()))
         if unknown:
-            raise ValueError(f"« {unknown[0]} » n'est pas le nom d'une réponse")
+            raise ValueError(f"« {unknown[0]} » n’est pas le nom d’une réponse")
         return value
 
 
