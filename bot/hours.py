@@ -21,7 +21,7 @@ class Range:
         """Parse "08:30-12:00"; raise ValueError with a French reason otherwise."""
         parts = text.replace(" ", "").split("-")
         if len(parts) != 2:
-            raise ValueError(f"« {text} » : une plage s'écrit début-fin, par exemple 08:30-12:00")
+            raise ValueError(f"« {text} » : une plage s’écrit début-fin, par exemple 08:30-12:00")
         try:
             start, end = (time.fromisoformat(p) for p in parts)
         except ValueError:
