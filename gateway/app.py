@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -62,8 +62,10 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
+def _error(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -121,9 +123,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def http_error(_request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 400
+        headers = exc.headers if isinstance(exc, HTTPException) else None  # e.g. Allow on 405
         messages = {404: "Adresse inconnue.", 405: "Méthode non autorisée pour cette adresse."}
         message = messages.get(status, "Requête refusée.")
-        return _error(status, f"http_{status}", message)
+        return _error(status, f"http_{status}", message, headers)
 
     async def server_error(_request: Request, exc: Exception) -> Response:
         log.exception("unexpected error", exc_info=exc)

@@ -149,6 +149,7 @@ def test_unknown_paths_and_methods_answer_json(gateway: httpx.Client) -> None:
     wrong = gateway.get("/webhooks/rest/webhook")
     assert wrong.status_code == 405
     assert wrong.json()["error"] == "http_405"
+    assert wrong.headers["allow"] == "POST"
 
 
 def test_health_names_every_part(gateway: httpx.Client) -> None:
