@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -178,11 +179,11 @@ class Commune:
         self.data = data
         self.path = path
         self.name = data.commune
-        self.timezone = ZoneInfo(data.fuseau_horaire)
         env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
         env.filters["horaires"] = say_week_filter
         env.filters["plages"] = say_ranges
-        self._env = env
+        # Each text is compiled once, on first use.
+        self._template = functools.lru_cache(maxsize=None)(env.from_string)
         self._context: dict[str, Any] = {
             "commune": data.commune,
             "mairie": data.mairie,
@@ -206,11 +207,12 @@ class Commune:
         return None
 
     def topics(self) -> list[Topic]:
+        """The buttons offered when the assistant did not understand, in the file's order."""
         by_key = {key: intent for intent, key in ANSWERS.items()}
         return [Topic(french(title), by_key[key]) for key, title in self.data.sujets.items()]
 
     def _render(self, source: str) -> str:
-        text = self._env.from_string(source).render(self._context)
+        text = self._template(source).render(self._context)
         return french("\n".join(line.rstrip() for line in text.strip().splitlines()))
 
     def check_templates(self, nodes: yaml.Node) -> None:
