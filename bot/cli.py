@@ -46,7 +46,7 @@ def _run() -> int:
         commune_file=settings.commune_file,
         tracker_db=ROOT / "var" / "rasa-tracker.db",
         gateway_port=settings.gateway_port,
-        host=settings.gateway_host,
+        gateway_host=settings.gateway_host,
     )
     stack = Stack(config)
     # Ctrl-C, and a service manager's SIGTERM, stop all three processes. Set explicitly:

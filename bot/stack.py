@@ -17,6 +17,8 @@ from typing import IO
 
 from bot.settings import ROOT
 
+# Rasa's REST channel has no authentication: only the gateway may reach it, on loopback.
+INTERNAL = "127.0.0.1"
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "guichet.tar.gz"
 QUIET_RASA = {
@@ -37,22 +39,25 @@ class StackConfig:
     rasa_port: int = 5005
     actions_port: int = 5055
     gateway_port: int = 8000
-    host: str = "127.0.0.1"
+    gateway_host: str = "127.0.0.1"  # Rasa and the actions always stay on INTERNAL
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     model: Path = MODEL
     log_dir: Path | None = None  # None: the processes write to this terminal
 
     @property
     def gateway_url(self) -> str:
-        return f"http://{self.host}:{self.gateway_port}"
+        listening_everywhere = self.gateway_host in ("0.0.0.0", "::")  # noqa: S104
+        return (
+            f"http://{INTERNAL if listening_everywhere else self.gateway_host}:{self.gateway_port}"
+        )
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return f"http://{INTERNAL}:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:
-        return f"http://{self.host}:{self.actions_port}"
+        return f"http://{INTERNAL}:{self.actions_port}"
 
 
 def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -70,7 +75,7 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "--model",
                 str(config.model),
                 "--interface",
-                config.host,
+                INTERNAL,
                 "--port",
                 str(config.rasa_port),
                 "--endpoints",
@@ -98,7 +103,7 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "--port",
                 str(config.actions_port),
             ],
-            {**shared, "SANIC_HOST": config.host},
+            {**shared, "SANIC_HOST": INTERNAL},
         ),
         "gateway": (
             [
@@ -108,7 +113,7 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "gateway.app:create_app",
                 "--factory",
                 "--host",
-                config.host,
+                config.gateway_host,
                 "--port",
                 str(config.gateway_port),
                 "--no-access-log",
