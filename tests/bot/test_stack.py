@@ -10,7 +10,7 @@ def test_rasa_and_actions_stay_on_loopback_even_when_the_gateway_is_public(tmp_p
         database_url="sqlite://",
         commune_file=tmp_path / "c.yml",
         tracker_db=tmp_path / "t.db",
-        gateway_host="0.0.0.0",  # noqa: S104
+        gateway_host="0.0.0.0",
     )
     specs = commands(config)
     rasa_argv, rasa_env = specs["rasa"]
@@ -26,5 +26,5 @@ def test_rasa_and_actions_stay_on_loopback_even_when_the_gateway_is_public(tmp_p
 
 
 def test_each_stack_gets_its_own_token(tmp_path: Path) -> None:
-    make = lambda: StackConfig("sqlite://", tmp_path / "c.yml", tmp_path / "t.db")  # noqa: E731
-    assert make().rasa_token != make().rasa_token
+    first, second = (StackConfig("sqlite://", tmp_path / "c.yml", tmp_path / "t.db") for _ in "ab")
+    assert first.rasa_token != second.rasa_token
