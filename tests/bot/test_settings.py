@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.settings import ROOT, SettingsError, load_settings
@@ -34,8 +36,6 @@ def test_a_bad_number_is_refused_by_name() -> None:
 def test_env_example_lists_every_setting() -> None:
     source = (ROOT / "bot" / "settings.py").read_text()
     example = (ROOT / ".env.example").read_text()
-    import re
-
     names = set(re.findall(r'"([A-Z][A-Z_]+)"', source))
     assert names, "no setting found"
     missing = {n for n in names if f"{n}=" not in example}

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.dialects import sqlite
 
-from bot.db import make_engine, make_session_factory, migrate
+from bot.db import UTCDateTime, make_engine, make_session_factory, migrate
 from bot.transcript import ConversationRef, Entry, Transcript
 
 REF = ConversationRef("web", "abc")
@@ -54,10 +55,6 @@ def test_postgresql_too(postgres_url: str) -> None:
         engine.dispose()
 
 
-def test_naive_datetimes_are_refused(engine: object) -> None:
-    from datetime import datetime
-
-    from bot.db import UTCDateTime
-
+def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        UTCDateTime().process_bind_param(datetime(2026, 1, 1), make_engine("sqlite://").dialect)
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), sqlite.dialect())
