@@ -6,30 +6,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
-from sqlalchemy.types import TypeDecorator
 
+from calendar_store.types import UTCDateTime
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware instants stored in UTC on every backend (SQLite keeps no offset)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: store timezone-aware instants only")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+__all__ = [
+    "Base",
+    "UTCDateTime",
+    "make_engine",
+    "make_session_factory",
+    "migrate",
+    "utcnow",
+]
 
 
 class Base(DeclarativeBase):

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from alembic import context
 
-import bot.models  # noqa: F401  (registers the tables on Base.metadata)
+# Imported for their side effect: they register their tables on Base.metadata.
+import bot.models
+import bot.outbox  # noqa: F401
 from bot.db import Base, make_engine
 from bot.settings import load_settings
+from calendar_store.tables import CalendarBase
 
 config = context.config
 url = config.attributes.get("database_url") or load_settings().database_url
+# Two schemas, one database: the application's and the calendar's (which imports nothing of ours).
+target_metadata = [Base.metadata, CalendarBase.metadata]
 
 if context.is_offline_mode():
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 else:
@@ -20,7 +25,7 @@ else:
     with engine.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

@@ -1,0 +1,111 @@
+"""Requests against the rules and the live bookings, inside whatever transaction is open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from calendar_store import availability, rules, wording
+from calendar_store.availability import Busy
+from calendar_store.spec import (
+    BookingNotFound,
+    BookingRefused,
+    BookingRequest,
+    Period,
+    Quote,
+    Refusal,
+    ResourceSpec,
+    Status,
+)
+from calendar_store.tables import BookingRow
+
+# Refusals worth answering with other dates: the wish was fine, its moment was not.
+_WITH_ALTERNATIVES = frozenset(
+    {Refusal.PAST, Refusal.TOO_SOON, Refusal.TOO_FAR, Refusal.CLOSED, Refusal.MISALIGNED}
+)
+
+
+def screen(
+    session: Session, spec: ResourceSpec, request: BookingRequest, now: datetime, tz: ZoneInfo
+) -> Quote:
+    """Every rule in order, then availability; the price of a request that passes."""
+    try:
+        units = rules.validate(spec, request, now, tz)
+    except BookingRefused as refusal:
+        if refusal.reason in _WITH_ALTERNATIVES:
+            refusal.alternatives = suggest(session, spec, request, now, tz, 3)
+        raise
+    ensure_free(session, spec, request, now, tz)
+    return rules.quote(spec, request, units)
+
+
+def ensure_free(
+    session: Session, spec: ResourceSpec, request: BookingRequest, now: datetime, tz: ZoneInfo
+) -> None:
+    """Refuse a span already taken (or a stock too short), offering the nearest free ones."""
+    if request.start < now:
+        raise BookingRefused(Refusal.PAST, "Ce créneau est déjà passé.")
+    busy = live(session, spec.slug, request.start, request.end, now)
+    room = availability.left(spec, busy, request.start, request.end, tz)
+    if room >= request.quantity:
+        return
+    others = suggest(session, spec, request, now, tz, 3)
+    if spec.exclusive:
+        raise BookingRefused(Refusal.TAKEN, "Ce créneau est déjà pris.", alternatives=others)
+    name = wording.noun(spec.name)
+    if room > 0:
+        message = f"Il ne reste que {room} {name.bare} de libres à ces dates."
+    else:
+        message = f"Il ne reste plus de {name.bare} à ces dates."
+    raise BookingRefused(Refusal.TAKEN, message, alternatives=others, left=room)
+
+
+def suggest(
+    session: Session,
+    spec: ResourceSpec,
+    request: BookingRequest,
+    now: datetime,
+    tz: ZoneInfo,
+    limit: int,
+) -> tuple[Period, ...]:
+    """The nearest free spans of the same length and quantity: later first, then earlier."""
+    try:
+        rules.sound(request)
+        rules.permitted(spec, request)
+    except BookingRefused:
+        return ()  # no other date would do: the request itself is wrong
+    if limit <= 0:
+        return ()
+    units = rules.units_wanted(spec, request.start, request.end)
+    low, high = availability.search_span(request.start, units, tz)
+    busy = live(session, spec.slug, low, high, now)
+    return availability.nearest(spec, busy, request.start, units, request.quantity, now, tz, limit)
+
+
+def live(session: Session, slug: str, start: datetime, end: datetime, now: datetime) -> list[Busy]:
+    """Live bookings touching [start, end); a lapsed hold no longer counts."""
+    is_live = or_(
+        BookingRow.status.in_([Status.PENDING.value, Status.CONFIRMED.value]),
+        and_(BookingRow.status == Status.HELD.value, BookingRow.hold_until > now),
+    )
+    rows = session.execute(
+        select(BookingRow.starts_at, BookingRow.ends_at, BookingRow.quantity).where(
+            BookingRow.resource == slug,
+            BookingRow.starts_at < end,
+            BookingRow.ends_at > start,
+            is_live,
+        )
+    ).all()
+    return [(r.starts_at, r.ends_at, r.quantity) for r in rows]
+
+
+def find(session: Session, reference: str) -> BookingRow:
+    """A booking row by reference, as residents type it (any case, stray spaces)."""
+    wanted = reference.strip().upper()
+    row = session.scalars(select(BookingRow).where(BookingRow.reference == wanted)).first()
+    if row is None:
+        raise BookingNotFound(reference)
+    return row
