@@ -5,22 +5,25 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import ValidationError, field_validator
 
-from bot.hours import DAYS, Range, say_ranges, say_week
+from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
+from bot.resources import ResourceEntry
+from bot.schema import Strict, Week
 from bot.typography import french
+from calendar_store.spec import ResourceSpec
 
 log = logging.getLogger(__name__)
 
@@ -45,58 +48,69 @@ REPLIES: dict[Intent, str] = {
     Intent.THANK: "merci",
     Intent.GOODBYE: "au_revoir",
     Intent.OUT_OF_SCOPE: "hors_sujet",
+    # Yes, no or stop when nothing is under way.
+    Intent.AFFIRM: "d_accord",
+    Intent.DENY: "d_accord",
+    Intent.STOP: "d_accord",
 }
 # Messages that are not answers to a question.
-MESSAGES: tuple[str, ...] = (
-    "bonjour",
-    "merci",
-    "au_revoir",
-    "hors_sujet",
-    "reformuler",
-    "proposer_agent",
-    "agent",
-    "indisponible",
-)
+# Messages that are not answers to a question, with example values of the {{ names }} each
+# may use: every template is rendered once with them at start, so a typo is caught early.
+_BOOKING = {"quoi": "la salle des fêtes", "quand": "samedi 5 décembre 2026"}
+MESSAGES: dict[str, dict[str, Any]] = {
+    "bonjour": {},
+    "merci": {},
+    "au_revoir": {},
+    "hors_sujet": {},
+    "reformuler": {},
+    "proposer_agent": {},
+    "agent": {},
+    "indisponible": {},
+    "d_accord": {},
+    "demander_ressource": {},
+    "demander_demandeur": {"ressource": "salle des fêtes"},
+    "demander_date": {"ressource": "salle des fêtes"},
+    "demander_heures": {"ressource": "salle des associations", "horaires": "de 8h à 23h"},
+    "demander_creneau": {"quand": "samedi 5 décembre 2026"},
+    "aucun_creneau": {"quand": "samedi 5 décembre 2026"},
+    "demander_quantite": {"stock": 200},
+    "non_autorise": {"raison": "Seules les associations peuvent réserver le gymnase."},
+    "demander_nom": {},
+    "demander_contact": {},
+    "contact_invalide": {},
+    "demander_situation": {},
+    "demander_ants": {},
+    "ants_invalide": {},
+    "date_comprise": {"quand": "samedi 5 décembre 2026"},
+    "date_incomprise": {},
+    "heures_incomprises": {"horaires": "de 8h à 23h"},
+    "alternatives": {},
+    "resume": {
+        **_BOOKING,
+        "nom": "Marie Martin",
+        "contact": "06 12 34 56 78",
+        "prix": "250 €",
+        "caution": "500 €",
+        "validation": True,
+    },
+    "reservation_confirmee": {**_BOOKING, "reference": "SDF-7KQ2", "lien": "https://x/y.ics"},
+    "reservation_en_attente": {**_BOOKING, "reference": "SDF-7KQ2", "lien": "https://x/y.ics"},
+    "reservation_non": {},
+    "reservation_abandonnee": {},
+    "mes_reservations": {"reservations": ["SDF-7KQ2 : salle des fêtes, samedi 5 décembre"]},
+    "aucune_reservation": {},
+    "quelle_reservation": {},
+    "annulation_faite": {**_BOOKING, "reference": "SDF-7KQ2"},
+    "reservation_inconnue": {"reference": "SDF-7KQ2"},
+    "deja_annulee": {"reference": "SDF-7KQ2"},
+}
 
 
 class CommuneError(ValueError):
     """The commune file cannot be used; the message names the file, the line and the reason."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Week(_Strict):
-    """Opening ranges for each of the seven days."""
-
-    lundi: tuple[Range, ...]
-    mardi: tuple[Range, ...]
-    mercredi: tuple[Range, ...]
-    jeudi: tuple[Range, ...]
-    vendredi: tuple[Range, ...]
-    samedi: tuple[Range, ...]
-    dimanche: tuple[Range, ...]
-
-    @field_validator(*DAYS, mode="before")
-    @classmethod
-    def _ranges(cls, value: Any) -> tuple[Range, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError('une liste de plages est attendue, par exemple ["08:30-12:00"]')
-        ranges = sorted(Range.parse(v) for v in value)
-        for before, after in pairwise(ranges):
-            if after.start < before.end:
-                raise ValueError(f"les plages {before} et {after} se chevauchent")
-        return tuple(ranges)
-
-    def day(self, name: str) -> tuple[Range, ...]:
-        ranges: tuple[Range, ...] = getattr(self, name)
-        return ranges
-
-
-class Place(_Strict):
+class Place(Strict):
     """A public place residents ask about."""
 
     adresse: str
@@ -110,7 +124,7 @@ class TownHall(Place):
     email: str
 
 
-class CommuneFile(_Strict):
+class CommuneFile(Strict):
     """The whole file, as a town-hall employee writes it."""
 
     commune: str
@@ -120,6 +134,8 @@ class CommuneFile(_Strict):
     reponses: dict[str, str]
     messages: dict[str, str]
     sujets: dict[str, str]
+    ressources: dict[str, ResourceEntry]
+    pieces_titres: dict[Literal["premiere", "renouvellement", "perte_vol", "mineur"], str]
 
     @field_validator("fuseau_horaire")
     @classmethod
@@ -128,6 +144,18 @@ class CommuneFile(_Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"fuseau horaire inconnu : « {value} »") from None
+        return value
+
+    @field_validator("ressources")
+    @classmethod
+    def _slugs(cls, value: dict[str, ResourceEntry]) -> dict[str, ResourceEntry]:
+        bad = [slug for slug in value if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)]
+        if bad:
+            raise ValueError(f"« {bad[0]} » : un nom court s’écrit en minuscules et tirets")
+        prefixes = [entry.prefixe for entry in value.values()]
+        twice = sorted({p for p in prefixes if prefixes.count(p) > 1})
+        if twice:
+            raise ValueError(f"le préfixe {twice[0]} sert à deux ressources")
         return value
 
     @field_validator("reponses")
@@ -194,9 +222,9 @@ class Commune:
         """The answer called `key` in the file (see ANSWERS)."""
         return self._render(self.data.reponses[key])
 
-    def message(self, key: str) -> str:
-        """The message called `key` in the file (see MESSAGES)."""
-        return self._render(self.data.messages[key])
+    def message(self, key: str, **values: Any) -> str:
+        """The message called `key` in the file (see MESSAGES), with its values."""
+        return self._render(self.data.messages[key], values)
 
     def reply_to(self, intent: Intent) -> str | None:
         """What the assistant says to `intent`, or None if no text of the file answers it."""
@@ -206,13 +234,25 @@ class Commune:
             return self.message(REPLIES[intent])
         return None
 
+    def resources(self) -> tuple[ResourceSpec, ...]:
+        """The bookable resources, in the file's order."""
+        return tuple(entry.spec(slug) for slug, entry in self.data.ressources.items())
+
+    def place(self, slug: str) -> str:
+        """Where a resource is, for invitations."""
+        return self.data.ressources[slug].lieu
+
+    def documents(self, case: str) -> str:
+        """The documents to bring for an ID appointment (see pieces_titres)."""
+        return self._render(self.data.pieces_titres[case])  # type: ignore[index]
+
     def topics(self) -> list[Topic]:
         """The buttons offered when the assistant did not understand, in the file's order."""
         by_key = {key: intent for intent, key in ANSWERS.items()}
         return [Topic(french(title), by_key[key]) for key, title in self.data.sujets.items()]
 
-    def _render(self, source: str) -> str:
-        text = self._template(source).render(self._context)
+    def _render(self, source: str, values: Mapping[str, Any] | None = None) -> str:
+        text = self._template(source).render({**self._context, **(values or {})})
         return french("\n".join(line.rstrip() for line in text.strip().splitlines()))
 
     def check_templates(self, nodes: yaml.Node) -> None:
@@ -222,7 +262,7 @@ class Commune:
             for key, source in texts.items():
                 node = _node_at(nodes, (section, key))
                 try:
-                    self._render(source)
+                    self._render(source, MESSAGES.get(key) if section == "messages" else None)
                 except TemplateSyntaxError as error:
                     line = (_line(node) or 0) + (error.lineno if node.style in "|>" else 0)
                     raise _error(self.path, line, f"{section}.{key} : {error.message}") from None

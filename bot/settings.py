@@ -24,6 +24,7 @@ class Settings:
     gateway_port: int
     rasa_timeout: float
     max_message_chars: int
+    public_url: str
 
 
 class SettingsError(ValueError):
@@ -50,14 +51,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     commune = Path(env.get("COMMUNE_FILE") or ROOT / "communes" / "clairval.yml")
     if not commune.is_absolute():
         commune = ROOT / commune
+    host = env.get("GATEWAY_HOST") or "127.0.0.1"
+    port = _number(env, "GATEWAY_PORT", 8000, int)
     return Settings(
         database_url=env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'guichet.db'}",
         commune_file=commune,
         rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
         rasa_token=env.get("RASA_TOKEN", ""),
         action_server_url=(env.get("ACTION_SERVER_URL") or "http://127.0.0.1:5055").rstrip("/"),
-        gateway_host=env.get("GATEWAY_HOST") or "127.0.0.1",
-        gateway_port=_number(env, "GATEWAY_PORT", 8000, int),
+        gateway_host=host,
+        gateway_port=port,
         rasa_timeout=_number(env, "RASA_TIMEOUT", 20.0, float),
         max_message_chars=_number(env, "MAX_MESSAGE_CHARS", 2000, int),
+        public_url=(env.get("PUBLIC_URL") or f"http://{host}:{port}").rstrip("/"),
     )
