@@ -1,4 +1,4 @@
-"""The gateway's ASGI application: web chat page, Rasa-compatible REST webhook, health."""
+"""The gateway's ASGI application: web chat, Rasa-compatible REST webhook, bookings, health."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from bot.commune import CommuneStore
 from bot.db import make_engine, make_session_factory
 from bot.settings import Settings, load_settings
 from bot.transcript import Transcript
+from calendar_store.store import Store
 from channels import rest
-from gateway import health
+from gateway import availability, health
+from gateway.bookings import BookingApi, Desk
 from gateway.rasa import RasaClient
 from gateway.turns import Turns
 
@@ -80,8 +82,8 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the gateway; connections open when the server starts, not at import."""
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:
+    """Build the gateway; connections open on first use, not here (tests may pass a store)."""
     settings = settings or load_settings()
     engine = make_engine(settings.database_url)
     commune = CommuneStore(settings.commune_file)
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     http = httpx.AsyncClient()
     rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     turns = Turns(rasa, Transcript(make_session_factory(engine)), commune)
+    desk = Desk(engine, commune, store)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -140,6 +143,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/webhooks/rest/webhook", rest_webhook, methods=["POST"]),
             Route("/webhooks/rest/", rest_status),
             Route("/healthz", healthz),
+            *BookingApi(desk, _read_body).routes(),
+            availability.page_route(desk),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
