@@ -529,7 +529,13 @@ CONNECTORS |= {"apartir": "after", "avant": "before"}
 
 
 def _connector(tokens: list[str], i: int) -> tuple[Piece, int] | None:
-    return (CONNECTORS[tokens[i]], i + 1) if tokens[i] in CONNECTORS else None
+    if tokens[i] not in CONNECTORS or i + 1 >= len(tokens):
+        return None
+    # Only a connector right before a date piece counts: "des associations le 12" is not
+    # "dès" (from) the 12th, and "à" in "la salle à 14h" still joins.
+    if not any(rule(tokens, i + 1) for rule in RULES if rule is not _connector):
+        return None
+    return CONNECTORS[tokens[i]], i + 1
 
 
 def _bare(tokens: list[str], i: int) -> tuple[Piece, int] | None:

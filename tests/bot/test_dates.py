@@ -197,3 +197,12 @@ def test_the_benchmark_scorer_reports_by_kind_and_grain(tmp_path: Path) -> None:
     data.write_text(json.dumps({"examples": examples}), encoding="utf-8")
     assert dates_bench.main(["--data", str(data), "--json", str(out)]) == 0
     assert json.loads(out.read_text())["examples"] == 20
+
+
+def test_words_between_date_pieces_do_not_join_them() -> None:
+    # Without accents "des" is also "dès" (from): only right before a date piece is it one.
+    now = datetime(2026, 11, 28, 20, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    when = understand("la salle des associations le 12 décembre de 14h à 18h", now)
+    assert when is not None
+    assert when.start == datetime(2026, 12, 12, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert when.end == datetime(2026, 12, 12, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
