@@ -1,18 +1,59 @@
-"""What every action shares: the commune file, opened lazily from the settings."""
+"""What every action shares: the commune file and the calendar, opened lazily from the settings."""
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime
 from functools import cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
 
 from bot.commune import Commune, CommuneStore
-from bot.settings import load_settings
+from bot.db import make_engine
+from bot.settings import Settings, load_settings
+from calendar_store.spec import ResourceSpec
+from calendar_store.store import Store
 
 
 @cache
-def _store() -> CommuneStore:
-    return CommuneStore(load_settings().commune_file)
+def settings() -> Settings:
+    """The settings, read once."""
+    return load_settings()
+
+
+@cache
+def _communes() -> CommuneStore:
+    return CommuneStore(settings().commune_file)
 
 
 def commune() -> Commune:
     """The commune as the file says now (edits apply without a restart)."""
-    return _store().get()
+    return _communes().get()
+
+
+def zone() -> ZoneInfo:
+    """The commune's time zone."""
+    return ZoneInfo(commune().data.fuseau_horaire)
+
+
+def local_now() -> datetime:
+    """The commune's local now, against which residents' dates are understood."""
+    return datetime.now(zone())
+
+
+_calendar_lock = threading.Lock()
+_calendar: tuple[tuple[ResourceSpec, ...], Engine, Store] | None = None
+
+
+def calendar() -> Store:
+    """The calendar store over the commune's resources, rebuilt when the file changes them."""
+    global _calendar
+    specs = commune().resources()
+    with _calendar_lock:
+        if _calendar is None or _calendar[0] != specs:
+            engine = _calendar[1] if _calendar else make_engine(settings().database_url)
+            store = Store(engine, specs, tz=zone())
+            store.sync()
+            _calendar = (specs, engine, store)
+        return _calendar[2]

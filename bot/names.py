@@ -25,6 +25,13 @@ class Intent(StrEnum):
     ASK_CONTACT = "ask_contact"
     REQUEST_HUMAN = "request_human"
     OUT_OF_SCOPE = "out_of_scope"
+    BOOK = "book"
+    INFORM = "inform"
+    AFFIRM = "affirm"
+    DENY = "deny"
+    STOP = "stop"
+    MY_BOOKINGS = "my_bookings"
+    CANCEL_BOOKING = "cancel_booking"
     # Produced by Rasa's FallbackClassifier, never trained on.
     NLU_FALLBACK = "nlu_fallback"
 
@@ -33,6 +40,31 @@ class Slot(StrEnum):
     """Slots the actions read or set."""
 
     MISUNDERSTANDINGS = "misunderstandings"
+    RESOURCE = "booking_resource"
+    REQUESTER = "requester_type"
+    DAY = "booking_day"
+    TIME = "booking_time"
+    QUANTITY = "booking_quantity"
+    ID_CASE = "id_case"
+    ANTS = "ants_number"
+    NAME = "contact_name"
+    CONTACT = "contact"
+    HOLD = "booking_hold"
+    AWAITING = "awaiting_confirmation"
+
+
+# What the booking form asks, in the order it asks (each kind of resource needs a subset).
+BOOKING_SLOTS: tuple[Slot, ...] = (
+    Slot.RESOURCE,
+    Slot.ID_CASE,
+    Slot.ANTS,
+    Slot.REQUESTER,
+    Slot.DAY,
+    Slot.TIME,
+    Slot.QUANTITY,
+    Slot.NAME,
+    Slot.CONTACT,
+)
 
 
 class Action(StrEnum):
@@ -41,13 +73,50 @@ class Action(StrEnum):
     ANSWER = "action_answer"
     FALLBACK = "action_fallback"
     HUMAN = "action_human"
+    BOOKING_FORM = "booking_form"
+    VALIDATE_BOOKING = "validate_booking_form"
+    BOOKING_SUMMARY = "action_booking_summary"
+    BOOKING_CONFIRM = "action_booking_confirm"
+    BOOKING_CHANGE = "action_booking_change"
+    BOOKING_STOP = "action_booking_stop"
+    MY_BOOKINGS = "action_my_bookings"
+    CANCEL_BOOKING = "action_cancel_booking"
+    # The form asks for each slot with action_ask_<slot> (wording from the commune file).
+    ASK_RESOURCE = "action_ask_booking_resource"
+    ASK_ID_CASE = "action_ask_id_case"
+    ASK_ANTS = "action_ask_ants_number"
+    ASK_REQUESTER = "action_ask_requester_type"
+    ASK_DAY = "action_ask_booking_day"
+    ASK_TIME = "action_ask_booking_time"
+    ASK_QUANTITY = "action_ask_booking_quantity"
+    ASK_NAME = "action_ask_contact_name"
+    ASK_CONTACT = "action_ask_contact"
 
 
 # Intents answered by `action_answer` with the commune's wording.
-ANSWERED_INTENTS: frozenset[Intent] = frozenset(Intent) - {
-    Intent.REQUEST_HUMAN,
-    Intent.NLU_FALLBACK,
-}
+ANSWERED_INTENTS: frozenset[Intent] = frozenset(
+    {
+        Intent.GREET,
+        Intent.THANK,
+        Intent.GOODBYE,
+        Intent.ASK_HOURS,
+        Intent.ASK_HOURS_WEEKEND,
+        Intent.ASK_HOURS_LUNCH,
+        Intent.ASK_WASTE_CENTRE,
+        Intent.ASK_BULKY_WASTE,
+        Intent.ASK_PLANNING,
+        Intent.ASK_ID_DOCUMENTS,
+        Intent.ASK_ID_PRICE,
+        Intent.ASK_BIRTH_CERTIFICATE,
+        Intent.ASK_ELECTORAL_LISTS,
+        Intent.ASK_VEHICLE_REGISTRATION,
+        Intent.ASK_CONTACT,
+        Intent.OUT_OF_SCOPE,
+    }
+)
+
+# Yes, no and stop get a plain acknowledgement when no booking is under way.
+ACKNOWLEDGED_INTENTS: frozenset[Intent] = frozenset({Intent.AFFIRM, Intent.DENY, Intent.STOP})
 
 # Topics offered as buttons when the assistant did not understand.
 MAIN_TOPICS: tuple[Intent, ...] = (

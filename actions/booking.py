@@ -1,0 +1,427 @@
+"""Booking actions around the form: the questions it asks, the summary, yes, no, stop,
+"mes réservations" and "annuler ma réservation"."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.booking_form import _hours_of, spec_of
+from actions.context import calendar, commune, settings, zone
+from bot import booking, wish
+from bot import names as n
+from bot.dates import say_date
+from bot.outbox import queue_booking_notice
+from bot.resources import REQUESTER_NAMES
+from bot.typography import french
+from calendar_store.spec import (
+    Booking,
+    BookingNotFound,
+    BookingRefused,
+    BookingRequest,
+    Contact,
+    NotPermitted,
+    Requester,
+    ResourceSpec,
+    Status,
+    WrongState,
+)
+from calendar_store.wording import noun
+
+_RESET = [SlotSet(s.value, None) for s in n.BOOKING_SLOTS] + [
+    SlotSet(n.Slot.HOLD, None),
+    SlotSet(n.Slot.AWAITING, False),
+]
+_ID_CASES = {
+    "premiere": "Première demande",
+    "renouvellement": "Renouvellement",
+    "perte_vol": "Perte ou vol",
+    "mineur": "Pour un mineur",
+}
+
+
+def _button(title: str, slot: n.Slot, value: str) -> dict[str, str]:
+    return {"title": title, "payload": f"/{n.Intent.INFORM}{json.dumps({slot.value: value})}"}
+
+
+class _Asking:
+    """Asks for one slot of the booking form, in the commune's words, with buttons.
+
+    A mixin rather than an Action: rasa-sdk registers every Action subclass it finds, and
+    only the concrete askers below have a name.
+    """
+
+    slot: n.Slot
+    action: n.Action
+
+    def name(self) -> str:
+        return self.action
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
+        text, buttons, events = self.question(tracker, spec)
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return events
+
+    def question(
+        self, tracker: Tracker, spec: ResourceSpec | None
+    ) -> tuple[str, list[dict[str, str]], list[EventType]]:
+        c = commune()
+        match self.slot:
+            case n.Slot.RESOURCE:
+                buttons = [
+                    _button(noun(s.name).subject, n.Slot.RESOURCE, s.slug) for s in c.resources()
+                ]
+                return c.message("demander_ressource"), buttons, []
+            case n.Slot.REQUESTER:
+                allowed = spec.allowed if spec else frozenset(Requester)
+                buttons = [
+                    _button(REQUESTER_NAMES[r].capitalize(), n.Slot.REQUESTER, r.value)
+                    for r in Requester
+                    if r in allowed
+                ]
+                return c.message("demander_demandeur"), buttons, []
+            case n.Slot.ID_CASE:
+                buttons = [_button(t, n.Slot.ID_CASE, k) for k, t in _ID_CASES.items()]
+                return c.message("demander_situation"), buttons, []
+            case n.Slot.DAY:
+                name = noun(spec.name).phrase if spec else "cette ressource"
+                return c.message("demander_date", ressource=name), [], []
+            case n.Slot.TIME:
+                return self._time(tracker, spec)
+            case n.Slot.QUANTITY:
+                return c.message("demander_quantite", stock=spec.stock if spec else 1), [], []
+            case n.Slot.ANTS:
+                return c.message("demander_ants"), [], []
+            case n.Slot.NAME:
+                return c.message("demander_nom"), [], []
+            case _:
+                return c.message("demander_contact"), [], []
+
+    def _time(
+        self, tracker: Tracker, spec: ResourceSpec | None
+    ) -> tuple[str, list[dict[str, str]], list[EventType]]:
+        c = commune()
+        raw_day = tracker.get_slot(n.Slot.DAY)
+        if spec is None or not raw_day:
+            return c.message("demander_date", ressource="cette ressource"), [], []
+        day = date.fromisoformat(raw_day)
+        if spec.unit.value == "hour":
+            return c.message("demander_heures", horaires=_hours_of(spec, day)), [], []
+        free = calendar().availability(spec.slug, day, day)
+        if not free:
+            return c.message("aucun_creneau", quand=say_date(day)), [], [SlotSet(n.Slot.DAY, None)]
+        tz = zone()
+        buttons = [
+            _button(
+                booking.say_hours(p.start, p.end, tz),
+                n.Slot.TIME,
+                f"{p.start.astimezone(tz):%H:%M}",
+            )
+            for p in free[:12]
+        ]
+        return c.message("demander_creneau", quand=say_date(day)), buttons, []
+
+
+class AskResource(_Asking, Action):
+    slot, action = n.Slot.RESOURCE, n.Action.ASK_RESOURCE
+
+
+class AskIdCase(_Asking, Action):
+    slot, action = n.Slot.ID_CASE, n.Action.ASK_ID_CASE
+
+
+class AskAnts(_Asking, Action):
+    slot, action = n.Slot.ANTS, n.Action.ASK_ANTS
+
+
+class AskRequester(_Asking, Action):
+    slot, action = n.Slot.REQUESTER, n.Action.ASK_REQUESTER
+
+
+class AskDay(_Asking, Action):
+    slot, action = n.Slot.DAY, n.Action.ASK_DAY
+
+
+class AskTime(_Asking, Action):
+    slot, action = n.Slot.TIME, n.Action.ASK_TIME
+
+
+class AskQuantity(_Asking, Action):
+    slot, action = n.Slot.QUANTITY, n.Action.ASK_QUANTITY
+
+
+class AskName(_Asking, Action):
+    slot, action = n.Slot.NAME, n.Action.ASK_NAME
+
+
+class AskContact(_Asking, Action):
+    slot, action = n.Slot.CONTACT, n.Action.ASK_CONTACT
+
+
+def request_of(tracker: Tracker, spec: ResourceSpec) -> BookingRequest | None:
+    """The booking the filled form describes."""
+    raw_day = tracker.get_slot(n.Slot.DAY)
+    period = (
+        booking.period_of(spec, date.fromisoformat(raw_day), tracker.get_slot(n.Slot.TIME), zone())
+        if raw_day
+        else None
+    )
+    if period is None:
+        return None
+    contact = str(tracker.get_slot(n.Slot.CONTACT) or "")
+    requester = Requester(tracker.get_slot(n.Slot.REQUESTER) or Requester.RESIDENT)
+    name = str(tracker.get_slot(n.Slot.NAME) or "")
+    person = Contact(
+        name=name,
+        type=requester,
+        phone=contact if contact.startswith("+") else None,
+        email=contact if "@" in contact else None,
+        association=name if requester is Requester.ASSOCIATION else None,
+    )
+    return BookingRequest(
+        spec.slug,
+        period[0],
+        period[1],
+        person,
+        quantity=int(tracker.get_slot(n.Slot.QUANTITY) or 1),
+        owner=tracker.sender_id,
+        channel=tracker.sender_id.partition(":")[0] or None,
+    )
+
+
+def _ref(done: Booking) -> str:
+    return json.dumps({"reference": done.reference})
+
+
+def _contact_said(value: str) -> str:
+    return wish.say_phone(value) if value.startswith("+") else value
+
+
+class BookingSummary(Action):
+    """Holds the wish in the calendar, then shows the summary with the price and asks for a yes."""
+
+    def name(self) -> str:
+        return n.Action.BOOKING_SUMMARY
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
+        request = request_of(tracker, spec) if spec else None
+        if spec is None or request is None:
+            dispatcher.utter_message(text=commune().message("indisponible"))
+            return _RESET
+        try:
+            quote = calendar().check(request)
+            held = calendar().hold(request, by=tracker.sender_id)
+        except BookingRefused as refusal:
+            from actions.booking_form import alternative_buttons
+
+            dispatcher.utter_message(text=french(refusal.message))
+            buttons = alternative_buttons(spec, refusal.alternatives)
+            if buttons:
+                dispatcher.utter_message(text=commune().message("alternatives"), buttons=buttons)
+            return [SlotSet(n.Slot.DAY, None), SlotSet(n.Slot.TIME, None)]
+        tz = zone()
+        text = commune().message(
+            "resume",
+            quoi=booking.what(spec, request.quantity),
+            quand=booking.say_period(spec, request.start, request.end, tz),
+            nom=request.contact.name,
+            contact=_contact_said(request.contact.phone or request.contact.email or ""),
+            prix=booking.euros(quote.price),
+            caution=booking.euros(quote.deposit) if quote.deposit else "",
+            validation=quote.approval,
+        )
+        buttons = [
+            {"title": "Oui, je confirme", "payload": f"/{n.Intent.AFFIRM}"},
+            {"title": "Non", "payload": f"/{n.Intent.DENY}"},
+        ]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(n.Slot.HOLD, held.reference), SlotSet(n.Slot.AWAITING, True)]
+
+
+def notice(kind: str | None = None) -> Any:
+    """The outbox hook: the booking and its notification are written together."""
+
+    def after(session: Session, done: Booking) -> None:
+        chosen = kind or (
+            "booking_pending" if done.status is Status.PENDING else "booking_confirmed"
+        )
+        queue_booking_notice(session, done, chosen)
+
+    return after
+
+
+def _done_message(done: Booking, spec: ResourceSpec) -> str:
+    key = "reservation_en_attente" if done.status is Status.PENDING else "reservation_confirmee"
+    return commune().message(
+        key,
+        quoi=booking.what(spec, done.quantity),
+        quand=booking.say_period(spec, done.start, done.end, zone()),
+        reference=done.reference,
+        lien=f"{settings().public_url}/api/bookings/{done.reference}.ics",
+    )
+
+
+class BookingConfirm(Action):
+    """The resident said yes: the hold becomes a booking (or a request an agent approves)."""
+
+    def name(self) -> str:
+        return n.Action.BOOKING_CONFIRM
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reference = tracker.get_slot(n.Slot.HOLD)
+        spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
+        if not reference or spec is None:
+            dispatcher.utter_message(text=commune().message("indisponible"))
+            return _RESET
+        try:
+            done = calendar().confirm(reference, by=tracker.sender_id, after=notice())
+        except BookingRefused as refusal:
+            dispatcher.utter_message(text=french(refusal.message))
+            dispatcher.utter_message(text=commune().message("reservation_non"))
+            return [*_RESET[:0], SlotSet(n.Slot.HOLD, None), SlotSet(n.Slot.AWAITING, False)]
+        dispatcher.utter_message(text=_done_message(done, spec))
+        return _RESET
+
+
+def _release(tracker: Tracker) -> None:
+    reference = tracker.get_slot(n.Slot.HOLD)
+    if reference:
+        # Already gone (expired, cancelled): nothing is held any more either way.
+        with contextlib.suppress(BookingNotFound, WrongState):
+            calendar().release(reference, by=tracker.sender_id)
+
+
+class BookingChange(Action):
+    """ "Non" to the summary: nothing is booked; the form asks again for what changes."""
+
+    def name(self) -> str:
+        return n.Action.BOOKING_CHANGE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _release(tracker)
+        events: list[EventType] = [SlotSet(n.Slot.HOLD, None), SlotSet(n.Slot.AWAITING, False)]
+        if (tracker.latest_message.get("intent") or {}).get("name") == n.Intent.DENY:
+            # A bare "non": start again from the date; a correction is read by the form.
+            dispatcher.utter_message(text=commune().message("reservation_non"))
+            events += [SlotSet(n.Slot.DAY, None), SlotSet(n.Slot.TIME, None)]
+        return events
+
+
+class BookingStop(Action):
+    """ "Laisse tomber": nothing is booked and the form ends."""
+
+    def name(self) -> str:
+        return n.Action.BOOKING_STOP
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _release(tracker)
+        dispatcher.utter_message(text=commune().message("reservation_abandonnee"))
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *_RESET]
+
+
+class MyBookings(Action):
+    """ "Mes réservations": this conversation's live bookings."""
+
+    def name(self) -> str:
+        return n.Action.MY_BOOKINGS
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lines = _live_lines(tracker.sender_id)
+        if not lines:
+            dispatcher.utter_message(text=commune().message("aucune_reservation"))
+        else:
+            dispatcher.utter_message(text=commune().message("mes_reservations", reservations=lines))
+        return []
+
+
+def _live(owner: str) -> list[tuple[Booking, ResourceSpec]]:
+    found = []
+    for b in calendar().for_owner(owner):
+        spec = spec_of(b.resource)
+        if spec is not None and b.status in (Status.PENDING, Status.CONFIRMED):
+            found.append((b, spec))
+    return found
+
+
+def _live_lines(owner: str) -> list[str]:
+    tz = zone()
+    return [booking.booking_line(b, spec, tz) for b, spec in _live(owner)]
+
+
+class CancelBooking(Action):
+    """ "Annuler ma réservation SDF-7KQ2", from the conversation that made it."""
+
+    def name(self) -> str:
+        return n.Action.CANCEL_BOOKING
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        c = commune()
+        prefixes = [s.prefix for s in c.resources()]
+        entities = {
+            e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities") or []
+        }
+        reference = entities.get("reference") or wish.reference_in(
+            tracker.latest_message.get("text") or "", prefixes
+        )
+        if not reference:
+            live = _live(tracker.sender_id)
+            if not live:
+                dispatcher.utter_message(text=c.message("aucune_reservation"))
+                return []
+            tz = zone()
+            buttons = [
+                {
+                    "title": booking.booking_line(b, spec, tz),
+                    "payload": f"/{n.Intent.CANCEL_BOOKING}{_ref(b)}",
+                }
+                for b, spec in live
+            ]
+            dispatcher.utter_message(text=c.message("quelle_reservation"), buttons=buttons)
+            return []
+        try:
+            done = calendar().cancel(
+                reference,
+                by=tracker.sender_id,
+                owner=tracker.sender_id,
+                after=notice("booking_cancelled"),
+            )
+        except (BookingNotFound, NotPermitted):
+            dispatcher.utter_message(text=c.message("reservation_inconnue", reference=reference))
+            return []
+        except WrongState:
+            dispatcher.utter_message(text=c.message("deja_annulee", reference=reference))
+            return []
+        spec = spec_of(done.resource)
+        assert spec is not None
+        dispatcher.utter_message(
+            text=c.message(
+                "annulation_faite",
+                reference=done.reference,
+                quoi=booking.what(spec, done.quantity),
+                quand=booking.say_period(spec, done.start, done.end, zone()),
+            )
+        )
+        return []

@@ -1,0 +1,208 @@
+"""What a resident's message says about a booking, besides dates: which resource, for whom,
+how many, how to reach them, and for ID appointments the ANTS number and the situation.
+
+Rasa recognises that a message is about booking; these plain rules read the details, so a
+resident can give several at once ("50 chaises samedi, c'est pour mon association").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from calendar_store.spec import Requester
+
+# Number words residents type for quantities.
+_NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
+    "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100, "dizaine": 10,
+    "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "cinquantaine": 50,
+    "centaine": 100,
+}  # fmt: skip
+_REQUESTERS: tuple[tuple[Requester, tuple[str, ...]], ...] = (
+    (Requester.ASSOCIATION, ("association", "asso", "club", "comite", "amicale", "collectif")),
+    (
+        Requester.EXTERIEUR,
+        ("exterieur", "pas de la commune", "n habite pas", "hors commune", "autre commune"),
+    ),
+    (
+        Requester.RESIDENT,
+        ("habitant", "resident", "j habite", "particulier", "de la commune", "pour moi"),
+    ),
+)
+_ID_CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("mineur", ("mineur", "enfant", "mon fils", "ma fille", "ans", "bebe", "ado")),
+    ("perte_vol", ("perdu", "perte", "vol", "egare", "plus retrouve")),
+    ("renouvellement", ("renouvel", "refaire", "expir", "perime", "plus valable", "change")),
+    ("premiere", ("premiere", "premier", "jamais eu", "nouvelle", "nouveau")),
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+|00)?\d[\d .\-/]{7,}\d")
+_ANTS = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")
+_REFERENCE = re.compile(r"\b([A-Z]{2,4})[- ]?([A-Z0-9]{4})\b")
+_NAME_PREFIX = re.compile(
+    r"^(?:c'est|ce sera|je suis|je m'appelle|mon nom est|mon nom c'est|au nom de|pour)\s+",
+    re.IGNORECASE,
+)
+# An ANTS number typed in groups: "7FQ2 K9LM 3T".
+_GROUPS = re.compile(r"\b[A-Z0-9]{1,5}(?:[ -][A-Z0-9]{1,5}){1,4}\b")
+
+
+def plain(text: str) -> str:
+    """Lower case, no accents, apostrophes as spaces: how the rules compare words."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w@+.-]", " ", text).split())
+
+
+def _has(words: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(phrase)}", words) is not None
+
+
+@dataclass(frozen=True)
+class Named:
+    """A resource and the ways residents name it."""
+
+    slug: str
+    names: tuple[str, ...]
+
+
+def resource_in(text: str, resources: Iterable[Named]) -> str | None:
+    """The resource the text names; the longest name wins ("salle des fêtes" over "salle")."""
+    words = plain(text)
+    best: tuple[int, str] | None = None
+    for resource in resources:
+        for name in resource.names:
+            name = plain(name)
+            if name and _has(words, name) and (best is None or len(name) > best[0]):
+                best = (len(name), resource.slug)
+    return best[1] if best else None
+
+
+def requester_in(text: str, resources: Iterable[Named] = ()) -> Requester | None:
+    """Who the booking is for, when the text says it ("salle des associations" does not)."""
+    words = f" {plain(text)} "
+    for resource in resources:
+        for name in resource.names:
+            words = words.replace(f" {plain(name)} ", " ")
+    for requester, cues in _REQUESTERS:
+        if any(_has(words, cue) for cue in cues):
+            return requester
+    return None
+
+
+def quantity_in(text: str, names: Iterable[str] = (), *, alone: bool = False) -> int | None:
+    """A quantity next to the item's name ("50 chaises"), or any number when `alone`."""
+    words = plain(text).split()
+    item_words = {plain(n).split()[0] for n in names if plain(n)}
+    for index, word in enumerate(words):
+        value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+        if value is None or value == 0:
+            continue
+        following = words[index + 1 : index + 3]
+        if any(w.rstrip("s") in {i.rstrip("s") for i in item_words} for w in following):
+            return value
+        if following[:1] == ["de"] and any(
+            w.rstrip("s") in {i.rstrip("s") for i in item_words} for w in following[1:]
+        ):
+            return value
+    if alone:
+        numbers = [w for w in words if w.isdigit() or w in _NUMBER_WORDS]
+        if len(numbers) == 1:
+            word = numbers[0]
+            return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return None
+
+
+def email_in(text: str) -> str | None:
+    """An e-mail address in the text, lower-cased."""
+    match = _EMAIL.search(text)
+    return match.group(0).lower().rstrip(".") if match else None
+
+
+def phone_in(text: str) -> str | None:
+    """A valid phone number in the text (French by default), as E.164; None if none is valid."""
+    for match in _PHONE.finditer(text):
+        number = normalise_phone(match.group(0))
+        if number:
+            return number
+    return None
+
+
+def looks_like_phone(text: str) -> bool:
+    """Whether the text holds something meant as a phone number (valid or not)."""
+    return any(len(re.sub(r"\D", "", m.group(0))) >= 8 for m in _PHONE.finditer(text))
+
+
+def normalise_phone(raw: str) -> str | None:
+    """E.164 for a valid number (FR when no country code), else None."""
+    try:
+        number = phonenumbers.parse(raw, "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def say_phone(e164: str) -> str:
+    """A phone number as the French write it: "06 12 34 56 78"."""
+    number = phonenumbers.parse(e164, "FR")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def ants_number_in(text: str) -> str | None:
+    """An ANTS pre-application number: 10 letters and digits (both present)."""
+    upper = text.upper()
+    match = _ANTS.search(upper)
+    if match:
+        return match.group(0)
+    for group in _GROUPS.finditer(upper):
+        joined = re.sub(r"[ -]", "", group.group(0))
+        if _ANTS.fullmatch(joined):
+            return joined
+    return None
+
+
+def id_case_in(text: str) -> str | None:
+    """The ID situation: premiere, renouvellement, perte_vol or mineur."""
+    words = plain(text)
+    for case, cues in _ID_CASES:
+        if any(_has(words, cue) for cue in cues):
+            return case
+    return None
+
+
+def reference_in(text: str, prefixes: Iterable[str]) -> str | None:
+    """A booking reference such as SDF-7KQ2, whatever the case or the dash."""
+    known = set(prefixes)
+    for match in _REFERENCE.finditer(text.upper()):
+        if match.group(1) in known:
+            return f"{match.group(1)}-{match.group(2)}"
+    return None
+
+
+_CORRECTION = re.compile(r"^(?:non|plutot|finalement|en fait|changer|changez|pas le)\b")
+
+
+def corrects(text: str) -> bool:
+    """Whether the message takes back an earlier answer ("non, plutôt dimanche")."""
+    return _CORRECTION.match(plain(text)) is not None
+
+
+def name_in(text: str) -> str | None:
+    """A person's or association's name given as an answer ("c'est au nom de Marie Martin")."""
+    name, before = text.strip().replace("’", "'"), ""
+    while name != before:  # "c'est au nom de Marie Martin"
+        before, name = name, _NAME_PREFIX.sub("", name)
+    name = name.strip(" .!,")
+    if not name or len(name) > 120 or not re.search(r"[^\W\d_]", name):
+        return None
+    if _EMAIL.search(name) or looks_like_phone(name):
+        return None
+    return name[0].upper() + name[1:]

@@ -1,0 +1,145 @@
+"""Reading booking details from residents' words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import wish
+from calendar_store.spec import Requester
+
+RESOURCES = [
+    wish.Named("salle-des-fetes", ("salle des fêtes", "sdf", "grande salle")),
+    wish.Named("salle-des-associations", ("salle des associations", "salle des assos")),
+    wish.Named("gymnase", ("gymnase", "gym")),
+    wish.Named("chaises", ("chaises", "chaise")),
+    wish.Named("rdv-titres", ("rendez-vous carte d'identité", "passeport", "cni")),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("je voudrais réserver la salle des fêtes", "salle-des-fetes"),
+        ("la salle des fetes samedi", "salle-des-fetes"),
+        ("la salle des associations samedi prochain de 14h à 18h", "salle-des-associations"),
+        ("un créneau au GYMNASE pour mon club", "gymnase"),
+        ("50 chaises pour le 12", "chaises"),
+        ("rdv passeport mardi", "rdv-titres"),
+        ("bonjour", None),
+        ("la salle", None),
+    ],
+)
+def test_the_resource_is_read_from_its_names_and_synonyms(text: str, slug: str | None) -> None:
+    assert wish.resource_in(text, RESOURCES) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "requester"),
+    [
+        ("c'est pour mon association", Requester.ASSOCIATION),
+        ("pour le club de foot", Requester.ASSOCIATION),
+        ("je suis habitant de Clairval", Requester.RESIDENT),
+        ("je n'habite pas la commune", Requester.EXTERIEUR),
+        ("extérieur", Requester.EXTERIEUR),
+        ("samedi", None),
+    ],
+)
+def test_the_kind_of_requester(text: str, requester: Requester | None) -> None:
+    assert wish.requester_in(text) == requester
+
+
+def test_a_resource_name_does_not_say_who_books() -> None:
+    text = "je voudrais réserver la salle des associations samedi"
+    assert wish.requester_in(text, RESOURCES) is None
+    assert wish.requester_in(text + " pour mon association", RESOURCES) is Requester.ASSOCIATION
+
+
+def test_quantities_next_to_the_item_or_alone_when_asked() -> None:
+    assert wish.quantity_in("il me faudrait 50 chaises le 12", ("chaises",)) == 50
+    assert wish.quantity_in("une vingtaine de chaises", ("chaises",)) == 20
+    assert wish.quantity_in("le 12 décembre", ("chaises",)) is None
+    assert wish.quantity_in("40", ("chaises",), alone=True) == 40
+    assert wish.quantity_in("40", ("chaises",)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("mon numéro c'est le 0612345678", "+33612345678"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+        ("01.99.00.12.34", "+33199001234"),
+        ("06 12 34", None),
+        ("00 00 00 00 00", None),
+    ],
+)
+def test_phone_numbers_are_checked_and_normalised(text: str, e164: str | None) -> None:
+    assert wish.phone_in(text) == e164
+
+
+def test_malformed_phone_is_seen_as_meant_to_be_a_phone() -> None:
+    assert wish.looks_like_phone("00 00 00 00 00")
+    assert not wish.looks_like_phone("samedi 12")
+    assert wish.say_phone("+33612345678") == "06 12 34 56 78"
+
+
+def test_emails() -> None:
+    assert wish.email_in("écrivez à Marie.Martin@Example.fr.") == "marie.martin@example.fr"
+    assert wish.email_in("marie at example") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("AB12CD34EF", "AB12CD34EF"),
+        ("mon numéro de pré-demande est 7fq2k9lm3t", "7FQ2K9LM3T"),
+        ("7FQ2 K9LM 3T", "7FQ2K9LM3T"),
+        ("ABCDEFGHIJ", None),  # letters only: not an ANTS number
+        ("AB12CD34E", None),  # nine characters
+    ],
+)
+def test_ants_numbers(text: str, number: str | None) -> None:
+    assert wish.ants_number_in(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("c'est une première demande", "premiere"),
+        ("renouvellement", "renouvellement"),
+        ("je l'ai perdue", "perte_vol"),
+        ("on me l'a volée", "perte_vol"),
+        ("c'est pour mon fils de 12 ans", "mineur"),
+        ("samedi", None),
+    ],
+)
+def test_id_situations(text: str, case: str | None) -> None:
+    assert wish.id_case_in(text) == case
+
+
+def test_references_whatever_the_case_and_the_dash() -> None:
+    prefixes = ["SDF", "GYM"]
+    assert wish.reference_in("annuler ma réservation sdf-7kq3", prefixes) == "SDF-7KQ3"
+    assert wish.reference_in("annulez GYM 4MPX svp", prefixes) == "GYM-4MPX"
+    assert wish.reference_in("annuler ABC-7KQ3", prefixes) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Jean Dupont", "Jean Dupont"),
+        ("c'est au nom de Marie Martin", "Marie Martin"),
+        ("je m'appelle paul", "Paul"),
+        ("Association Les Amis du Vieux Clairval", "Association Les Amis du Vieux Clairval"),
+        ("06 12 34 56 78", None),
+        ("", None),
+    ],
+)
+def test_names(text: str, name: str | None) -> None:
+    assert wish.name_in(text) == name
+
+
+def test_corrections_are_told_from_names() -> None:
+    assert wish.corrects("non, plutôt le 20 décembre")
+    assert wish.corrects("Finalement dimanche")
+    assert not wish.corrects("Nadine Martin")
