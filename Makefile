@@ -74,7 +74,9 @@ validate: $(RASA_VENV)/.installed ## rasa data validate
 
 .PHONY: conversations
 conversations: $(MODEL) ## Conversation tests: intents from the text and actions, failing on any error
-	$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations \
+	@mkdir -p var/results/conversations
+	RASA_TRACKER_DB=var/results/conversations/tracker.db ACTION_ENDPOINT_URL=http://127.0.0.1:9/webhook \
+		$(RASA) test core --e2e --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out var/results/conversations
 
 .PHONY: browser

@@ -36,7 +36,7 @@ def ahead(days: int, weekday: int | None = None) -> date:
 
 def on(day: date) -> str:
     """How a resident writes a date: "le 12 décembre"."""
-    return on(day)
+    return f"le {day.day} {say_date(day).split()[2]}"
 
 
 def bookings(engine: Engine, owner: str) -> list[BookingRow]:
@@ -129,7 +129,7 @@ def test_an_id_appointment_asks_the_situation_and_the_ants_number_then_offers_sl
     gateway: httpx.Client, stack_engine: Engine
 ) -> None:
     who = sender()
-    said = text_of(say(gateway, who, "je voudrais prendre rendez-vous pour refaire mon passeport"))
+    said = text_of(say(gateway, who, "je voudrais prendre rendez-vous pour un passeport"))
     assert "première demande" in said
     assert "ANTS" in text_of(say(gateway, who, "c'est un renouvellement"))
     assert "ne ressemble pas" in text_of(say(gateway, who, "12345"))
