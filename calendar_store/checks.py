@@ -56,7 +56,9 @@ def ensure_free(
     if spec.exclusive:
         raise BookingRefused(Refusal.TAKEN, "Ce créneau est déjà pris.", alternatives=others)
     name = wording.noun(spec.name)
-    if room > 0:
+    if room == 1:  # "un" or "une": the item's gender is unknown, "exemplaire" is not
+        message = "Il n'en reste plus qu'un exemplaire à ces dates."
+    elif room > 0:
         message = f"Il ne reste que {room} {name.bare} de libres à ces dates."
     else:
         message = f"Il ne reste plus de {name.bare} à ces dates."

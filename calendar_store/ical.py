@@ -65,10 +65,15 @@ def invitation(
         " Gardez cette référence pour toute question ou annulation.",
     )
     event.add("location", location)
-    event.add("status", "TENTATIVE" if booking.status is Status.PENDING else "CONFIRMED")
+    event.add("status", _STATUS.get(booking.status, "CANCELLED"))
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+# RFC 5545 VEVENT status of each booking status; the others (cancelled, rejected, expired)
+# are CANCELLED, so a calendar that imported the invitation shows it is off.
+_STATUS = {Status.PENDING: "TENTATIVE", Status.HELD: "TENTATIVE", Status.CONFIRMED: "CONFIRMED"}
 
 
 def _calendar() -> Calendar:

@@ -164,6 +164,14 @@ def test_equipment_alternatives_have_room_for_the_same_quantity(store: Store) ->
     )
 
 
+def test_one_item_left_is_said_without_a_plural(store: Store) -> None:
+    day = date(2026, 3, 18)
+    store.book(days("chaises", day, quantity=199), by="t")
+    refused = _refused(store, days("chaises", day, quantity=2))
+    assert refused.left == 1
+    assert refused.message == "Il n'en reste plus qu'un exemplaire à ces dates."
+
+
 def test_a_multi_day_loan_is_limited_by_its_fullest_day(store: Store) -> None:
     store.book(days("chaises", date(2026, 3, 11), quantity=190), by="t")
     refused = _refused(store, days("chaises", TUESDAY, 3, quantity=20))

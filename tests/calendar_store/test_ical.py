@@ -85,3 +85,12 @@ def test_a_pending_booking_is_tentative(store: Store) -> None:
     assert str(event["STATUS"]) == "TENTATIVE"
     assert "le dimanche 29 mars, toute la journée." in str(event["DESCRIPTION"])
     assert event.decoded("DTEND") - event.decoded("DTSTART") == pending.end - pending.start
+
+
+def test_a_cancelled_booking_is_cancelled_in_the_calendar(store: Store) -> None:
+    booked = store.book(request("salle-des-associations", at(TUESDAY, 18), at(TUESDAY, 20)), by="t")
+    assert booked.cancel_token is not None
+    cancelled = store.cancel(booked.reference, by="t", token=booked.cancel_token)
+    raw = invitation(cancelled, SALLE_DES_ASSOCIATIONS, location="Clairval", tz=PARIS)
+    (event,) = Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
