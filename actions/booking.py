@@ -11,14 +11,13 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.orm import Session
 
 from actions.booking_form import _hours_of, spec_of
 from actions.context import calendar, commune, settings, zone
 from bot import booking, wish
 from bot import names as n
 from bot.dates import say_date
-from bot.outbox import queue_booking_notice
+from bot.outbox import booking_notice
 from bot.resources import REQUESTER_NAMES
 from bot.typography import french
 from calendar_store.spec import (
@@ -251,18 +250,6 @@ class BookingSummary(Action):
         return [SlotSet(n.Slot.HOLD, held.reference), SlotSet(n.Slot.AWAITING, True)]
 
 
-def notice(kind: str | None = None) -> Any:
-    """The outbox hook: the booking and its notification are written together."""
-
-    def after(session: Session, done: Booking) -> None:
-        chosen = kind or (
-            "booking_pending" if done.status is Status.PENDING else "booking_confirmed"
-        )
-        queue_booking_notice(session, done, chosen)
-
-    return after
-
-
 def _done_message(done: Booking, spec: ResourceSpec) -> str:
     key = "reservation_en_attente" if done.status is Status.PENDING else "reservation_confirmee"
     return commune().message(
@@ -289,7 +276,7 @@ class BookingConfirm(Action):
             dispatcher.utter_message(text=commune().message("indisponible"))
             return _RESET
         try:
-            done = calendar().confirm(reference, by=tracker.sender_id, after=notice())
+            done = calendar().confirm(reference, by=tracker.sender_id, after=booking_notice)
         except BookingRefused as refusal:
             dispatcher.utter_message(text=french(refusal.message))
             dispatcher.utter_message(text=commune().message("reservation_non"))
@@ -406,7 +393,7 @@ class CancelBooking(Action):
                 reference,
                 by=tracker.sender_id,
                 owner=tracker.sender_id,
-                after=notice("booking_cancelled"),
+                after=booking_notice,
             )
         except (BookingNotFound, NotPermitted):
             dispatcher.utter_message(text=c.message("reservation_inconnue", reference=reference))

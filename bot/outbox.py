@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db import Base, UTCDateTime, utcnow
-from calendar_store.spec import Booking
+from calendar_store.spec import Booking, Status
 
 BOOKING_KINDS = frozenset(
     {
@@ -75,6 +75,20 @@ def queue_booking_notice(session: Session, booking: Booking, kind: str) -> Notif
     session.add(notice)
     session.flush()
     return notice
+
+
+# What a booking's new status tells the resident (an approval is said by its caller).
+_KIND_OF_STATUS = {
+    Status.CONFIRMED: "booking_confirmed",
+    Status.PENDING: "booking_pending",
+    Status.CANCELLED: "booking_cancelled",
+    Status.REJECTED: "booking_rejected",
+}
+
+
+def booking_notice(session: Session, booking: Booking) -> None:
+    """The calendar's `after` hook: queue the notice that the booking's new status calls for."""
+    queue_booking_notice(session, booking, _KIND_OF_STATUS[booking.status])
 
 
 def queued(session: Session, reference: str | None = None) -> list[Notification]:

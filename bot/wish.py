@@ -125,6 +125,11 @@ def email_in(text: str) -> str | None:
     return match.group(0).lower().rstrip(".") if match else None
 
 
+def is_email(value: str) -> bool:
+    """Whether the whole value is one e-mail address."""
+    return _EMAIL.fullmatch(value) is not None
+
+
 def phone_in(text: str) -> str | None:
     """A valid phone number in the text (French by default), as E.164; None if none is valid."""
     for match in _PHONE.finditer(text):

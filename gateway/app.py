@@ -67,7 +67,8 @@ class SecurityHeaders:
 def _error(
     status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+    # One error shape for the whole gateway: the French sentence to show, and a stable code.
+    return JSONResponse({"error": message, "reason": code}, status_code=status, headers=headers)
 
 
 async def _read_body(request: Request) -> bytes:

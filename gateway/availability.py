@@ -18,7 +18,8 @@ from starlette.routing import Route
 from bot.typography import NBSP, french
 from calendar_store import wording
 from calendar_store.spec import Kind, Period, Requester, ResourceSpec, Unit
-from gateway.bookings import ApiError, Desk, place
+from gateway.booking_json import ApiError
+from gateway.bookings import Desk, place
 
 DAYS_SHOWN = 14
 AHEAD_DAYS = 366

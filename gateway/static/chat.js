@@ -209,7 +209,7 @@
       if (gen !== generation) return;
       setPending(false);
       if (!res.ok || !Array.isArray(data)) {
-        const text = data && typeof data.message === "string" && data.message.trim();
+        const text = data && typeof data.error === "string" && data.error.trim();
         add({ who: "system", text: text || GENERIC_ERROR });
         return;
       }

@@ -139,16 +139,16 @@ def test_bad_input_gets_a_json_4xx_and_the_conversation_goes_on(
     response = gateway.post("/webhooks/rest/webhook", content=content, headers=headers)
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
-    assert response.json()["error"] == code
-    assert response.json()["message"]
+    assert response.json()["reason"] == code
+    assert response.json()["error"]  # the French sentence
     assert "01 99 00 12 34" in text_of(say(gateway, "x", "numéro de téléphone de la mairie"))
 
 
 def test_unknown_paths_and_methods_answer_json(gateway: httpx.Client) -> None:
-    assert gateway.get("/nulle-part").json()["error"] == "http_404"
+    assert gateway.get("/nulle-part").json()["reason"] == "http_404"
     wrong = gateway.get("/webhooks/rest/webhook")
     assert wrong.status_code == 405
-    assert wrong.json()["error"] == "http_405"
+    assert wrong.json()["reason"] == "http_405"
     assert wrong.headers["allow"] == "POST"
 
 
