@@ -48,18 +48,13 @@ def period_of(
     first, _, last = hours.partition("-")
     begin = datetime.combine(day, time.fromisoformat(first), tzinfo=tz)
     if spec.unit is Unit.SLOT:
-        # Wall-clock arithmetic: a 20-minute slot stays 20 minutes on a clock-change day.
-        return begin, _wall(begin, timedelta(minutes=spec.slot_minutes), tz)
+        return begin, begin + timedelta(minutes=spec.slot_minutes)
     if not last:
         return None
     end = datetime.combine(day, time.fromisoformat(last), tzinfo=tz)
-    if end <= begin:  # "de 20h à minuit"
-        end = datetime.combine(day + timedelta(days=1), time.fromisoformat(last), tzinfo=tz)
-    return begin, end
-
-
-def _wall(start: datetime, span: timedelta, tz: ZoneInfo) -> datetime:
-    return (start.replace(tzinfo=None) + span).replace(tzinfo=tz)
+    if end.time() == time(0):  # "de 20h à minuit" ends the next day
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return begin, end  # "de 18h à 14h" stays backwards: the calendar says why it is refused
 
 
 def clock_of(period: Period, tz: ZoneInfo) -> str:

@@ -98,6 +98,7 @@ def requester_in(text: str, resources: Iterable[Named] = ()) -> Requester | None
 
 def quantity_in(text: str, names: Iterable[str] = (), *, alone: bool = False) -> int | None:
     """A quantity next to the item's name ("50 chaises"), or any number when `alone`."""
+    text = re.sub(r"(?<=\d)[ .\u00a0\u202f](?=\d{3}\b)", "", text)  # "10 000" is one number
     words = plain(text).split()
     item_words = {plain(n).split()[0] for n in names if plain(n)}
     for index, word in enumerate(words):

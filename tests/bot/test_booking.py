@@ -61,6 +61,11 @@ def test_hours_and_slots_become_periods() -> None:
     )
     assert late is not None
     assert late[1] == datetime(2026, 12, 6, 0, 0, tzinfo=PARIS)
+    backwards = booking.period_of(
+        SPECS["salle-des-associations"], date(2026, 12, 5), "18:00-14:00", PARIS
+    )
+    assert backwards is not None
+    assert backwards[1] < backwards[0]  # left for the calendar to refuse with its reason
     slot = booking.period_of(SPECS["rdv-titres"], date(2026, 12, 8), "09:20", PARIS)
     assert slot is not None
     assert (slot[1] - slot[0]).total_seconds() == 20 * 60

@@ -60,6 +60,7 @@ def test_quantities_next_to_the_item_or_alone_when_asked() -> None:
     assert wish.quantity_in("le 12 décembre", ("chaises",)) is None
     assert wish.quantity_in("40", ("chaises",), alone=True) == 40
     assert wish.quantity_in("40", ("chaises",)) is None
+    assert wish.quantity_in("10 000 chaises", ("chaises",)) == 10_000
 
 
 @pytest.mark.parametrize(

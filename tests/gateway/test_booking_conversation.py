@@ -149,3 +149,22 @@ def test_an_id_appointment_asks_the_situation_and_the_ants_number_then_offers_sl
     (row,) = bookings(stack_engine, f"web:{who}")
     assert row.status == "confirmed"
     assert row.contact_email == "paul.durand@example.fr"
+
+
+@pytest.mark.parametrize(
+    ("wish", "reason"),
+    [
+        ("réserver la salle des associations hier de 14h à 18h", "déjà passé"),
+        ("réserver la salle des associations {day} de 6h à 9h", "en dehors des horaires"),
+        ("réserver la salle des associations {day} de 18h à 14h", "La fin doit venir après"),
+        ("il me faudrait 10 000 chaises pour {day}", "200"),
+        ("réserver la salle des fêtes demain", "au moins 72 heures"),
+    ],
+)
+def test_a_wish_the_calendar_refuses_gets_its_reason_in_french_and_nothing_is_written(
+    gateway: httpx.Client, stack_engine: Engine, wish: str, reason: str
+) -> None:
+    who = sender()
+    said = text_of(say(gateway, who, wish.format(day=on(ahead(12)))))
+    assert reason in said
+    assert bookings(stack_engine, f"web:{who}") == []
