@@ -22,6 +22,7 @@ from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
 from bot.resources import ResourceEntry
 from bot.schema import Strict, Week
+from bot.territory import Territory
 from bot.typography import french
 from calendar_store.spec import ResourceSpec
 
@@ -103,6 +104,47 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "annulation_faite": {**_BOOKING, "reference": "SDF-7KQ2"},
     "reservation_inconnue": {"reference": "SDF-7KQ2"},
     "deja_annulee": {"reference": "SDF-7KQ2"},
+    # Street reports.
+    "demander_categorie": {},
+    "demander_lieu": {},
+    "rue_inconnue": {"texte": "rue des Pivoines"},
+    "rue_comprise": {"rue": "rue des Lilas"},
+    "position_hors_commune": {},
+    "demander_description": {},
+    "demander_photo": {},
+    "photo_refusee": {"raison": "Ce fichier n’est pas une image."},
+    "resume_signalement": {
+        "categorie": "éclairage public",
+        "lieu": "rue des Lilas",
+        "description": "Le lampadaire ne marche plus.",
+        "photo": True,
+    },
+    "signalement_enregistre": {"reference": "SIG-4F7P"},
+    "signalement_doublon": {"reference": "SIG-4F7P", "categorie": "éclairage public"},
+    "signalement_abandonne": {},
+    "signalement_etat": {
+        "reference": "SIG-4F7P",
+        "categorie": "éclairage public",
+        "lieu": "rue des Lilas",
+        "etat": "pris en compte",
+        "historique": ["reçu le 28 novembre à 21h", "pris en compte le 29 novembre à 9h"],
+    },
+    "signalement_inconnu": {"reference": "SIG-4F7P"},
+    "mes_signalements": {"signalements": ["SIG-4F7P : éclairage public, rue des Lilas (reçu)"]},
+    "aucun_signalement": {},
+    "signalement_rouvert": {"reference": "SIG-4F7P"},
+    # Notifications of a report's progress (sent on the resident's channel).
+    "signalement_pris_en_compte": {"objet": "le lampadaire signalé", "lieu": "rue des Lilas"},
+    "signalement_repare": {
+        "objet": "le lampadaire signalé",
+        "lieu": "rue des Lilas",
+        "fait": "réparé",
+    },
+    "signalement_rejete": {
+        "objet": "le lampadaire signalé",
+        "lieu": "rue des Lilas",
+        "raison": "il dépend du département",
+    },
 }
 
 
@@ -136,6 +178,7 @@ class CommuneFile(Strict):
     sujets: dict[str, str]
     ressources: dict[str, ResourceEntry]
     pieces_titres: dict[Literal["premiere", "renouvellement", "perte_vol", "mineur"], str]
+    signalements: Territory
 
     @field_validator("fuseau_horaire")
     @classmethod
