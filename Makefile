@@ -101,7 +101,7 @@ eval: $(VENV)/.installed $(RASA_VENV)/.installed ## NLU cross-validation: intent
 	$(APP)/python scripts/nlu_report.py var/results/nlu-cv/intent_report.json --goal 0.95
 
 .PHONY: bench
-bench: setup ## Benchmarks: turn latency, cold start against a bare `rasa init`, memory
+bench: setup ## Benchmarks: FAQ and booking-conversation turns, cold start, memory, booking API and race (SQLite, PostgreSQL), dates (BENCH_ARGS='--only bookings,race --quick')
 	$(APP)/python scripts/bench.py $(BENCH_ARGS)
 
 .PHONY: clean

@@ -21,7 +21,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ import psutil
 from bench_bookings import race, throughput
 from bench_common import ROOT, commit, latency, log, spawn, stop_group, wait_until
 from bench_conversation import conversations
+from bench_dates import bench_dates
 
 from bot.stack import QUIET_RASA, RASA_BIN, health_status
 
@@ -52,6 +55,7 @@ FAQ = [
 ]
 PORTS = {"rasa": 5005, "actions": 5055, "gateway": 8000}
 GUICHET = [sys.executable, "-m", "bot.cli"]  # `guichet`, even before a reinstall
+STACK_LOG = ROOT / "var" / "bench" / "guichet-run.log"
 QUIET: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 
 
@@ -95,9 +99,10 @@ def bench_guichet(runs: int, turns: int, bookings: int) -> dict[str, Any]:
             # What `make run` does once installed and trained, without make's own checks
             # (they could reinstall or retrain inside the timed region).
             subprocess.run([*GUICHET, "setup"], cwd=ROOT, env=env, check=True, **QUIET)
-            process = spawn([*GUICHET, "run"], ROOT, env)
+            (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+            process = spawn([*GUICHET, "run"], ROOT, env, STACK_LOG)
             try:
-                wait_until(lambda: health_status("http://127.0.0.1:8000") == 200, 300)
+                wait_until(partial(_healthy, process), 300)
                 starts.append(time.monotonic() - began)
                 log(f"Guichet cold start {run + 1}/{runs}: {starts[-1]:.1f} s")
                 if run == runs - 1:
@@ -115,6 +120,12 @@ def bench_guichet(runs: int, turns: int, bookings: int) -> dict[str, Any]:
     if faq:
         result["faq_turn_ms"] = latency(faq)
     return result | ({"conversation": talks} if talks else {})
+
+
+def _healthy(process: subprocess.Popen[bytes]) -> bool:
+    if process.poll() is not None:
+        raise SystemExit(f"`guichet run` stopped (exit {process.returncode}): see {STACK_LOG}")
+    return health_status("http://127.0.0.1:8000") == 200
 
 
 def faq_turns(turns: int) -> list[float]:
@@ -175,28 +186,6 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
             return bool(json.loads(response.read()).get("model_file"))
     except OSError:
         return False
-
-
-def bench_dates() -> dict[str, Any]:
-    """scripts/dates_bench.py: our date understanding beside plain dateparser."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "dates.json"
-        script = ROOT / "scripts" / "dates_bench.py"
-        shown = subprocess.run(
-            [sys.executable, str(script), "--json", str(out)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        figures = json.loads(out.read_text())
-    keep = ("guichet ", "dateparser ", "GOAL")
-    return {
-        "goal_lines": [line for line in shown.splitlines() if line.startswith(keep)],
-        "goal_met": figures["goal_met"],
-        "goals": {name: p["goals"] for name, p in figures["parsers"].items()},
-        "ms_per_example": {name: p["ms_per_example"] for name, p in figures["parsers"].items()},
-    }
 
 
 PARTS = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
@@ -261,29 +250,63 @@ def main() -> None:
     stack_parts = {"coldstart", "faq", "conversation"} & set(parts)
     if stack_parts:
         log(f"Guichet stack: {', '.join(sorted(stack_parts))}")
-        guichet = bench_guichet(
-            args.runs if "coldstart" in parts else 1,
-            args.turns if "faq" in parts else 0,
-            args.conversations if "conversation" in parts else 0,
-        )
-        talks = guichet.pop("conversation", None)
-        if talks:
-            results["booking_conversation"] = {"run": run} | talks
-        if {"coldstart", "faq"} & set(parts):
-            results["guichet"] = {"run": run} | guichet
-    if "coldstart" in parts:
-        log("bare rasa init assistant: cold starts")
-        results["rasa_init"] = {"run": run} | bench_rasa_init(args.runs, ROOT / "var" / "bench")
-    if "bookings" in parts:
-        figures = {b: throughput(b, args.bookings, args.concurrent, args.clients) for b in backends}
-        results["booking_api"] = {"run": run, "backends": figures}
-    if "race" in parts:
-        figures = {b: race(b, args.race_runs, args.race_size) for b in backends}
-        results["booking_race"] = {"run": run, "backends": figures}
-    if "dates" in parts:
-        log("dates: scripts/dates_bench.py")
-        results["dates"] = {"run": run} | bench_dates()
+        keys = ["guichet"] if {"coldstart", "faq"} & stack_parts else []
+        keys += ["booking_conversation"] if "conversation" in stack_parts else []
+        _measure(results, run, keys, lambda: _stack(args, parts))
+    steps: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
+        "coldstart": ("rasa_init", lambda: bench_rasa_init(args.runs, ROOT / "var" / "bench")),
+        "bookings": (
+            "booking_api",
+            lambda: {
+                "backends": {
+                    b: throughput(b, args.bookings, args.concurrent, args.clients) for b in backends
+                }
+            },
+        ),
+        "race": (
+            "booking_race",
+            lambda: {"backends": {b: race(b, args.race_runs, args.race_size) for b in backends}},
+        ),
+        "dates": ("dates", bench_dates),
+    }
+    for part, (key, step) in steps.items():
+        if part in parts:
+            log(f"{part} ({key})")
+            _measure(results, run, [key], partial(_keyed, key, step))
+            bench_report.write(results, args.out)  # so far, in case a later part fails
     print(bench_report.write(results, args.out))
+
+
+def _stack(args: argparse.Namespace, parts: list[str]) -> dict[str, Any]:
+    """The figures of the running assistant, by report key."""
+    guichet = bench_guichet(
+        args.runs if "coldstart" in parts else 1,
+        args.turns if "faq" in parts else 0,
+        args.conversations if "conversation" in parts else 0,
+    )
+    talks = guichet.pop("conversation", None)
+    figures = {"guichet": guichet} if {"coldstart", "faq"} & set(parts) else {}
+    return figures | ({"booking_conversation": talks} if talks else {})
+
+
+def _keyed(key: str, step: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    return {key: step()}
+
+
+def _measure(
+    results: dict[str, Any], run: dict[str, str], keys: list[str], step: Callable[[], Any]
+) -> dict[str, Any]:
+    """Run one part (figures by report key); a failure is written under its keys, not raised."""
+    try:
+        figures: dict[str, Any] = step()
+    except (Exception, SystemExit) as error:  # the other parts still run
+        log(f"FAILED: {type(error).__name__}: {error}")
+        for key in keys:
+            results[key] = {"run": run, "error": f"{type(error).__name__}: {error}"[:500]}
+        return {}
+    for key, part in figures.items():
+        results[key] = {"run": run} | part
+    return figures
 
 
 if __name__ == "__main__":

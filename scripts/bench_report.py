@@ -1,0 +1,247 @@
+"""bench/report.md from the figures of scripts/bench.py (every part says how it was produced)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+Row = tuple[str, str, str]
+CONVERSATION_GOAL_MS = 250
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(head) + " |",
+        "|" + " --- |" * len(head),
+        *["| " + " | ".join(row) + " |" for row in rows],
+        "",
+    ]
+
+
+def _stamp(part: dict[str, Any]) -> str:
+    run = part.get("run", {})
+    return (
+        f"Command: `{run.get('command', '?')}` ({run.get('date', '?')}, {run.get('commit', '?')})."
+    )
+
+
+def _ok(part: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A part that was measured; None if absent or failed (failures are listed apart)."""
+    return part if part and "error" not in part else None
+
+
+def failures(results: dict[str, Any]) -> list[str]:
+    failed = [
+        f"- **{key}** failed ({_stamp(part)}): {part['error']}"
+        for key, part in results.items()
+        if isinstance(part, dict) and "error" in part
+    ]
+    return ["## Parts that failed", "", *failed, ""] if failed else []
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "—"
+
+
+def assistant(results: dict[str, Any]) -> list[str]:
+    g, r = _ok(results.get("guichet")), _ok(results.get("rasa_init"))
+    if g is None:
+        return []
+    rows: list[Row] = []
+    faq = g.get("faq_turn_ms")
+    if faq:
+        rows += [
+            ("FAQ turn latency p50 (ms)", f"{faq['p50']:.0f}", "—"),
+            ("FAQ turn latency p95 (ms)", f"{faq['p95']:.0f}", "≤ 150"),
+            ("FAQ turn latency p99 (ms)", f"{faq['p99']:.0f}", "—"),
+        ]
+    start = g["cold_start_s"]["median"]
+    rows.append(
+        ("Cold start, `guichet setup` + `guichet run` to healthy (s, median)", f"{start:.1f}", "—")
+    )
+    if r is not None:
+        bare = r["cold_start_s"]["median"]
+        rows += [
+            ("Cold start, bare `rasa init` to model loaded (s, median)", f"{bare:.1f}", "—"),
+            ("Cold start ratio Guichet / rasa init", _ratio(start, bare), "≤ 1.00"),
+        ]
+    rss = g.get("rss_mib", {})
+    rows += [
+        ("Rasa resident memory (MiB)", f"{rss.get('rasa', 0):.0f}", "≤ 1434 (1.4 GB)"),
+        ("Action server resident memory (MiB)", f"{rss.get('actions', 0):.0f}", "—"),
+        ("Gateway resident memory (MiB)", f"{rss.get('gateway', 0):.0f}", "—"),
+    ]
+    if r is not None:
+        rows.append(("Bare `rasa init` Rasa resident memory (MiB)", f"{r['rss_mib']:.0f}", "—"))
+    turns = f"{faq['count']} FAQ turns, sequential, through the gateway; " if faq else ""
+    return [
+        "## Assistant: FAQ turns, cold start, memory",
+        "",
+        f"{_stamp(g)} {turns}cold starts over {len(g['cold_start_s']['runs'])} run(s).",
+        "",
+        *_table(("figure", "measured", "target"), rows),
+    ]
+
+
+def booking_api(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    rows: list[list[str]] = []
+    for backend, figures in part["backends"].items():
+        for mode in ("sequential", "concurrent"):
+            s = figures[mode]
+            lat = s["latency_ms"]
+            clients = f" ({figures['clients']} clients)" if mode == "concurrent" else ""
+            rows.append(
+                [
+                    backend,
+                    mode + clients,
+                    str(lat["count"]),
+                    f"{lat['p50']:.1f}",
+                    f"{lat['p95']:.1f}",
+                    f"{s['bookings_per_s']:.1f}",
+                    str(s["failures"]),
+                    str(figures["double_bookings"]),
+                ]
+            )
+    lines = ["## Booking API: POST /api/bookings", "", _stamp(part), ""]
+    lines += _table(
+        [
+            "backend",
+            "mode",
+            "bookings",
+            "p50 (ms)",
+            "p95 (ms)",
+            "bookings/s",
+            "failures",
+            "double bookings",
+        ],
+        rows,
+    )
+    sqlite, pg = part["backends"].get("sqlite"), part["backends"].get("postgresql")
+    if sqlite and pg:
+        for mode in ("sequential", "concurrent"):
+            lines.append(
+                f"PostgreSQL / SQLite, {mode}: p50 "
+                f"{_ratio(pg[mode]['latency_ms']['p50'], sqlite[mode]['latency_ms']['p50'])}, "
+                f"bookings/s {_ratio(pg[mode]['bookings_per_s'], sqlite[mode]['bookings_per_s'])}."
+            )
+        lines.append("")
+    return lines
+
+
+def race(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    rows: list[list[str]] = []
+    for backend, figures in part["backends"].items():
+        runs = figures["runs"]
+
+        def spread(key: str, runs: list[dict[str, Any]] = runs) -> str:
+            values = [r[key] for r in runs]
+            low, high = min(values), max(values)
+            return f"{statistics.median(values):g}" + (f" ({low}–{high})" if low != high else "")
+
+        rows.append(
+            [
+                backend,
+                str(len(runs)),
+                spread("created"),
+                spread("conflict"),
+                spread("other"),
+                spread("live_rows"),
+                f"{figures['runs_as_expected']}/{len(runs)}",
+                str(figures["double_bookings"]),
+            ]
+        )
+    any_part = next(iter(part["backends"].values()))
+    lines = [
+        f"## Race: {any_part['residents']} concurrent POSTs for the same slot, "
+        f"over {any_part['gateways']} gateway processes",
+        "",
+        f"{_stamp(part)} Per run, median (min–max); expected 1 / "
+        f"{any_part['residents'] - 1} / 0 / 1 every run. Double bookings are counted in the "
+        "database after all runs (overlapping live bookings of exclusive resources, stock "
+        "exceeded for equipment).",
+        "",
+    ]
+    return lines + _table(
+        [
+            "backend",
+            "runs",
+            "201",
+            "409",
+            "other",
+            "live rows",
+            "runs as expected",
+            "double bookings",
+        ],
+        rows,
+    )
+
+
+def conversation(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    lat = part["turn_ms"]
+    rows = [
+        [name, str(t["count"]), f"{t['p50']:.0f}", f"{t['p95']:.0f}", f"{t['p99']:.0f}"]
+        for name, t in [*part["by_turn_ms"].items(), ("all turns", lat)]
+    ]
+    verdict = "met" if lat["p95"] <= CONVERSATION_GOAL_MS else "NOT met"
+    return [
+        "## Booking conversation through the gateway (Rasa + action server)",
+        "",
+        f"{_stamp(part)} {part['conversations']} conversations, each a new resident booking the "
+        f"association room on its own day and hours; failures (last reply without "
+        f"“C’est réservé”): {part['failures']}. Goal p95 ≤ {CONVERSATION_GOAL_MS} ms: {verdict}.",
+        "Script: " + " → ".join(f"“{s}”" for s in part["script"]) + ".",
+        "",
+        *_table(("turn", "turns", "p50 (ms)", "p95 (ms)", "p99 (ms)"), rows),
+    ]
+
+
+def dates(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    head = ["## Dates: Duckling's French time corpus", "", _stamp(part), ""]
+    return [*head, "```", *part["goal_lines"], "```", ""]
+
+
+def write(results: dict[str, Any], out: Path) -> str:
+    """Write report.json and report.md into `out`; return the Markdown."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        "# Guichet benchmark report",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. Commit: {results['commit']}.",
+        f"Command: `{results['command']}`. Parts measured by another command say so.",
+        "",
+        *assistant(results),
+        *booking_api(results.get("booking_api")),
+        *race(results.get("booking_race")),
+        *conversation(results.get("booking_conversation")),
+        *dates(results.get("dates")),
+        *failures(results),
+    ]
+    markdown = "\n".join(lines)
+    (out / "report.md").write_text(markdown)
+    return markdown
+
+
+def carried_over(out: Path, keys: list[str]) -> dict[str, Any]:
+    """Parts of the last report not measured this time, each keeping its own stamp."""
+    try:
+        last: dict[str, Any] = json.loads((out / "report.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    stamp = {k: last.get(k, "?") for k in ("command", "date", "commit")}
+    kept: dict[str, Any] = {}
+    for key in keys:
+        if isinstance(last.get(key), dict):
+            kept[key] = {"run": stamp} | last[key]
+    return kept
