@@ -25,6 +25,9 @@ class Settings:
     rasa_timeout: float
     max_message_chars: int
     public_url: str
+    # Keys of the Open311 clients allowed to post reports, and bearer tokens of the agents' API.
+    open311_api_keys: tuple[str, ...] = ()
+    agent_api_tokens: tuple[str, ...] = ()
 
 
 class SettingsError(ValueError):
@@ -43,6 +46,10 @@ def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str],
     except ValueError:
         what = "un nombre entier" if kind is int else "un nombre"
         raise SettingsError(f"{name} doit être {what} (reçu : {raw!r})") from None
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -64,4 +71,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_timeout=_number(env, "RASA_TIMEOUT", 20.0, float),
         max_message_chars=_number(env, "MAX_MESSAGE_CHARS", 2000, int),
         public_url=(env.get("PUBLIC_URL") or f"http://{host}:{port}").rstrip("/"),
+        open311_api_keys=_list(env, "OPEN311_API_KEYS"),
+        agent_api_tokens=_list(env, "AGENT_API_TOKENS"),
     )

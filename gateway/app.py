@@ -1,4 +1,4 @@
-"""The gateway's ASGI application: web chat, Rasa-compatible REST webhook, bookings, health."""
+"""The gateway's ASGI application: web chat, Rasa REST webhook, bookings, reports, health."""
 
 from __future__ import annotations
 
@@ -20,13 +20,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.commune import CommuneStore
 from bot.db import make_engine, make_session_factory
+from bot.reports import ReportStore, commune_notices
 from bot.settings import Settings, load_settings
 from bot.transcript import Transcript
 from calendar_store.store import Store
 from channels import rest
 from gateway import availability, health
 from gateway.bookings import BookingApi, Desk
+from gateway.open311 import Open311
 from gateway.rasa import RasaClient
+from gateway.reports_api import ReportsApi
 from gateway.turns import Turns
 
 log = logging.getLogger(__name__)
@@ -94,6 +97,17 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     turns = Turns(rasa, Transcript(make_session_factory(engine)), commune)
     desk = Desk(engine, commune, store)
+    reports = ReportStore(
+        engine, lambda: commune.get().data.signalements, notices=commune_notices(commune.get)
+    )
+    open311 = Open311(
+        reports,
+        commune,
+        api_keys=settings.open311_api_keys,
+        public_url=settings.public_url,
+        read_body=_read_body,
+    )
+    reports_api = ReportsApi(reports, tokens=settings.agent_api_tokens, read_body=_read_body)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -145,6 +159,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/webhooks/rest/", rest_status),
             Route("/healthz", healthz),
             *BookingApi(desk, _read_body).routes(),
+            *reports_api.routes(),
+            *open311.routes(),
             availability.page_route(desk),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.reports_api import OPENAPI_PATHS as REPORT_PATHS
+
 EXAMPLE_START = "2030-06-15T00:00:00+02:00"
 EXAMPLE_END = "2030-06-16T00:00:00+02:00"
 
@@ -304,6 +306,6 @@ SPEC: dict[str, Any] = {
         "description": "Ressources, disponibilités, réservations et annulations. Les erreurs "
         "sont du JSON : `error` (message en français) et `reason` (code stable).",
     },
-    "paths": PATHS,
+    "paths": {**PATHS, **REPORT_PATHS},
     "components": {"schemas": SCHEMAS},
 }

@@ -6,7 +6,8 @@ from alembic import context
 
 # Imported for their side effect: they register their tables on Base.metadata.
 import bot.models
-import bot.outbox  # noqa: F401
+import bot.outbox
+import bot.report_records  # noqa: F401
 from bot.db import Base, make_engine
 from bot.settings import load_settings
 from calendar_store.tables import CalendarBase
