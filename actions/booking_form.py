@@ -39,7 +39,9 @@ INTERRUPTIONS = frozenset(
     {*ANSWERED_INTENTS, Intent.REQUEST_HUMAN, Intent.STOP, Intent.MY_BOOKINGS}
 )
 # Actions that answer in the middle of the form; after them the form runs again.
-_INTERRUPTING = frozenset({Action.ANSWER, Action.HUMAN, Action.MY_BOOKINGS})
+_INTERRUPTING = frozenset(
+    {Action.ANSWER, Action.HUMAN, Action.MY_BOOKINGS, Action.MY_REPORTS, Action.REPORT_STATUS}
+)
 # Only used to ask the calendar whether a moment is free before the resident gave a contact.
 _PROBE = Contact(name="vérification", type=Requester.RESIDENT, email="verification@invalid")
 
@@ -95,7 +97,7 @@ class ValidateBookingForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn({s.value: tracker.get_slot(s.value) for s in BOOKING_SLOTS})
-        if _after_interruption(tracker):
+        if after_interruption(tracker):
             # Back from a question answered in the middle: the message was not for the form,
             # only say which slot comes next (Rasa alone would only know booking_resource).
             following = booking.filled(turn.values, spec_of(turn.get(Slot.RESOURCE)))
@@ -107,7 +109,7 @@ class ValidateBookingForm(FormValidationAction):
         # A question asked instead of an answer is not a name ("la mairie ouvre à quelle heure ?").
         free_text = intent not in INTERRUPTIONS and not text.rstrip().endswith("?")
         read(turn, text, message.get("entities") or [], requested, free_text=free_text)
-        if not turn.changed and intent in INTERRUPTIONS:
+        if not turn.changed and not turn.said and intent in INTERRUPTIONS:
             return []  # the form is rejected and a rule answers (a question, "stop", …)
         if not turn.changed and requested:
             # Nothing usable: say what is expected; setting the slot keeps the form going.
@@ -123,7 +125,7 @@ class ValidateBookingForm(FormValidationAction):
         return [*events, SlotSet(REQUESTED_SLOT, following.value if following else None)]
 
 
-def _after_interruption(tracker: Tracker) -> bool:
+def after_interruption(tracker: Tracker) -> bool:
     """Whether the form runs again after a rule answered in its middle (no new answer then).
 
     Rasa appends the form's own execution to the tracker it sends; the action before it

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.commune import Commune, CommuneStore
 from bot.db import make_engine
+from bot.reports import ReportStore, commune_notices
 from bot.settings import Settings, load_settings
 from calendar_store.spec import ResourceSpec
 from calendar_store.store import Store
@@ -42,8 +43,21 @@ def local_now() -> datetime:
     return datetime.now(zone())
 
 
+@cache
+def engine() -> Engine:
+    """The application database, shared by the calendar and the reports."""
+    return make_engine(settings().database_url)
+
+
+@cache
+def reports() -> ReportStore:
+    """The street reports; their notices are worded by the commune file."""
+    territory = lambda: commune().data.signalements  # noqa: E731  (reread at each use)
+    return ReportStore(engine(), territory, notices=commune_notices(commune))
+
+
 _calendar_lock = threading.Lock()
-_calendar: tuple[tuple[ResourceSpec, ...], Engine, Store] | None = None
+_calendar: tuple[tuple[ResourceSpec, ...], Store] | None = None
 
 
 def calendar() -> Store:
@@ -52,8 +66,7 @@ def calendar() -> Store:
     specs = commune().resources()
     with _calendar_lock:
         if _calendar is None or _calendar[0] != specs:
-            engine = _calendar[1] if _calendar else make_engine(settings().database_url)
-            store = Store(engine, specs, tz=zone())
+            store = Store(engine(), specs, tz=zone())
             store.sync()
-            _calendar = (specs, engine, store)
-        return _calendar[2]
+            _calendar = (specs, store)
+        return _calendar[1]

@@ -53,6 +53,7 @@ REPLIES: dict[Intent, str] = {
     Intent.AFFIRM: "d_accord",
     Intent.DENY: "d_accord",
     Intent.STOP: "d_accord",
+    Intent.SKIP_PHOTO: "d_accord",
 }
 # Messages that are not answers to a question.
 # Messages that are not answers to a question, with example values of the {{ names }} each

@@ -32,6 +32,11 @@ class Intent(StrEnum):
     STOP = "stop"
     MY_BOOKINGS = "my_bookings"
     CANCEL_BOOKING = "cancel_booking"
+    REPORT_PROBLEM = "report_problem"
+    REPORT_STATUS = "report_status"
+    MY_REPORTS = "my_reports"
+    STILL_BROKEN = "still_broken"
+    SKIP_PHOTO = "skip_photo"
     # Produced by Rasa's FallbackClassifier, never trained on.
     NLU_FALLBACK = "nlu_fallback"
 
@@ -51,7 +56,15 @@ class Slot(StrEnum):
     CONTACT = "contact"
     HOLD = "booking_hold"
     AWAITING = "awaiting_confirmation"
+    CATEGORY = "report_category"
+    PLACE = "report_place"
+    DESCRIPTION = "report_description"
+    PHOTO = "report_photo"
+    REPORT_AWAITING = "report_awaiting"
 
+
+# What the report form asks, in the order it asks.
+REPORT_SLOTS: tuple[Slot, ...] = (Slot.CATEGORY, Slot.PLACE, Slot.DESCRIPTION, Slot.PHOTO)
 
 # What the booking form asks, in the order it asks (each kind of resource needs a subset).
 BOOKING_SLOTS: tuple[Slot, ...] = (
@@ -91,6 +104,18 @@ class Action(StrEnum):
     ASK_QUANTITY = "action_ask_booking_quantity"
     ASK_NAME = "action_ask_contact_name"
     ASK_CONTACT = "action_ask_contact"
+    REPORT_FORM = "report_form"
+    VALIDATE_REPORT = "validate_report_form"
+    ASK_CATEGORY = "action_ask_report_category"
+    ASK_PLACE = "action_ask_report_place"
+    ASK_DESCRIPTION = "action_ask_report_description"
+    ASK_PHOTO = "action_ask_report_photo"
+    REPORT_SUMMARY = "action_report_summary"
+    REPORT_FILE = "action_report_file"
+    REPORT_STOP = "action_report_stop"
+    REPORT_STATUS = "action_report_status"
+    MY_REPORTS = "action_my_reports"
+    REPORT_REOPEN = "action_report_reopen"
 
 
 # Intents answered by `action_answer` with the commune's wording.
@@ -116,7 +141,9 @@ ANSWERED_INTENTS: frozenset[Intent] = frozenset(
 )
 
 # Yes, no and stop get a plain acknowledgement when no booking is under way.
-ACKNOWLEDGED_INTENTS: frozenset[Intent] = frozenset({Intent.AFFIRM, Intent.DENY, Intent.STOP})
+ACKNOWLEDGED_INTENTS: frozenset[Intent] = frozenset(
+    {Intent.AFFIRM, Intent.DENY, Intent.STOP, Intent.SKIP_PHOTO}
+)
 
 # Topics offered as buttons when the assistant did not understand.
 MAIN_TOPICS: tuple[Intent, ...] = (

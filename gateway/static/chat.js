@@ -193,7 +193,7 @@
     return entry.text || entry.image || entry.buttons ? entry : null;
   }
 
-  async function send(message, shown) {
+  async function send(message, shown, metadata) {
     if (pending) return;
     add({ who: "resident", text: shown || message });
     const gen = generation;
@@ -202,7 +202,7 @@
       const res = await fetch(API, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ sender, message }),
+        body: JSON.stringify(metadata ? { sender, message, metadata } : { sender, message }),
       });
       let data = null;
       try { data = await res.json(); } catch (_) { data = null; }
@@ -222,6 +222,45 @@
       setPending(false);
       add({ who: "system", text: NETWORK_ERROR });
     }
+  }
+
+  // A photo is checked and cleaned by the server first; the message then names it.
+  async function sendPhoto(file) {
+    if (!file || pending) return;
+    const accepted = ["image/jpeg", "image/png", "image/webp"];
+    if (!accepted.includes(file.type)) {
+      add({ who: "system", text: "Seules les photos JPEG, PNG ou WebP sont acceptées." });
+      return;
+    }
+    setPending(true);
+    try {
+      const res = await fetch("/api/photos", { method: "POST", headers: { "Content-Type": file.type }, body: file });
+      let data = null;
+      try { data = await res.json(); } catch (_) { data = null; }
+      setPending(false);
+      if (!res.ok || !data || data.photo === undefined) {
+        const text = data && typeof data.error === "string" && data.error.trim();
+        add({ who: "system", text: text || GENERIC_ERROR });
+        return;
+      }
+      send("Photo jointe", "Photo jointe", { photo: data.photo });
+    } catch (_) {
+      setPending(false);
+      add({ who: "system", text: NETWORK_ERROR });
+    }
+  }
+
+  function sharePosition() {
+    if (!navigator.geolocation) {
+      add({ who: "system", text: "Votre navigateur ne peut pas partager votre position." });
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => send("Position partagée", "Position partagée",
+        { location: { lat: pos.coords.latitude, lon: pos.coords.longitude } }),
+      () => add({ who: "system", text: "Position non disponible : indiquez plutôt le nom de la rue." }),
+      { enableHighAccuracy: true, timeout: 15000 },
+    );
   }
 
   function submitComposer() {
@@ -253,6 +292,14 @@
       submitComposer();
     }
   });
+
+  const photoInput = document.getElementById("photo");
+  photoInput.addEventListener("change", () => {
+    const file = photoInput.files && photoInput.files[0];
+    photoInput.value = "";
+    sendPhoto(file);
+  });
+  document.getElementById("locate").addEventListener("click", sharePosition);
 
   resetButton.addEventListener("click", () => {
     generation += 1;

@@ -1,0 +1,275 @@
+"""Street report actions around the form: its questions, the summary, filing it, and
+"où en est mon signalement", "mes signalements", "toujours en panne"."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.reports import Draft, Reporter, ReportError, ReportNotFound, Status
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import commune, reports, zone
+from actions.report_form import NO_PHOTO, position_of
+from bot import names as n
+from bot.places import match_street
+from bot.report_wording import STATES, history, place_of
+
+_RESET = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [SlotSet(n.Slot.REPORT_AWAITING, False)]
+_REFERENCE = r"\bSIG[- ]?([A-Z0-9]{4})\b"
+
+
+class _Asking:
+    """Asks for one slot of the report form (a mixin: only the askers below are actions)."""
+
+    slot: n.Slot
+    action: n.Action
+
+    def name(self) -> str:
+        return self.action
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        c = commune()
+        buttons: list[dict[str, str]] = []
+        if self.slot is n.Slot.CATEGORY:
+            buttons = [
+                {
+                    "title": category.nom[:1].upper() + category.nom[1:],
+                    "payload": f"/{n.Intent.INFORM}{json.dumps({n.Slot.CATEGORY.value: key})}",
+                }
+                for key, category in c.data.signalements.categories.items()
+            ]
+        elif self.slot is n.Slot.PHOTO:
+            buttons = [{"title": "Pas de photo", "payload": f"/{n.Intent.SKIP_PHOTO}"}]
+        keys = {
+            n.Slot.CATEGORY: "demander_categorie",
+            n.Slot.PLACE: "demander_lieu",
+            n.Slot.DESCRIPTION: "demander_description",
+            n.Slot.PHOTO: "demander_photo",
+        }
+        dispatcher.utter_message(text=c.message(keys[self.slot]), buttons=buttons)
+        return []
+
+
+class AskCategory(_Asking, Action):
+    slot, action = n.Slot.CATEGORY, n.Action.ASK_CATEGORY
+
+
+class AskPlace(_Asking, Action):
+    slot, action = n.Slot.PLACE, n.Action.ASK_PLACE
+
+
+class AskDescription(_Asking, Action):
+    slot, action = n.Slot.DESCRIPTION, n.Action.ASK_DESCRIPTION
+
+
+class AskPhoto(_Asking, Action):
+    slot, action = n.Slot.PHOTO, n.Action.ASK_PHOTO
+
+
+def _place(tracker: Tracker) -> str:
+    place = str(tracker.get_slot(n.Slot.PLACE) or "")
+    return "près de la position partagée" if position_of(place) else place
+
+
+def _draft(tracker: Tracker) -> Draft:
+    place = str(tracker.get_slot(n.Slot.PLACE) or "")
+    position = position_of(place)
+    photo = tracker.get_slot(n.Slot.PHOTO)
+    return Draft(
+        category=str(tracker.get_slot(n.Slot.CATEGORY) or ""),
+        description=str(tracker.get_slot(n.Slot.DESCRIPTION) or ""),
+        street=None if position else place,
+        address=None if position else place,
+        lat=position[0] if position else None,
+        lon=position[1] if position else None,
+        photo_id=int(photo) if photo and photo != NO_PHOTO else None,
+    )
+
+
+class ReportSummary(Action):
+    """Shows the report before it is sent and asks for a yes."""
+
+    def name(self) -> str:
+        return n.Action.REPORT_SUMMARY
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        c = commune()
+        key = str(tracker.get_slot(n.Slot.CATEGORY) or "autre")
+        category = c.data.signalements.categories.get(key)
+        photo = tracker.get_slot(n.Slot.PHOTO)
+        text = c.message(
+            "resume_signalement",
+            categorie=category.nom if category else key,
+            lieu=_place(tracker),
+            description=str(tracker.get_slot(n.Slot.DESCRIPTION) or ""),
+            photo=bool(photo and photo != NO_PHOTO),
+        )
+        buttons = [
+            {"title": "Oui, envoyer", "payload": f"/{n.Intent.AFFIRM}"},
+            {"title": "Non", "payload": f"/{n.Intent.DENY}"},
+        ]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(n.Slot.REPORT_AWAITING, True)]
+
+
+def reporter_of(tracker: Tracker) -> Reporter:
+    """The resident behind a conversation, to be told of the report's progress."""
+    sender = tracker.sender_id
+    return Reporter(conversation_id=sender, channel=sender.partition(":")[0] or None)
+
+
+class ReportFile(Action):
+    """The resident said yes: the report is filed, or joined to the same one already open."""
+
+    def name(self) -> str:
+        return n.Action.REPORT_FILE
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        c = commune()
+        try:
+            filed = reports().file(_draft(tracker), reporter_of(tracker), by=tracker.sender_id)
+        except ReportError as error:
+            dispatcher.utter_message(text=error.message)
+            return [*_RESET, ActiveLoop(None)]
+        report = filed.report
+        if filed.duplicate:
+            category = c.data.signalements.categories.get(report.category)
+            dispatcher.utter_message(
+                text=c.message(
+                    "signalement_doublon",
+                    reference=report.reference,
+                    categorie=category.nom if category else report.category,
+                )
+            )
+        else:
+            dispatcher.utter_message(
+                text=c.message("signalement_enregistre", reference=report.reference)
+            )
+        return _RESET
+
+
+class ReportStop(Action):
+    """ "Laisse tomber" or "non" to the summary: nothing is sent."""
+
+    def name(self) -> str:
+        return n.Action.REPORT_STOP
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=commune().message("signalement_abandonne"))
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *_RESET]
+
+
+def _reference(text: str) -> str | None:
+    match = re.search(_REFERENCE, text.upper())
+    return f"SIG-{match.group(1)}" if match else None
+
+
+def _line(report: Any) -> str:
+    category = commune().data.signalements.categories.get(report.category)
+    name = category.nom if category else report.category
+    return f"{report.reference} : {name}, {place_of(report)} ({STATES[report.status]})"
+
+
+class ReportStatusAction(Action):
+    """ "Où en est mon signalement SIG-4F7P ?": its state and history."""
+
+    def name(self) -> str:
+        return n.Action.REPORT_STATUS
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        c = commune()
+        reference = _reference(tracker.latest_message.get("text") or "")
+        if reference is None:
+            mine = reports().for_owner(tracker.sender_id)
+            if not mine:
+                dispatcher.utter_message(text=c.message("aucun_signalement"))
+                return []
+            report = mine[0]
+        else:
+            try:
+                report = reports().get(reference)
+            except ReportNotFound:
+                dispatcher.utter_message(text=c.message("signalement_inconnu", reference=reference))
+                return []
+        category = c.data.signalements.categories.get(report.category)
+        dispatcher.utter_message(
+            text=c.message(
+                "signalement_etat",
+                reference=report.reference,
+                categorie=category.nom if category else report.category,
+                lieu=place_of(report),
+                etat=STATES[report.status],
+                historique=history(report, zone()),
+            )
+        )
+        return []
+
+
+class MyReports(Action):
+    """ "Mes signalements"."""
+
+    def name(self) -> str:
+        return n.Action.MY_REPORTS
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        mine = reports().for_owner(tracker.sender_id)
+        if not mine:
+            dispatcher.utter_message(text=commune().message("aucun_signalement"))
+        else:
+            lines = [_line(r) for r in mine[:10]]
+            dispatcher.utter_message(text=commune().message("mes_signalements", signalements=lines))
+        return []
+
+
+class ReportReopen(Action):
+    """ "Toujours en panne": the reporter's resolved report opens again."""
+
+    def name(self) -> str:
+        return n.Action.REPORT_REOPEN
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        c = commune()
+        text = tracker.latest_message.get("text") or ""
+        reference = _reference(text)
+        mine = reports().for_owner(tracker.sender_id)
+        if reference is None:
+            street = match_street(text, c.data.signalements.rues)
+            resolved = [
+                r
+                for r in mine
+                if r.status is Status.RESOLVED and (street is None or r.street == street.street.nom)
+            ]
+            if not resolved:
+                dispatcher.utter_message(text=c.message("aucun_signalement"))
+                return []
+            reference = resolved[0].reference
+        try:
+            report = reports().reopen(
+                reference, by=tracker.sender_id, conversation_id=tracker.sender_id
+            )
+        except ReportNotFound:
+            dispatcher.utter_message(text=c.message("signalement_inconnu", reference=reference))
+            return []
+        except ReportError as error:
+            dispatcher.utter_message(text=error.message)
+            return []
+        dispatcher.utter_message(text=c.message("signalement_rouvert", reference=report.reference))
+        return []

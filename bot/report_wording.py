@@ -1,0 +1,41 @@
+"""What residents read about their street reports: places, states and progress notices."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.hours import say_time
+from bot.reports import Report, Status
+from calendar_store.wording import MONTHS
+
+STATES: dict[Status, str] = {
+    Status.RECEIVED: "reçu",
+    Status.ACKNOWLEDGED: "pris en compte",
+    Status.IN_PROGRESS: "en cours de traitement",
+    Status.RESOLVED: "résolu",
+    Status.REJECTED: "non retenu",
+}
+
+
+def place_of(report: Report) -> str:
+    """ "rue des Lilas", or "près de la position partagée" for a report without a street."""
+    return report.street or "à l’endroit indiqué"
+
+
+def when(moment: Any, tz: ZoneInfo) -> str:
+    """ "le 28 novembre à 21h"."""
+    local = moment.astimezone(tz)
+    day = "1er" if local.day == 1 else str(local.day)
+    return f"le {day} {MONTHS[local.month - 1]} à {say_time(local.time())}"
+
+
+def history(report: Report, tz: ZoneInfo) -> list[str]:
+    """Each change of a report, oldest first: "pris en compte le 29 novembre à 9h"."""
+    lines = []
+    for change in report.changes:
+        line = f"{STATES[change.status]} {when(change.at, tz)}"
+        if change.comment:
+            line += f" ({change.comment.rstrip('.')})"
+        lines.append(line)
+    return lines
