@@ -113,7 +113,7 @@ def read(
     if requested == Slot.DESCRIPTION and intent not in INTERRUPTIONS and text.strip():
         turn.set(Slot.DESCRIPTION, text.strip()[:2000])
         return
-    found = places.category_of(text, territory.categories)
+    found = places.category_of(text, territory.categories, territory.rues)
     if found and not turn.get(Slot.CATEGORY):
         turn.set(Slot.CATEGORY, found[0])
     street = places.match_street(text, territory.rues)

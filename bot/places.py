@@ -133,9 +133,17 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def category_of(text: str, categories: Mapping[str, Category]) -> tuple[str, bool] | None:
-    """The category whose words the text holds; sure only when one category alone matched."""
+def category_of(
+    text: str, categories: Mapping[str, Category], streets: Sequence[Street] = ()
+) -> tuple[str, bool] | None:
+    """The category whose words the text holds; sure only when one category alone matched.
+
+    Street names are taken out first: "route de Montreuil" says where, not that the road
+    is damaged.
+    """
     said = f" {_plain(text)} "
+    for street in streets:
+        said = said.replace(f" {_plain(street.nom)} ", " ")
     found: dict[str, int] = {}
     for key, category in categories.items():
         if key == "autre":

@@ -40,7 +40,8 @@ class StackConfig:
     actions_port: int = 5055
     gateway_port: int = 8000
     gateway_host: str = "127.0.0.1"  # Rasa and the actions always stay on INTERNAL
-    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # Hex: a urlsafe token may start with '-', which Rasa's argument parser takes for an option.
+    rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))
     model: Path = MODEL
     log_dir: Path | None = None  # None: the processes write to this terminal
 

@@ -1,4 +1,4 @@
-"""Benchmarks on this machine: the assistant, the booking API, booking conversations, dates.
+"""Benchmarks on this machine: the assistant, bookings and street reports (API, conversations).
 
 Run with `make bench` (the model must be trained: the Makefile sees to it), or one part at a
 time: `scripts/bench.py --only bookings,race --quick`. Writes bench/report.md and
@@ -34,6 +34,7 @@ from bench_bookings import race, throughput
 from bench_common import ROOT, commit, latency, log, spawn, stop_group, wait_until
 from bench_conversation import conversations
 from bench_dates import bench_dates
+from bench_reports import open311, report_conversations
 
 from bot.stack import QUIET_RASA, RASA_BIN, health_status
 
@@ -84,12 +85,13 @@ def rss_by_part(root: psutil.Process) -> dict[str, float]:
     return parts
 
 
-def bench_guichet(runs: int, turns: int, bookings: int) -> dict[str, Any]:
+def bench_guichet(runs: int, turns: int, bookings: int, reports: int = 0) -> dict[str, Any]:
     """Cold starts of `guichet setup && guichet run` to a healthy /healthz; on the last run, FAQ
-    turns then booking conversations through the gateway, and each process's memory."""
+    turns, booking then report conversations through the gateway, and each process's memory."""
     starts: list[float] = []
     faq: list[float] = []
     talks: dict[str, Any] = {}
+    street: dict[str, Any] = {}
     memory: dict[str, float] = {}
     for run in range(runs):
         ports_free()
@@ -110,6 +112,9 @@ def bench_guichet(runs: int, turns: int, bookings: int) -> dict[str, Any]:
                     if bookings:
                         log(f"{bookings} booking conversations through the gateway")
                         talks = conversations("http://127.0.0.1:8000", bookings)
+                    if reports:
+                        log(f"{reports} report conversations through the gateway, each way")
+                        street = report_conversations("http://127.0.0.1:8000", reports)
                     memory = rss_by_part(psutil.Process(process.pid))
             finally:
                 stop_group(process)
@@ -119,6 +124,7 @@ def bench_guichet(runs: int, turns: int, bookings: int) -> dict[str, Any]:
     }
     if faq:
         result["faq_turn_ms"] = latency(faq)
+    result |= {"report_conversation": street} if street else {}
     return result | ({"conversation": talks} if talks else {})
 
 
@@ -188,17 +194,21 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
         return False
 
 
-PARTS = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
+PARTS = ("coldstart", "faq", "conversation", "bookings", "race", "dates", "open311", "reportconv")
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
+FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
 QUICK = FULL | {"runs": 1, "turns": 30, "conversations": 3, "bookings": 20, "concurrent": 40}
-QUICK |= {"race_runs": 3}
+QUICK |= {"race_runs": 3, "reports": 20, "concurrent_reports": 40, "reads": 5}
+QUICK |= {"report_conversations": 3}
 STORED = {  # report.json key of each part
     "coldstart": ["rasa_init"],
     "conversation": ["booking_conversation"],
     "bookings": ["booking_api"],
     "race": ["booking_race"],
     "dates": ["dates"],
+    "open311": ["open311_api"],
+    "reportconv": ["report_conversation"],
 }
 
 
@@ -215,7 +225,11 @@ def arguments() -> argparse.Namespace:
     add("--clients", type=int, help="concurrent API clients (bookings)")
     add("--race-runs", type=int, help="races per backend (race)")
     add("--race-size", type=int, help="concurrent POSTs for the same slot (race)")
-    add("--backends", default="sqlite,postgresql", help="databases for bookings and race")
+    add("--reports", type=int, help="sequential Open311 posts per backend (open311)")
+    add("--concurrent-reports", type=int, help="concurrent Open311 posts per backend (open311)")
+    add("--reads", type=int, help="GET requests.json with 1000 reports present (open311)")
+    add("--report-conversations", type=int, help="report conversations, each way (reportconv)")
+    add("--backends", default="sqlite,postgresql", help="databases: bookings, race, open311")
     add("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -247,11 +261,12 @@ def main() -> None:
     if not {"coldstart", "faq"} & set(parts):
         stale.append("guichet")
     results |= bench_report.carried_over(args.out, stale)
-    stack_parts = {"coldstart", "faq", "conversation"} & set(parts)
+    stack_parts = {"coldstart", "faq", "conversation", "reportconv"} & set(parts)
     if stack_parts:
         log(f"Guichet stack: {', '.join(sorted(stack_parts))}")
         keys = ["guichet"] if {"coldstart", "faq"} & stack_parts else []
         keys += ["booking_conversation"] if "conversation" in stack_parts else []
+        keys += ["report_conversation"] if "reportconv" in stack_parts else []
         _measure(results, run, keys, lambda: _stack(args, parts))
     steps: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
         "coldstart": ("rasa_init", lambda: bench_rasa_init(args.runs, ROOT / "var" / "bench")),
@@ -268,6 +283,15 @@ def main() -> None:
             lambda: {"backends": {b: race(b, args.race_runs, args.race_size) for b in backends}},
         ),
         "dates": ("dates", bench_dates),
+        "open311": (
+            "open311_api",
+            lambda: {
+                "backends": {
+                    b: open311(b, args.reports, args.concurrent_reports, args.clients, args.reads)
+                    for b in backends
+                }
+            },
+        ),
     }
     for part, (key, step) in steps.items():
         if part in parts:
@@ -283,9 +307,12 @@ def _stack(args: argparse.Namespace, parts: list[str]) -> dict[str, Any]:
         args.runs if "coldstart" in parts else 1,
         args.turns if "faq" in parts else 0,
         args.conversations if "conversation" in parts else 0,
+        args.report_conversations if "reportconv" in parts else 0,
     )
     talks = guichet.pop("conversation", None)
+    street = guichet.pop("report_conversation", None)
     figures = {"guichet": guichet} if {"coldstart", "faq"} & set(parts) else {}
+    figures |= {"report_conversation": street} if street else {}
     return figures | ({"booking_conversation": talks} if talks else {})
 
 

@@ -204,6 +204,79 @@ def conversation(part: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def open311_api(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    rows: list[list[str]] = []
+    for backend, figures in part["backends"].items():
+        for mode in ("sequential", "concurrent"):
+            s, lat = figures[mode], figures[mode]["latency_ms"]
+            clients = f" ({figures['clients']} clients)" if mode == "concurrent" else ""
+            rows.append(
+                [backend, f"POST, {mode}{clients}", str(lat["count"])]
+                + [f"{lat[q]:.1f}" for q in ("p50", "p95", "p99")]
+                + [f"{s['requests_per_s']:.1f}", f"{s['failures']} / {s['duplicates']}"]
+            )
+        lat = figures["list"]["latency_ms"]
+        rows.append(
+            [backend, f"GET, {figures['list']['reports_listed']} reports", str(lat["count"])]
+            + [f"{lat[q]:.1f}" for q in ("p50", "p95", "p99")]
+            + ["—", "—"]
+        )
+    return [
+        "## Open311: POST and GET /open311/v2/requests.json",
+        "",
+        f"{_stamp(part)} Distinct reports (every category on a grid of points 65 m apart inside "
+        "the commune), form-encoded; the list is read with 1000 reports present.",
+        "",
+        *_table(
+            (
+                "backend",
+                "request",
+                "count",
+                "p50 (ms)",
+                "p95 (ms)",
+                "p99 (ms)",
+                "requests/s",
+                "failures / duplicates",
+            ),
+            rows,
+        ),
+    ]
+
+
+def report_conversation(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    lines = ["## Report conversations through the gateway (Rasa + action server)", ""]
+    rows: list[list[str]] = []
+    for mode in ("without_photo", "with_photo"):
+        figures = part[mode]
+        named = [*figures["by_turn_ms"].items(), ("all turns", figures["turn_ms"])]
+        if "upload_ms" in figures:
+            named.append(("photo upload (POST /api/photos)", figures["upload_ms"]))
+        for name, t in named:
+            cells = [f"{t[q]:.0f}" for q in ("p50", "p95", "p99")]
+            rows.append([mode.replace("_", " "), name, str(t["count"]), *cells])
+    plain = part["without_photo"]
+    verdict = "met" if plain["turn_ms"]["p95"] <= CONVERSATION_GOAL_MS else "NOT met"
+    lines += [
+        f"{_stamp(part)} {plain['conversations']} conversations each way, each a new resident "
+        "reporting a new problem (category × street); failures (last reply without “SIG-”): "
+        f"{plain['failures']} without photo, {part['with_photo']['failures']} with; joined to "
+        f"an existing report: {plain['joined_existing']} / {part['with_photo']['joined_existing']}."
+        f" Photo: a {part['photo_bytes'] / 1000:.0f} kB JPEG. Goal p95 ≤ {CONVERSATION_GOAL_MS} "
+        f"ms per turn without photo: {verdict}.",
+        "Scripts: "
+        + "; ".join(" → ".join(f"“{s}”" for s in steps) for steps in part["script"].values())
+        + ".",
+        "",
+    ]
+    return lines + _table(
+        ("conversation", "turn", "turns", "p50 (ms)", "p95 (ms)", "p99 (ms)"), rows
+    )
+
+
 def dates(part: dict[str, Any] | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -225,6 +298,8 @@ def write(results: dict[str, Any], out: Path) -> str:
         *booking_api(results.get("booking_api")),
         *race(results.get("booking_race")),
         *conversation(results.get("booking_conversation")),
+        *open311_api(results.get("open311_api")),
+        *report_conversation(results.get("report_conversation")),
         *dates(results.get("dates")),
         *failures(results),
     ]

@@ -85,3 +85,10 @@ def test_distance() -> None:
     # Paris – Lyon, about 392 km as the crow flies.
     assert distance_m(48.8566, 2.3522, 45.7640, 4.8357) == pytest.approx(392_000, rel=0.01)
     assert distance_m(48.8512, 2.3921, 48.8498, 2.3875) == pytest.approx(371, abs=2)
+
+
+def test_a_street_name_does_not_name_a_category() -> None:
+    clairval = territory()
+    text = "le banc est cassé route de Montreuil"
+    assert category_of(text, clairval.categories, clairval.rues) == ("mobilier", True)
+    assert category_of(text, clairval.categories) == ("voirie", False)  # without the streets
