@@ -89,3 +89,41 @@ def test_buttons_are_buttons_and_work_from_the_keyboard(page: Any) -> None:
     page.locator(".message--resident", has_text="Horaires de la mairie").wait_for()
     page.locator(".message--bot", has_text="du lundi au vendredi").wait_for(timeout=30_000)
     assert choices.first.is_disabled()
+
+
+def test_a_resident_reports_a_pothole_with_the_position_and_a_photo(
+    browser: Any, stack: Stack, tmp_path: Path
+) -> None:
+    import io
+
+    from PIL import Image
+
+    photo = tmp_path / "trou.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (90, 90, 90)).save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+    context = browser.new_context(
+        locale="fr-FR",
+        geolocation={"latitude": 48.8511, "longitude": 2.3922},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(stack.config.gateway_url + "/")
+        page.locator("#message").fill("il y a un gros trou dans la chaussée")
+        page.locator("#message").press("Enter")
+        page.locator(".message--bot", has_text="Où se trouve").wait_for(timeout=30_000)
+        page.locator("#locate").click()
+        page.locator(".message--resident", has_text="Position partagée").wait_for()
+        page.locator(".message--bot", has_text="photo").last.wait_for(timeout=30_000)
+        page.locator("#photo").set_input_files(str(photo))
+        summary = page.locator(".message--bot", has_text="avec une photo")
+        summary.wait_for(timeout=30_000)
+        assert "près de la position partagée" in summary.inner_text()
+        page.locator('[role="group"] button.choice', has_text="Oui, envoyer").click()
+        page.locator(".message--bot", has_text="SIG-").wait_for(timeout=30_000)
+    finally:
+        context.close()
+    assert errors == []
