@@ -7,7 +7,6 @@ import json
 import re
 from typing import Any
 
-from bot.reports import Draft, Reporter, ReportError, ReportNotFound, Status
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,6 +16,7 @@ from actions.report_form import NO_PHOTO, position_of
 from bot import names as n
 from bot.places import match_street
 from bot.report_wording import STATES, history, place_of
+from bot.reports import Draft, Reporter, ReportError, ReportNotFound, Status
 
 _RESET = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [SlotSet(n.Slot.REPORT_AWAITING, False)]
 _REFERENCE = r"\bSIG[- ]?([A-Z0-9]{4})\b"
