@@ -64,8 +64,8 @@ check-commune: $(VENV)/.installed ## Check the commune file (COMMUNE_FILE) and s
 
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff and mypy
-	$(APP)/ruff check .
-	$(APP)/ruff format --check .
+	$(APP)/ruff check --no-cache .
+	$(APP)/ruff format --no-cache --check .
 	$(APP)/mypy
 
 .PHONY: validate
