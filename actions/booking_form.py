@@ -214,11 +214,11 @@ def _read_when(turn: Turn, when: When, spec: ResourceSpec | None, requested: str
         end = when.end.astimezone(tz)
         turn.set(Slot.TIME, f"{start:%H:%M}-{end:%H:%M}")
     elif requested == Slot.TIME:
-        turn.say("heures_incomprises", horaires=_hours_of(spec, start.date()))
+        turn.say("heures_incomprises", horaires=hours_of(spec, start.date()))
         turn.set(Slot.TIME, None)
 
 
-def _hours_of(spec: ResourceSpec, day: date) -> str:
+def hours_of(spec: ResourceSpec, day: date) -> str:
     windows = [w for w in spec.windows if w.weekday == day.weekday()]
     if not windows:
         return "fermé ce jour-là"

@@ -11,7 +11,7 @@ import yaml
 from rasa_sdk import Action as SdkAction
 
 import actions
-from bot.commune import ANSWERS, REPLIES
+from bot.catalogue import ANSWERS, REPLIES
 from bot.names import ACKNOWLEDGED_INTENTS, ANSWERED_INTENTS, Action, Intent, Slot
 from bot.settings import ROOT
 

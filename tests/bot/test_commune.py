@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.commune import ANSWERS, MESSAGES, CommuneError, CommuneStore, load_commune
+from bot.catalogue import ANSWERS, MESSAGES
+from bot.commune import CommuneError, CommuneStore, load_commune
 from bot.names import ACKNOWLEDGED_INTENTS, ANSWERED_INTENTS, MAIN_TOPICS, Intent
 from tests.conftest import DEMO_COMMUNE
 
