@@ -38,6 +38,9 @@ from calendar_store.wording import noun, only
 INTERRUPTIONS = frozenset(
     {*ANSWERED_INTENTS, Intent.REQUEST_HUMAN, Intent.STOP, Intent.MY_BOOKINGS}
 )
+# Intents whose message is no answer to a free-text question (a name, a description): a
+# name is often "out of scope" to the classifier ("Paul Durand"), so that one stays possible.
+NOT_ANSWERS = INTERRUPTIONS - {Intent.OUT_OF_SCOPE}
 # Actions that answer in the middle of the form; after them the form runs again.
 _INTERRUPTING = frozenset(
     {Action.ANSWER, Action.HUMAN, Action.MY_BOOKINGS, Action.MY_REPORTS, Action.REPORT_STATUS}
@@ -107,7 +110,7 @@ class ValidateBookingForm(FormValidationAction):
         requested = tracker.get_slot(REQUESTED_SLOT)
         text = message.get("text") or ""
         # A question asked instead of an answer is not a name ("la mairie ouvre à quelle heure ?").
-        free_text = intent not in INTERRUPTIONS and not text.rstrip().endswith("?")
+        free_text = intent not in NOT_ANSWERS and not text.rstrip().endswith("?")
         read(turn, text, message.get("entities") or [], requested, free_text=free_text)
         if not turn.changed and not turn.said and intent in INTERRUPTIONS:
             return []  # the form is rejected and a rule answers (a question, "stop", …)

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.booking_form import Turn, after_interruption
+from actions.booking_form import NOT_ANSWERS, Turn, after_interruption
 from actions.context import commune
 from bot import places
 from bot.names import ANSWERED_INTENTS, REPORT_SLOTS, Action, Intent, Slot
@@ -110,7 +110,8 @@ def read(
     if requested == Slot.PHOTO and intent in _DECLINES:
         turn.set(Slot.PHOTO, NO_PHOTO)
         return
-    if requested == Slot.DESCRIPTION and intent not in INTERRUPTIONS and text.strip():
+    described = intent not in NOT_ANSWERS and not text.rstrip().endswith("?")
+    if requested == Slot.DESCRIPTION and described and text.strip():
         turn.set(Slot.DESCRIPTION, text.strip()[:2000])
         return
     found = places.category_of(text, territory.categories, territory.rues)
