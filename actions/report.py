@@ -15,7 +15,8 @@ from actions.context import commune, reports, zone
 from actions.report_form import NO_PHOTO, position_of
 from bot import names as n
 from bot.places import match_street
-from bot.report_wording import STATES, history, place_of
+from bot.report_values import STATES
+from bot.report_wording import history, place_of
 from bot.reports import Draft, Reporter, ReportError, ReportNotFound, Status
 
 _RESET = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [SlotSet(n.Slot.REPORT_AWAITING, False)]

@@ -22,6 +22,16 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
+# How residents and agents read each status.
+STATES: dict[Status, str] = {
+    Status.RECEIVED: "reçu",
+    Status.ACKNOWLEDGED: "pris en compte",
+    Status.IN_PROGRESS: "en cours de traitement",
+    Status.RESOLVED: "résolu",
+    Status.REJECTED: "non retenu",
+}
+
+
 OPEN = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
 # The changes residents are told of, and the outbox kind of each.
 NOTIFIED = {

@@ -6,16 +6,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.hours import say_time
-from bot.reports import Report, Status
+from bot.report_values import STATES
+from bot.reports import Report
 from calendar_store.wording import MONTHS
-
-STATES: dict[Status, str] = {
-    Status.RECEIVED: "reçu",
-    Status.ACKNOWLEDGED: "pris en compte",
-    Status.IN_PROGRESS: "en cours de traitement",
-    Status.RESOLVED: "résolu",
-    Status.REJECTED: "non retenu",
-}
 
 
 def place_of(report: Report) -> str:

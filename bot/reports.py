@@ -31,6 +31,7 @@ from bot.report_values import (
     MAX_COMMENT,
     NOTIFIED,
     OPEN,
+    STATES,
     Draft,
     Filed,
     Report,
@@ -225,7 +226,7 @@ class ReportStore:
             row = self._find(session, reference, lock=True)
             if row.status == new.value:
                 raise ReportError(
-                    "unchanged", f"Le signalement {row.reference} est déjà « {new} »."
+                    "unchanged", f"Le signalement {row.reference} est déjà « {STATES[new]} »."
                 )
             return self._move(session, row, new, by, note)
 
