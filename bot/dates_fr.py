@@ -309,6 +309,13 @@ def _holiday(tokens: list[str], i: int) -> tuple[Piece, int] | None:
         return Day(holiday=tokens[i + 2], shift=1), i + 3
     if tok == "reveillon" and nxt == "de" and _at(tokens, i + 2) == "noel":
         return Day(holiday="noel", shift=-1), i + 3
+    if tok == "noel" and tokens[max(0, i - 2) : i] in (
+        ["soir", "de"],
+        ["soiree", "de"],
+        ["nuit", "de"],
+    ):
+        # "le soir de Noël" is Christmas Eve, the 24th: the réveillon, not the 25th's evening.
+        return Day(holiday="noel", shift=-1), i + 1
     if tok == "saint" and nxt in ("sylvestre", "valentin"):
         return Day(holiday=nxt), i + 2
     if tok in EASTER or (tok in HOLIDAYS and tok not in ("an", "travail", "nationale")):

@@ -206,3 +206,13 @@ def test_words_between_date_pieces_do_not_join_them() -> None:
     assert when is not None
     assert when.start == datetime(2026, 12, 12, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
     assert when.end == datetime(2026, 12, 12, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_christmas_evening_is_christmas_eve() -> None:
+    now = datetime(2026, 11, 28, 20, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    when = understand("le soir de noël", now)
+    assert when is not None
+    assert when.start == datetime(2026, 12, 24, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    day = understand("le jour de noël", now)
+    assert day is not None
+    assert day.start.day == 25
