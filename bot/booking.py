@@ -57,11 +57,6 @@ def period_of(
     return begin, end  # "de 18h à 14h" stays backwards: the calendar says why it is refused
 
 
-def clock_of(period: Period, tz: ZoneInfo) -> str:
-    """A period's local start as "HH:MM", the value of the time slot for one fixed slot."""
-    return f"{period.start.astimezone(tz):%H:%M}"
-
-
 def slots_of(spec: ResourceSpec, period: Period, tz: ZoneInfo) -> dict[str, str]:
     """The slot values that select a free period (for alternative buttons)."""
     start, end = period.start.astimezone(tz), period.end.astimezone(tz)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, select
+from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db import Base, UTCDateTime, utcnow
@@ -47,34 +47,60 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+def queue(
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    conversation_id: str | None,
+    channel: str | None,
+    phone: str | None = None,
+    email: str | None = None,
+    reference: str | None = None,
+) -> Notification:
+    """Queue one notification inside the caller's transaction."""
+    now = utcnow()
+    notice = Notification(
+        kind=kind,
+        conversation_id=conversation_id,
+        channel=channel,
+        phone=phone,
+        email=email,
+        reference=reference,
+        payload=payload,
+        status="queued",
+        attempts=0,
+        created_at=now,
+        send_after=now,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
 def queue_booking_notice(session: Session, booking: Booking, kind: str) -> Notification:
     """Queue the notice of a booking's change inside the caller's transaction."""
     if kind not in BOOKING_KINDS:
         raise ValueError(f"unknown booking notification kind: {kind}")
-    notice = Notification(
-        kind=kind,
+    payload = {
+        "reference": booking.reference,
+        "resource": booking.resource,
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "quantity": booking.quantity,
+        "status": str(booking.status),
+        "name": booking.contact.name,
+    }
+    return queue(
+        session,
+        kind,
+        payload,
         conversation_id=booking.owner,
         channel=booking.channel,
         phone=booking.contact.phone,
         email=booking.contact.email,
         reference=booking.reference,
-        payload={
-            "reference": booking.reference,
-            "resource": booking.resource,
-            "start": booking.start.isoformat(),
-            "end": booking.end.isoformat(),
-            "quantity": booking.quantity,
-            "status": str(booking.status),
-            "name": booking.contact.name,
-        },
-        status="queued",
-        attempts=0,
-        created_at=utcnow(),
-        send_after=utcnow(),
     )
-    session.add(notice)
-    session.flush()
-    return notice
 
 
 # What a booking's new status tells the resident (an approval is said by its caller).
@@ -89,11 +115,3 @@ _KIND_OF_STATUS = {
 def booking_notice(session: Session, booking: Booking) -> None:
     """The calendar's `after` hook: queue the notice that the booking's new status calls for."""
     queue_booking_notice(session, booking, _KIND_OF_STATUS[booking.status])
-
-
-def queued(session: Session, reference: str | None = None) -> list[Notification]:
-    """Notifications waiting to be sent, oldest first (optionally for one booking)."""
-    query = select(Notification).where(Notification.status == "queued")
-    if reference is not None:
-        query = query.where(Notification.reference == reference)
-    return list(session.scalars(query.order_by(Notification.id)))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.commune import Commune
 from bot.db import utcnow
-from bot.outbox import Notification
+from bot.outbox import queue
 from bot.photos import CleanPhoto
 from bot.report_records import (
     REFERENCE_UNIQUE,
@@ -268,22 +268,16 @@ class ReportStore:
             if self._notices is not None:
                 payload.update(self._notices(report, status))
             for who in row.subscribers:
-                session.add(
-                    Notification(
-                        kind=kind,
-                        conversation_id=who.conversation_id,
-                        channel=who.channel,
-                        phone=who.phone,
-                        email=who.email,
-                        reference=report.reference,
-                        payload=dict(payload),
-                        status="queued",
-                        attempts=0,
-                        created_at=now,
-                        send_after=now,
-                    )
+                queue(
+                    session,
+                    kind,
+                    dict(payload),
+                    conversation_id=who.conversation_id,
+                    channel=who.channel,
+                    phone=who.phone,
+                    email=who.email,
+                    reference=report.reference,
                 )
-            session.flush()
         return report
 
     def _default_text(self, report: Report, status: Status) -> str:
