@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,13 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import commune, reports, zone
 from actions.report_form import NO_PHOTO, position_of
 from bot import names as n
+from bot import wish
 from bot.places import match_street
 from bot.report_values import STATES
 from bot.report_wording import history, place_of
 from bot.reports import Draft, Reporter, ReportError, ReportNotFound, Status
 
 _RESET = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [SlotSet(n.Slot.REPORT_AWAITING, False)]
-_REFERENCE = r"\bSIG[- ]?([A-Z0-9]{4})\b"
 
 
 class _Asking:
@@ -173,8 +172,7 @@ class ReportStop(Action):
 
 
 def _reference(text: str) -> str | None:
-    match = re.search(_REFERENCE, text.upper())
-    return f"SIG-{match.group(1)}" if match else None
+    return wish.reference_in(text, ("SIG",))
 
 
 def _line(report: Any) -> str:
