@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from bot import wish
 from calendar_store.spec import BookingRefused, Period, Refusal, Requester, ResourceSpec
@@ -57,6 +57,21 @@ class ApiError(Exception):
     def response(self) -> JSONResponse:
         body = {"error": self.message, "reason": self.reason, **self.extra}
         return JSONResponse(body, status_code=self.status)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def answering(handler: Handler) -> Handler:
+    """The route's handler, with every ApiError turned into its JSON answer."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return error.response()
+
+    return endpoint
 
 
 def _text(value: Any) -> Any:

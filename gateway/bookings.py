@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +39,7 @@ from gateway.booking_json import (
     BodyReader,
     BookingIn,
     CancelIn,
+    answering,
     invalid,
     number,
     period,
@@ -121,7 +121,7 @@ class BookingApi:
         self.read_body = read_body
 
     def routes(self) -> list[BaseRoute]:
-        handle = self._handle
+        handle = answering
         return [
             Route("/api/openapi.json", handle(self.describe)),
             Route("/api/resources", handle(self.resources)),
@@ -131,18 +131,6 @@ class BookingApi:
             Route("/api/bookings/{reference}/cancel", handle(self.cancel), methods=["POST"]),
             Route("/api/bookings/{reference}.ics", handle(self.booking_ics)),
         ]
-
-    @staticmethod
-    def _handle(
-        handler: Callable[[Request], Awaitable[Response]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApiError as error:
-                return error.response()
-
-        return endpoint
 
     async def describe(self, _request: Request) -> Response:
         return JSONResponse(openapi.SPEC)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.photos import MAX_PHOTO_BYTES, CleanPhoto, PhotoRefused, clean_photo
 from bot.reports import Report, ReportError, ReportNotFound, ReportStore
-from gateway.booking_json import ApiError, BodyReader, read_json
+from gateway.booking_json import ApiError, BodyReader, answering, read_json
 
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 # A refusal of the store that is the request's fault (422) or the report's state (409).
@@ -62,25 +61,13 @@ class ReportsApi:
         self.read_body = read_body
 
     def routes(self) -> list[BaseRoute]:
-        handle = self._handle
+        handle = answering
         return [
             Route("/api/reports/{reference}", handle(self.show)),
             Route("/api/reports/{reference}/status", handle(self.change), methods=["POST"]),
             Route("/api/photos", handle(self.upload), methods=["POST"]),
             Route("/api/photos/{photo_id}", handle(self.photo)),
         ]
-
-    @staticmethod
-    def _handle(
-        handler: Callable[[Request], Awaitable[Response]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApiError as error:
-                return error.response()
-
-        return endpoint
 
     def _agent(self, request: Request) -> str:
         """Who the bearer token names ("agent:" and a short hash); 401 without a good one."""

@@ -25,6 +25,7 @@ from bench_common import (
     latency,
     live_rows,
     log,
+    post_concurrently,
 )
 
 from bot.db import make_engine
@@ -74,31 +75,6 @@ def _sequential(url: str, bodies: list[dict[str, Any]]) -> tuple[list[float], fl
         return times, time.perf_counter() - began, statuses
 
 
-async def _concurrent(
-    url: str, bodies: list[dict[str, Any]], clients: int
-) -> tuple[list[float], float, Counter[int]]:
-    """`clients` workers, each sending its next booking as soon as the last one is answered."""
-    times: list[float] = []
-    statuses: Counter[int] = Counter()
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    for body in bodies:
-        queue.put_nowait(body)
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-
-        async def worker() -> None:
-            while not queue.empty():
-                body = queue.get_nowait()
-                sent = time.perf_counter()
-                response = await client.post("/api/bookings", json=body)
-                times.append((time.perf_counter() - sent) * 1000)
-                statuses[response.status_code] += 1
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        return times, time.perf_counter() - began, statuses
-
-
 def _series(times: list[float], seconds: float, statuses: Counter[int]) -> dict[str, Any]:
     return {
         "latency_ms": latency(times),
@@ -123,7 +99,7 @@ def throughput(backend: str, sequential: int, concurrent: int, clients: int) -> 
             log(f"{backend}: {sequential} sequential bookings")
             seq = _series(*_sequential(base, first))
             log(f"{backend}: {concurrent} bookings from {clients} concurrent clients")
-            conc = _series(*asyncio.run(_concurrent(base, second, clients)))
+            conc = _series(*asyncio.run(post_concurrently(base, "/api/bookings", second, clients)))
         engine = make_engine(url)
         try:
             doubles = double_bookings(engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import signal
@@ -10,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta
@@ -208,3 +210,35 @@ def double_bookings(engine: Engine) -> int:
     """
     with engine.connect() as connection:
         return sum(int(connection.execute(text(q)).scalar_one()) for q in (OVERLAPS, OVER_STOCK))
+
+
+Posted = tuple[list[float], float, Counter[int]]
+
+
+async def post_concurrently(
+    url: str, path: str, bodies: list[dict[str, Any]], clients: int, *, form: bool = False
+) -> Posted:
+    """`clients` workers, each posting its next body as soon as the last one is answered:
+    latencies (ms), elapsed seconds and the count of each status."""
+    times: list[float] = []
+    statuses: Counter[int] = Counter()
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                body = queue.get_nowait()
+                sent = time.perf_counter()
+                if form:
+                    response = await client.post(path, data=body)
+                else:
+                    response = await client.post(path, json=body)
+                times.append((time.perf_counter() - sent) * 1000)
+                statuses[response.status_code] += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        return times, time.perf_counter() - began, statuses

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_common import COMMUNE, database, gateway, latency, log
+from bench_common import COMMUNE, database, gateway, latency, log, post_concurrently
 from PIL import Image
 
 from bot.commune import load_commune
@@ -88,29 +88,6 @@ def _sequential(url: str, bodies: list[dict[str, str]]) -> Series:
         return times, time.perf_counter() - began, statuses
 
 
-async def _concurrent(url: str, bodies: list[dict[str, str]], clients: int) -> Series:
-    """`clients` workers, each posting its next report as soon as the last one is answered."""
-    times: list[float] = []
-    statuses: Counter[int] = Counter()
-    queue: asyncio.Queue[dict[str, str]] = asyncio.Queue()
-    for body in bodies:
-        queue.put_nowait(body)
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-
-        async def worker() -> None:
-            while not queue.empty():
-                body = queue.get_nowait()
-                sent = time.perf_counter()
-                response = await client.post(REQUESTS, data=body)
-                times.append((time.perf_counter() - sent) * 1000)
-                statuses[response.status_code] += 1
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        return times, time.perf_counter() - began, statuses
-
-
 def _series(times: list[float], seconds: float, statuses: Counter[int]) -> dict[str, Any]:
     return {
         "latency_ms": latency(times),
@@ -159,9 +136,13 @@ def open311(
         log(f"{backend}: {sequential} sequential Open311 posts")
         seq = _series(*_sequential(base, first))
         log(f"{backend}: {concurrent} Open311 posts from {clients} concurrent clients")
-        conc = _series(*asyncio.run(_concurrent(base, second, min(clients, CLIENTS_MAX))))
+        conc = _series(
+            *asyncio.run(
+                post_concurrently(base, REQUESTS, second, min(clients, CLIENTS_MAX), form=True)
+            )
+        )
         log(f"{backend}: topping up to {LISTED} reports, then {reads} GET requests.json")
-        top_up = _series(*asyncio.run(_concurrent(base, rest, 8)))
+        top_up = _series(*asyncio.run(post_concurrently(base, REQUESTS, rest, 8, form=True)))
         times, listed = _reads(base, reads)
     log(
         f"{backend}: sequential p50 {seq['latency_ms']['p50']} ms, {seq['requests_per_s']}/s; "
