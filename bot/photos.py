@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import warnings
@@ -37,6 +38,12 @@ _NOT_A_PHOTO = "Ce fichier n’est pas une photo lisible (formats acceptés : JP
 _BROKEN = "Cette photo est abîmée ou incomplète : pouvez-vous la renvoyer ?"
 _TOO_BIG = "Cette photo est trop grande (10 Mo au plus) : pouvez-vous en envoyer une plus légère ?"
 _TOO_MANY_PIXELS = "Cette image est démesurément grande : envoyez plutôt une photo ordinaire."
+
+
+def photo_key(photo: CleanPhoto) -> str:
+    """The public name of a cleaned photo: its SHA-256, which nobody guesses without the
+    image (sequential ids would let anyone walk through every photo)."""
+    return hashlib.sha256(photo.data).hexdigest()
 
 
 def clean_photo(data: bytes) -> CleanPhoto:

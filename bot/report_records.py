@@ -53,6 +53,7 @@ class ReportRow(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("report_photos.id"))
+    photo: Mapped[PhotoRow | None] = relationship()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

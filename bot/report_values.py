@@ -95,6 +95,7 @@ class Report:
     updated_at: datetime
     photo_id: int | None
     changes: tuple[ReportChange, ...]
+    photo_key: str | None = None  # public name of the photo: /api/photos/<key>
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ def report_of(row: ReportRow) -> Report:
         updated_at=row.updated_at,
         photo_id=row.photo_id,
         changes=tuple(ReportChange(Status(c.status), c.by, c.at, c.comment) for c in row.changes),
+        photo_key=row.photo.sha256 if row.photo is not None else None,
     )
 
 

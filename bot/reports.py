@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot.commune import Commune
 from bot.db import utcnow
 from bot.outbox import queue
-from bot.photos import CleanPhoto
+from bot.photos import CleanPhoto, photo_key
 from bot.report_records import (
     REFERENCE_UNIQUE,
     PhotoRow,
@@ -87,7 +86,7 @@ class ReportStore:
 
     def save_photo(self, photo: CleanPhoto) -> int:
         """Keep a cleaned photo; the same image sent twice is kept once."""
-        digest = hashlib.sha256(photo.data).hexdigest()
+        digest = photo_key(photo)
         with self._sessions() as session, session.begin():
             same = session.scalars(select(PhotoRow).where(PhotoRow.sha256 == digest)).all()
             for row in same:
@@ -105,12 +104,12 @@ class ReportStore:
             session.flush()
             return row.id
 
-    def photo(self, photo_id: int) -> CleanPhoto:
-        """A stored photo; ReportNotFound if there is none with this id."""
+    def photo(self, key: str) -> CleanPhoto:
+        """A stored photo by its public key (see photo_key); ReportNotFound if there is none."""
         with self._sessions() as session:
-            row = session.get(PhotoRow, photo_id)
+            row = session.scalars(select(PhotoRow).where(PhotoRow.sha256 == key)).first()
             if row is None:
-                raise ReportNotFound(f"no photo {photo_id}")
+                raise ReportNotFound(f"no photo {key}")
             return CleanPhoto(row.data, row.mime, row.width, row.height)
 
     # -- reading -------------------------------------------------------------------------

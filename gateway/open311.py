@@ -305,7 +305,7 @@ class Open311:
         category = commune.data.signalements.categories.get(report.category)
         tz = _tz(commune)
         notes = next((c.comment for c in reversed(report.changes) if c.comment), None)
-        photo = f"{self.public_url}/api/photos/{report.photo_id}" if report.photo_id else None
+        photo = f"{self.public_url}/api/photos/{report.photo_key}" if report.photo_key else None
         return {
             "service_request_id": report.reference,
             "status": "open" if report.status in OPEN else "closed",

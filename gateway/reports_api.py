@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -11,7 +12,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.photos import MAX_PHOTO_BYTES, CleanPhoto, PhotoRefused, clean_photo
+from bot.photos import MAX_PHOTO_BYTES, CleanPhoto, PhotoRefused, clean_photo, photo_key
 from bot.reports import Report, ReportError, ReportNotFound, ReportStore
 from gateway.booking_json import ApiError, BodyReader, answering, read_json
 
@@ -33,7 +34,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "status": str(report.status),
         "created_at": report.created_at.isoformat(),
         "updated_at": report.updated_at.isoformat(),
-        "photo": f"/api/photos/{report.photo_id}" if report.photo_id else None,
+        "photo": f"/api/photos/{report.photo_key}" if report.photo_key else None,
         "history": [
             {
                 "status": str(change.status),
@@ -66,7 +67,7 @@ class ReportsApi:
             Route("/api/reports/{reference}", handle(self.show)),
             Route("/api/reports/{reference}/status", handle(self.change), methods=["POST"]),
             Route("/api/photos", handle(self.upload), methods=["POST"]),
-            Route("/api/photos/{photo_id}", handle(self.photo)),
+            Route("/api/photos/{key}", handle(self.photo)),
         ]
 
     def _agent(self, request: Request) -> str:
@@ -128,15 +129,16 @@ class ReportsApi:
         except PhotoRefused as error:
             raise ApiError(422, "photo_refused", error.message) from None
         photo_id = await run_in_threadpool(self.store.save_photo, photo)
-        return JSONResponse({"photo": photo_id, "url": f"/api/photos/{photo_id}"}, status_code=201)
+        url = f"/api/photos/{photo_key(photo)}"
+        return JSONResponse({"photo": photo_id, "url": url}, status_code=201)
 
     async def photo(self, request: Request) -> Response:
-        unknown = ApiError(404, "photo_not_found", "Aucune photo ne porte ce numéro.")
-        said = str(request.path_params["photo_id"])
-        if not said.isascii() or not said.isdigit() or len(said) > 12:
+        unknown = ApiError(404, "photo_not_found", "Aucune photo ne porte ce nom.")
+        said = str(request.path_params["key"])
+        if not re.fullmatch(r"[0-9a-f]{64}", said):
             raise unknown
         try:
-            photo = await run_in_threadpool(self.store.photo, int(said))
+            photo = await run_in_threadpool(self.store.photo, said)
         except ReportNotFound:
             raise unknown from None
         return Response(
@@ -272,12 +274,17 @@ OPENAPI_PATHS: dict[str, Any] = {
             },
         }
     },
-    "/api/photos/{photo_id}": {
+    "/api/photos/{key}": {
         "get": {
             "summary": "Une photo nettoyée (publique : c’est le media_url d’Open311)",
             "operationId": "getPhoto",
             "parameters": [
-                {"name": "photo_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {
+                    "name": "key",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                }
             ],
             "responses": {
                 "200": {

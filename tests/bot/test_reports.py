@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.db import make_engine, migrate
-from bot.photos import clean_photo
+from bot.photos import clean_photo, photo_key
 from bot.reports import (
     Filed,
     Report,
@@ -168,9 +168,10 @@ def test_photo_is_kept_with_the_report(store: ReportStore, db: Engine) -> None:
     assert store.save_photo(photo) == photo_id  # the same image is kept once
     report = store.file(draft(photo_id=photo_id), reporter(), by="bot").report
     assert report.photo_id == photo_id
-    assert store.photo(photo_id) == photo
+    assert report.photo_key == photo_key(photo)
+    assert store.photo(photo_key(photo)) == photo
     with pytest.raises(ReportNotFound):
-        store.photo(photo_id + 1)
+        store.photo("0" * 64)
 
 
 @pytest.mark.parametrize(

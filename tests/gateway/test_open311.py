@@ -280,13 +280,17 @@ def test_unknown_request(client: httpx.Client) -> None:
 
 
 def test_media_url_points_to_the_photo(client: httpx.Client, store: ReportStore) -> None:
-    from bot.photos import clean_photo
+    from bot.photos import clean_photo, photo_key
     from tests.helpers.reports import image_bytes
 
-    photo_id = store.save_photo(clean_photo(image_bytes("PNG")))
+    photo = clean_photo(image_bytes("PNG"))
+    photo_id = store.save_photo(photo)
     draft = Draft("eclairage", "Éteint", "rue des Lilas", None, None, None, photo_id)
     reference = store.file(draft, Reporter("web:x", "web"), by="bot").report.reference
     [found] = client.get(f"/open311/v2/requests/{reference}.json").json()
-    assert found["media_url"] == f"https://mairie.example/api/photos/{photo_id}"
-    image = client.get(f"/api/photos/{photo_id}")
+    # Named by its SHA-256, not by the sequential id: nobody walks through the photos.
+    key = photo_key(photo)
+    assert found["media_url"] == f"https://mairie.example/api/photos/{key}"
+    assert client.get(f"/api/photos/{photo_id}").status_code == 404
+    image = client.get(f"/api/photos/{key}")
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"

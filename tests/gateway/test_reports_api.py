@@ -190,8 +190,8 @@ def test_photo_upload_is_cleaned_and_served(
     original = image_bytes(kind)
     response = api.post("/api/photos", content=original, headers={**AUTH, "content-type": mime})
     assert response.status_code == 201, response.text
-    photo_id = response.json()["photo"]
-    served = api.get(f"/api/photos/{photo_id}")
+    assert isinstance(response.json()["photo"], int)  # what the chat attaches to its message
+    served = api.get(response.json()["url"])
     assert served.status_code == 200
     assert served.headers["content-type"] == mime
     image = Image.open(io.BytesIO(served.content))
@@ -210,7 +210,8 @@ def test_photo_upload_errors(api: httpx.Client, engine: Engine) -> None:
     error(upload(gif.getvalue(), "image/png"), 422, "photo_refused")
     error(upload(b"\xff" * (10 * 1024 * 1024 + 1)), 413, "photo_too_large")
     assert counts(engine)["report_photos"] == 0
-    error(api.get("/api/photos/999"), 404, "photo_not_found")
+    error(api.get("/api/photos/999"), 404, "photo_not_found")  # no walking by numbers
+    error(api.get("/api/photos/" + "0" * 64), 404, "photo_not_found")
 
 
 async def _post_photo(engine: Engine, headers: list[tuple[bytes, bytes]]) -> tuple[int, int]:
