@@ -16,7 +16,7 @@ from actions.booking_form import spec_of
 from actions.context import calendar, commune, settings, zone
 from bot import booking, wish
 from bot import names as n
-from bot.outbox import booking_notice
+from bot.outbox import booking_notices
 from bot.typography import french
 from calendar_store.spec import (
     Booking,
@@ -146,7 +146,9 @@ class BookingConfirm(Action):
             dispatcher.utter_message(text=commune().message("indisponible"))
             return _RESET
         try:
-            done = calendar().confirm(reference, by=tracker.sender_id, after=booking_notice)
+            done = calendar().confirm(
+                reference, by=tracker.sender_id, after=booking_notices(zone())
+            )
         except BookingRefused as refusal:
             dispatcher.utter_message(text=french(refusal.message))
             dispatcher.utter_message(text=commune().message("reservation_non"))
@@ -263,7 +265,7 @@ class CancelBooking(Action):
                 reference,
                 by=tracker.sender_id,
                 owner=tracker.sender_id,
-                after=booking_notice,
+                after=booking_notices(zone()),
             )
         except (BookingNotFound, NotPermitted):
             dispatcher.utter_message(text=c.message("reservation_inconnue", reference=reference))

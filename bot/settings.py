@@ -28,6 +28,63 @@ class Settings:
     # Keys of the Open311 clients allowed to post reports, and bearer tokens of the agents' API.
     open311_api_keys: tuple[str, ...] = ()
     agent_api_tokens: tuple[str, ...] = ()
+    # Channels: each is off while its settings are absent (see `channels_off`).
+    public_url_given: bool = False
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_polling: bool | None = None  # None: poll when there is no public https URL
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    notification_templates: Path = ROOT / "communes" / "notifications"
+    # The outbox worker: how often it looks for due notifications, and how long a claim lasts
+    # before another worker may take over a notification whose sender died.
+    outbox_poll_seconds: float = 1.0
+    outbox_claim_seconds: float = 120.0
+
+    @property
+    def telegram_on(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def telegram_polls(self) -> bool:
+        """Long polling instead of a webhook (a developer's machine has no public https URL)."""
+        if self.telegram_polling is not None:
+            return self.telegram_polling and self.telegram_on
+        return self.telegram_on and not self.public_url.startswith("https://")
+
+    @property
+    def sms_on(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def email_on(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
+
+    def channels_off(self) -> dict[str, str]:
+        """Each channel that is off, with the French reason to say at start."""
+        off: dict[str, str] = {}
+        if not self.telegram_on:
+            off["telegram"] = "Telegram désactivé : TELEGRAM_BOT_TOKEN n’est pas défini."
+        elif not self.telegram_webhook_secret and not self.telegram_polls:
+            off["telegram"] = (
+                "Telegram désactivé : TELEGRAM_WEBHOOK_SECRET est nécessaire pour le webhook."
+            )
+        if not self.sms_on:
+            off["sms"] = (
+                "SMS désactivés : TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN et TWILIO_FROM_NUMBER "
+                "sont nécessaires."
+            )
+        if not self.email_on:
+            off["email"] = "E-mails désactivés : SMTP_HOST et SMTP_FROM sont nécessaires."
+        return off
 
 
 class SettingsError(ValueError):
@@ -52,6 +109,22 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "auto"):
+        return None
+    if raw in ("1", "true", "yes", "oui", "on"):
+        return True
+    if raw in ("0", "false", "no", "non", "off"):
+        return False
+    raise SettingsError(f"{name} doit valoir auto, on ou off (reçu : {raw!r})")
+
+
+def _folder(env: Mapping[str, str], name: str, default: Path) -> Path:
+    path = Path(env.get(name) or default)
+    return path if path.is_absolute() else ROOT / path
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -73,4 +146,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=(env.get("PUBLIC_URL") or f"http://{host}:{port}").rstrip("/"),
         open311_api_keys=_list(env, "OPEN311_API_KEYS"),
         agent_api_tokens=_list(env, "AGENT_API_TOKENS"),
+        public_url_given=bool(env.get("PUBLIC_URL")),
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
+        telegram_api_base_url=(
+            env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org"
+        ).rstrip("/"),
+        telegram_polling=_flag(env, "TELEGRAM_POLLING"),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip(),
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
+        twilio_from_number=env.get("TWILIO_FROM_NUMBER", "").strip(),
+        twilio_api_base_url=(env.get("TWILIO_API_BASE_URL") or "https://api.twilio.com").rstrip(
+            "/"
+        ),
+        smtp_host=env.get("SMTP_HOST", "").strip(),
+        smtp_port=_number(env, "SMTP_PORT", 587, int),
+        smtp_user=env.get("SMTP_USER", "").strip(),
+        smtp_password=env.get("SMTP_PASSWORD", ""),
+        smtp_from=env.get("SMTP_FROM", "").strip(),
+        notification_templates=_folder(
+            env, "NOTIFICATION_TEMPLATES", ROOT / "communes" / "notifications"
+        ),
+        outbox_poll_seconds=_number(env, "OUTBOX_POLL_SECONDS", 1.0, float),
+        outbox_claim_seconds=_number(env, "OUTBOX_CLAIM_SECONDS", 120.0, float),
     )

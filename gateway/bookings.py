@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.commune import Commune, CommuneStore
-from bot.outbox import booking_notice
+from bot.outbox import booking_notices
 from calendar_store.ical import busy_calendar, invitation
 from calendar_store.spec import (
     Booking,
@@ -208,7 +208,7 @@ class BookingApi:
         tz = self.desk.tz
 
         def book() -> Booking:
-            return self.desk.store().book(ask, by="api", after=booking_notice)
+            return self.desk.store().book(ask, by="api", after=booking_notices(self.desk.tz))
 
         try:
             booking = await run_in_threadpool(book)
@@ -241,7 +241,7 @@ class BookingApi:
                 reference,
                 by="api",
                 token=token,
-                after=booking_notice,
+                after=booking_notices(self.desk.tz),
             )
 
         try:

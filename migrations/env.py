@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 
 # Imported for their side effect: they register their tables on Base.metadata.
+import bot.inbox
 import bot.models
+import bot.optouts
 import bot.outbox
 import bot.report_records  # noqa: F401
 from bot.db import Base, make_engine
