@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -16,6 +16,13 @@ from bot.db import utcnow
 from bot.models import Conversation, Message
 
 Author = Literal["resident", "assistant", "agent", "system"]
+
+
+class OfferedButton(TypedDict):
+    """A button the assistant offered: what it said, and what pressing it sends."""
+
+    title: str
+    payload: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,36 @@ class Transcript:
                         created_at=now,
                     )
                 )
+
+    def offered_buttons(self, conversation_id: str, turns: int = 1) -> list[OfferedButton]:
+        """Buttons the assistant offered in its last `turns` turns, newest first.
+
+        SMS numbered choices read the last turn only (older choices are stale once the resident
+        has written); Telegram keyboards stay on screen, so their presses look further back.
+        """
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation_id)
+                .order_by(Message.id.desc())
+                .limit(40)
+            ).all()
+        found: list[OfferedButton] = []
+        seen_turns = 0
+        for row in rows:
+            if row.direction == "in":
+                seen_turns += 1
+                if seen_turns >= turns:
+                    break
+                continue
+            for button in (row.payload or {}).get("buttons") or []:
+                if isinstance(button, dict) and "title" in button and "payload" in button:
+                    found.append(
+                        OfferedButton(title=str(button["title"]), payload=str(button["payload"]))
+                    )
+            if found and turns == 1:
+                break  # the newest message with buttons is the offer in force
+        return found
 
     def messages(self, conversation_id: str) -> list[StoredMessage]:
         """The conversation's messages, oldest first."""

@@ -58,3 +58,23 @@ def test_postgresql_too(postgres_url: str) -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), sqlite.dialect())
+
+
+def _offer(*titles: str) -> Entry:
+    buttons = [{"title": t, "payload": f"/{t.lower()}"} for t in titles]
+    return Entry("assistant", "Choisissez", {"buttons": buttons})
+
+
+def test_the_buttons_in_force_are_those_of_the_last_turn(transcript: Transcript) -> None:
+    transcript.record(REF, [Entry("resident", "réserver")])
+    transcript.record(REF, [_offer("Salle", "Gymnase")])
+    transcript.record(REF, [Entry("resident", "la salle")])
+    transcript.record(REF, [_offer("Oui", "Non"), Entry("assistant", "Sans boutons")])
+    offered = transcript.offered_buttons("web:abc")
+    assert [b["title"] for b in offered] == ["Oui", "Non"]
+    # Telegram keyboards stay on screen: older offers still count when asked for.
+    older = transcript.offered_buttons("web:abc", turns=5)
+    assert {b["title"] for b in older} == {"Oui", "Non", "Salle", "Gymnase"}
+    transcript.record(REF, [Entry("resident", "merci")])
+    assert transcript.offered_buttons("web:abc") == []  # a new turn began: stale
+    assert transcript.offered_buttons("web:nobody") == []
