@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from types import FrameType
 
 from bot.commune import CommuneError, load_commune
 from bot.db import migrate
+from bot.notice_check import check
 from bot.settings import ROOT, SettingsError, load_settings
 from bot.stack import MODEL, Stack, StackConfig
 
@@ -22,6 +24,13 @@ def _check_commune(path: Path) -> int:
         print(f"Fichier de la commune refusé : {error}", file=sys.stderr)
         return 1
     print(f"Commune chargée : {commune.name} ({path})")
+    settings = load_settings()
+    problems = check(settings.notification_templates, commune, settings.public_url)
+    for problem in problems:
+        print(f"Modèle de notification refusé : {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"Modèles de notification vérifiés : {settings.notification_templates}")
     return 0
 
 
@@ -30,6 +39,9 @@ def _setup() -> int:
     migrate(settings.database_url)
     print(f"Base de données à jour : {settings.database_url}")
     return _check_commune(settings.commune_file)
+
+
+_MODULES = {"worker": "channels.outbox_worker", "telegram-webhook": "channels.telegram_setup"}
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
@@ -53,7 +65,11 @@ def _run() -> int:
     # a shell starting us in the background would have made us ignore SIGINT.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    print("Démarrage de Rasa, du serveur d’actions et de la passerelle…")
+    for reason in settings.channels_off().values():
+        print(reason)
+    if settings.telegram_polls:
+        print("Telegram : pas d’adresse publique https, relève des messages (long polling).")
+    print("Démarrage de Rasa, du serveur d’actions, de la passerelle et des notifications…")
     print("(le modèle se charge en 30 à 60\u00a0s)")
     stack.start()
     try:
@@ -74,7 +90,7 @@ def _run() -> int:
         return 1
     finally:
         stack.stop()
-        print("Rasa, le serveur d’actions et la passerelle sont arrêtés.")
+        print("Rasa, le serveur d’actions, la passerelle et les notifications sont arrêtés.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,13 +103,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     check = commands.add_parser("check-commune", help="vérifie un fichier de commune")
     check.add_argument("path", type=Path, nargs="?")
-    commands.add_parser("run", help="démarre Rasa, les actions et la passerelle")
+    commands.add_parser(
+        "run", help="démarre Rasa, les actions, la passerelle et l’envoi des notifications"
+    )
+    commands.add_parser(
+        "worker", help="envoie les notifications en attente (SMS, Telegram, e-mail)"
+    )
+    commands.add_parser(
+        "telegram-webhook", help="enregistre le webhook Telegram (PUBLIC_URL et secret)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "setup":
             return _setup()
         if args.command == "check-commune":
             return _check_commune(args.path or load_settings().commune_file)
+        if args.command in _MODULES:
+            # These live in channels/, which bot/ does not import: run them as modules.
+            load_settings()  # a bad setting is reported here, in French
+            return subprocess.call([sys.executable, "-m", _MODULES[args.command]])
         return _run()
     except SettingsError as error:
         print(f"Réglage invalide : {error}", file=sys.stderr)

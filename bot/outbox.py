@@ -11,11 +11,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Index, Integer, String, Text, update
+from sqlalchemy import JSON, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db import Base, UTCDateTime, utcnow
 from calendar_store.spec import Booking, Status
+from calendar_store.tables import BookingRow, ChangeRow
 
 BOOKING_KINDS = frozenset(
     {
@@ -114,6 +115,15 @@ def queue_booking_notice(
         "status": str(booking.status),
         "name": booking.contact.name,
     }
+    if kind == "booking_rejected":
+        # The agent's reason, written with this change a moment ago in the same transaction.
+        payload["reason"] = session.scalar(
+            select(ChangeRow.note)
+            .join(BookingRow, BookingRow.id == ChangeRow.booking_id)
+            .where(BookingRow.reference == booking.reference)
+            .order_by(ChangeRow.id.desc())
+            .limit(1)
+        )
     notice = queue(
         session,
         kind,

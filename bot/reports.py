@@ -336,21 +336,27 @@ def _insert(session: Session, row: ReportRow) -> None:
 
 
 def commune_notices(commune: Callable[[], Commune]) -> Notices:
-    """Notice texts rendered from the commune file's signalement_* messages."""
+    """Notice texts rendered from the commune file's signalement_* messages, with their parts.
+
+    The parts (objet, lieu, fait, raison) are what the notification templates
+    (communes/notifications/) say; "text" is the commune file's own sentence.
+    """
 
     def notices(report: Report, status: Status) -> dict[str, Any]:
         current = commune()
         category = current.data.signalements.categories.get(report.category)
         objet = category.objet if category is not None else "le problème signalé"
-        lieu = report.street or report.address or ""
+        fait = category.fait if category is not None else "réglé"
+        # A report located only by its position has no street: say so rather than leave a gap.
+        lieu = report.street or report.address or "à l’endroit indiqué"
+        parts: dict[str, Any] = {"objet": objet, "lieu": lieu, "fait": fait}
         if status is Status.ACKNOWLEDGED:
             body = current.message("signalement_pris_en_compte", objet=objet, lieu=lieu)
         elif status is Status.RESOLVED:
-            fait = category.fait if category is not None else "réglé"
             body = current.message("signalement_repare", objet=objet, lieu=lieu, fait=fait)
         else:
-            raison = report.changes[-1].comment or ""
+            raison = parts["raison"] = report.changes[-1].comment or ""
             body = current.message("signalement_rejete", objet=objet, lieu=lieu, raison=raison)
-        return {"text": body}
+        return {**parts, "text": body}
 
     return notices

@@ -1,4 +1,4 @@
-"""Start, watch and stop the three processes: Rasa, the action server and the gateway."""
+"""Start, watch and stop the processes: Rasa, the action server, the gateway, the outbox worker."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ class StackConfig:
     rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))
     model: Path = MODEL
     log_dir: Path | None = None  # None: the processes write to this terminal
+    # Settings our processes get besides the environment (tests: fake Telegram and Twilio).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -64,6 +66,7 @@ class StackConfig:
 def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]:
     """Each process's command line and the environment it adds."""
     shared = {
+        **config.env,
         "DATABASE_URL": config.database_url,
         "COMMUNE_FILE": str(config.commune_file),
         "PYTHONPATH": str(ROOT),
@@ -124,8 +127,11 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "RASA_URL": config.rasa_url,
                 "RASA_TOKEN": config.rasa_token,
                 "ACTION_SERVER_URL": config.actions_url,
+                "GATEWAY_PORT": str(config.gateway_port),
             },
         ),
+        # Sends the notifications queued by the others (confirmations, reminders, reports).
+        "worker": ([sys.executable, "-m", "channels.outbox_worker"], shared),
     }
 
 
@@ -138,7 +144,7 @@ class Stack:
         self._logs: dict[str, IO[bytes]] = {}
 
     def start(self, *names: str) -> None:
-        """Start the named processes (all three by default)."""
+        """Start the named processes (all of them by default)."""
         specs = commands(self.config)
         for name in names or tuple(specs):
             argv, extra = specs[name]

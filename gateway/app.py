@@ -2,35 +2,46 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.commune import CommuneStore
 from bot.db import make_engine, make_session_factory
+from bot.inbox import Inbox
+from bot.optouts import OptOuts
 from bot.reports import ReportStore, commune_notices
 from bot.settings import Settings, load_settings
 from bot.transcript import Transcript
 from calendar_store.store import Store
 from channels import rest
+from channels.senders import Senders, senders_from
 from gateway import availability, health
 from gateway.bookings import BookingApi, Desk
+from gateway.deliveries import Deliveries
 from gateway.open311 import Open311
 from gateway.rasa import RasaClient
+from gateway.replies import Replies
 from gateway.reports_api import ReportsApi
+from gateway.telegram_hook import TelegramHook
 from gateway.turns import Turns
+from gateway.twilio_hook import TwilioHook
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -95,7 +106,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # Clients are created here but connect only when a request needs them.
     http = httpx.AsyncClient()
     rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
-    turns = Turns(rasa, Transcript(make_session_factory(engine)), commune)
+    transcript = Transcript(make_session_factory(engine))
+    turns = Turns(rasa, transcript, commune)
     desk = Desk(engine, commune, store)
     reports = ReportStore(
         engine, lambda: commune.get().data.signalements, notices=commune_notices(commune.get)
@@ -108,10 +120,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         read_body=_read_body,
     )
     reports_api = ReportsApi(reports, tokens=settings.agent_api_tokens, read_body=_read_body)
+    channel_routes, background = _channels(settings, engine, commune, turns, transcript, reports)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        for reason in settings.channels_off().values():
+            log.warning(reason)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(job(stop)) for job in background.jobs]
         yield
+        stop.set()
+        await background.deliveries.drain()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await background.senders.close()
         await http.aclose()
         engine.dispose()
 
@@ -158,6 +181,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/webhooks/rest/webhook", rest_webhook, methods=["POST"]),
             Route("/webhooks/rest/", rest_status),
             Route("/healthz", healthz),
+            *channel_routes,
             *BookingApi(desk, _read_body).routes(),
             *reports_api.routes(),
             *open311.routes(),
@@ -170,3 +194,57 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
 
     return app
+
+
+@dataclass
+class _Background:
+    deliveries: Deliveries
+    senders: Senders
+    jobs: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]]
+
+
+def _channels(
+    settings: Settings,
+    engine: Engine,
+    commune: CommuneStore,
+    turns: Turns,
+    transcript: Transcript,
+    reports: ReportStore,
+) -> tuple[list[BaseRoute], _Background]:
+    """The Telegram and SMS webhooks of the channels whose settings are complete."""
+    senders = senders_from(settings)
+    deliveries = Deliveries(Inbox(engine))
+    replies = Replies(commune, transcript, engine, settings.max_message_chars)
+    routes: list[BaseRoute] = []
+    jobs: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = [deliveries.sweep]
+    off = settings.channels_off()
+    if senders.telegram is not None and "telegram" not in off:
+        hook = TelegramHook(
+            secret=settings.telegram_webhook_secret,
+            sender=senders.telegram,
+            deliveries=deliveries,
+            turns=turns,
+            transcript=transcript,
+            reports=reports,
+            replies=replies,
+            read_body=_read_body,
+        )
+        if settings.telegram_webhook_secret:
+            routes += hook.routes()
+        if settings.telegram_polls:
+            jobs.append(hook.poll)
+    if senders.sms is not None:
+        routes += TwilioHook(
+            auth_token=settings.twilio_auth_token,
+            public_url=settings.public_url,
+            sender=senders.sms,
+            deliveries=deliveries,
+            turns=turns,
+            transcript=transcript,
+            reports=reports,
+            optouts=OptOuts(engine),
+            commune=commune,
+            replies=replies,
+            read_body=_read_body,
+        ).routes()
+    return routes, _Background(deliveries, senders, jobs)

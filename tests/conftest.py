@@ -14,6 +14,9 @@ from bot.db import make_engine, make_session_factory, migrate
 from bot.settings import ROOT
 from bot.stack import MODEL, RASA_BIN, Stack, StackConfig
 from bot.transcript import Transcript
+from tests.helpers.channels import SECRET, SmtpSink
+from tests.helpers.fake_telegram import FakeTelegram
+from tests.helpers.fake_twilio import FakeTwilio
 from tests.helpers.stack import free_port, skip_or_fail
 
 DEMO_COMMUNE = ROOT / "communes" / "clairval.yml"
@@ -39,22 +42,62 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(stack_dir: Path) -> Iterator[Stack]:
-    """Rasa with the trained model, the action server and the gateway, on free ports."""
+def fake_telegram() -> Iterator[FakeTelegram]:
+    """Telegram's Bot API, local: the stack's gateway and worker talk to it."""
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> Iterator[FakeTwilio]:
+    """Twilio's REST API, local."""
+    with FakeTwilio() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(
+    stack_dir: Path, fake_telegram: FakeTelegram, fake_twilio: FakeTwilio, smtp: SmtpSink
+) -> Iterator[Stack]:
+    """Rasa with the trained model, the action server, the gateway and the outbox worker,
+    on free ports, with every channel on (their remote ends are local fakes)."""
     if not MODEL.exists() or not RASA_BIN.exists():
         skip_or_fail("no trained model or Rasa venv: run `make setup` first")
     commune = stack_dir / "commune.yml"
     shutil.copy(DEMO_COMMUNE, commune)
     database_url = f"sqlite:///{stack_dir / 'guichet.db'}"
     migrate(database_url)
+    gateway_port = free_port()
     config = StackConfig(
         database_url=database_url,
         commune_file=commune,
         tracker_db=stack_dir / "tracker.db",
         rasa_port=free_port(),
         actions_port=free_port(),
-        gateway_port=free_port(),
+        gateway_port=gateway_port,
         log_dir=stack_dir / "logs",
+        env={
+            "PUBLIC_URL": f"http://127.0.0.1:{gateway_port}",
+            "TELEGRAM_BOT_TOKEN": fake_telegram.token,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_API_BASE_URL": fake_telegram.url,
+            "TELEGRAM_POLLING": "off",
+            "TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
+            "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
+            "TWILIO_FROM_NUMBER": fake_twilio.from_number,
+            "TWILIO_API_BASE_URL": fake_twilio.url,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp.port),
+            "SMTP_FROM": "Mairie de Clairval <ne-pas-repondre@clairval.example>",
+            "OUTBOX_POLL_SECONDS": "0.2",
+        },
     )
     running = Stack(config)
     running.start()

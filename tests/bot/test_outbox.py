@@ -149,3 +149,15 @@ def test_retries_back_off_then_give_up(engine: Engine) -> None:
     assert rows(engine)[0].status == "failed"
     assert timedelta(seconds=12) <= backoff(1) <= timedelta(seconds=18)
     assert backoff(30) <= timedelta(hours=1.2)
+
+
+def test_a_rejection_carries_the_agents_reason(store: Store, engine: Engine, clock: Clock) -> None:
+    after = booking_notices(PARIS, now=clock)
+    saturday = datetime(2026, 3, 14).date()
+    ask = request("salle-des-fetes", at(saturday), at(saturday + timedelta(days=1)))
+    pending = store.book(ask, by="web:camille", after=after)
+    store.reject(
+        pending.reference, by="agent:paul", reason="salle retenue pour le 14 juillet", after=after
+    )
+    rejected = [n for n in rows(engine) if n.kind == "booking_rejected"]
+    assert [n.payload["reason"] for n in rejected] == ["salle retenue pour le 14 juillet"]

@@ -215,7 +215,8 @@ def test_hourly_room_is_confirmed_and_priced_per_hour(api: httpx.Client, engine:
         booking("salle-des-associations", at(day, 14).isoformat(), at(day, 17).isoformat()),
     )
     assert (created["status"], created["price"], created["deposit"]) == ("confirmed", 45, 0)
-    assert notices(engine, created["reference"]) == ["booking_confirmed"]
+    # The confirmation now, and the reminder for the day before (a row, it survives restarts).
+    assert notices(engine, created["reference"]) == ["booking_confirmed", "booking_reminder"]
 
 
 def test_contact_is_normalised(api: httpx.Client, engine: Engine) -> None:
