@@ -101,7 +101,7 @@ eval: $(VENV)/.installed $(RASA_VENV)/.installed ## NLU cross-validation: intent
 	$(APP)/python scripts/nlu_report.py var/results/nlu-cv/intent_report.json --goal 0.95
 
 .PHONY: bench
-bench: setup ## Benchmarks: FAQ and booking-conversation turns, cold start, memory, booking API and race (SQLite, PostgreSQL), dates (BENCH_ARGS='--only bookings,race --quick')
+bench: setup ## Benchmarks: turns, cold start, memory, booking API and race, Open311, dates, channels (BENCH_ARGS='--only channels --quick')
 	$(APP)/python scripts/bench.py $(BENCH_ARGS)
 
 .PHONY: clean

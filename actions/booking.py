@@ -264,7 +264,7 @@ class CancelBooking(Action):
             done = calendar().cancel(
                 reference,
                 by=tracker.sender_id,
-                owner=tracker.sender_id,
+                owner=_owner(tracker.sender_id, reference),
                 after=booking_notices(zone()),
             )
         except (BookingNotFound, NotPermitted):
@@ -284,3 +284,18 @@ class CancelBooking(Action):
             )
         )
         return []
+
+
+def _owner(sender: str, reference: str) -> str:
+    """Who may cancel: the conversation that booked, or the phone the booking gave, writing by
+    SMS (a reminder sent by SMS says to answer it, whichever channel the booking came from)."""
+    channel, _, number = sender.partition(":")
+    if channel != "sms":
+        return sender
+    try:
+        found = calendar().get(reference)
+    except BookingNotFound:
+        return sender
+    if found.contact.phone == number and found.owner:
+        return found.owner
+    return sender

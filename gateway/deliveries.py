@@ -21,6 +21,9 @@ from channels.pacing import idle
 log = logging.getLogger(__name__)
 Processor = Callable[[dict[str, Any]], Awaitable[None]]
 SWEEP_SECONDS = 30.0
+# Turns run a few at a time: a burst of deliveries then queues here, and the webhooks keep
+# answering in milliseconds instead of sharing the process with every turn at once.
+CONCURRENT_TURNS = 4
 
 
 class Deliveries:
@@ -32,6 +35,7 @@ class Deliveries:
         self._tasks: set[asyncio.Task[None]] = set()
         # One conversation's deliveries are processed in arrival order, one at a time.
         self._locks: dict[str, asyncio.Lock] = {}
+        self._turns = asyncio.Semaphore(CONCURRENT_TURNS)
 
     def register(self, channel: str, processor: Processor) -> None:
         self._processors[channel] = processor
@@ -70,7 +74,7 @@ class Deliveries:
             return  # left claimed: a process that knows the channel takes it after the claim
         conversation = str(delivery.payload.get("conversation", delivery.message_id))
         lock = self._locks.setdefault(conversation, asyncio.Lock())
-        async with lock:
+        async with lock, self._turns:
             try:
                 await processor(delivery.payload)
             except Exception:

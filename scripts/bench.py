@@ -31,6 +31,7 @@ import bench_report
 import httpx
 import psutil
 from bench_bookings import race, throughput
+from bench_channels import channels
 from bench_common import ROOT, commit, latency, log, spawn, stop_group, wait_until
 from bench_conversation import conversations
 from bench_dates import bench_dates
@@ -194,13 +195,15 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
         return False
 
 
-PARTS = ("coldstart", "faq", "conversation", "bookings", "race", "dates", "open311", "reportconv")
+PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
+PARTS += ("open311", "reportconv", "channels")
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
+FULL |= {"deliveries": 300, "notices": 600}
 QUICK = FULL | {"runs": 1, "turns": 30, "conversations": 3, "bookings": 20, "concurrent": 40}
 QUICK |= {"race_runs": 3, "reports": 20, "concurrent_reports": 40, "reads": 5}
-QUICK |= {"report_conversations": 3}
+QUICK |= {"report_conversations": 3, "deliveries": 20, "notices": 60}
 STORED = {  # report.json key of each part
     "coldstart": ["rasa_init"],
     "conversation": ["booking_conversation"],
@@ -209,6 +212,7 @@ STORED = {  # report.json key of each part
     "dates": ["dates"],
     "open311": ["open311_api"],
     "reportconv": ["report_conversation"],
+    "channels": ["channels"],
 }
 
 
@@ -229,6 +233,8 @@ def arguments() -> argparse.Namespace:
     add("--concurrent-reports", type=int, help="concurrent Open311 posts per backend (open311)")
     add("--reads", type=int, help="GET requests.json with 1000 reports present (open311)")
     add("--report-conversations", type=int, help="report conversations, each way (reportconv)")
+    add("--deliveries", type=int, help="webhook deliveries per channel and mode (channels)")
+    add("--notices", type=int, help="notices the outbox worker sends, per channel (channels)")
     add("--backends", default="sqlite,postgresql", help="databases: bookings, race, open311")
     add("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
@@ -283,6 +289,7 @@ def main() -> None:
             lambda: {"backends": {b: race(b, args.race_runs, args.race_size) for b in backends}},
         ),
         "dates": ("dates", bench_dates),
+        "channels": ("channels", lambda: channels(args.deliveries, args.clients, args.notices)),
         "open311": (
             "open311_api",
             lambda: {

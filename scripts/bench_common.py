@@ -141,11 +141,14 @@ def at(day: date, hour: int) -> str:
 
 
 @contextmanager
-def gateway(database_url: str, log_file: Path) -> Iterator[str]:
+def gateway(
+    database_url: str, log_file: Path, extra: dict[str, str] | None = None, port: int = 0
+) -> Iterator[str]:
     """The real gateway (uvicorn --factory, as `guichet run` starts it) on a free port."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "COMMUNE_FILE": str(COMMUNE)}
     env["RASA_URL"] = "http://127.0.0.1:9"  # the booking API does not need Rasa
+    env |= extra or {}
     argv = [sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory"]
     argv += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     process = spawn(argv, ROOT, env, log_file)

@@ -277,6 +277,50 @@ def report_conversation(part: dict[str, Any] | None) -> list[str]:
     )
 
 
+ACK_GOAL_MS = 100
+OUTBOX_GOAL = 25.0
+
+
+def channels(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    hooks = part["webhooks"]
+    rows = []
+    for mode, figures in hooks.items():
+        if not isinstance(figures, dict) or "telegram" not in figures or mode == "replies_sent":
+            continue
+        for channel in ("telegram", "twilio"):
+            lat = figures[channel]
+            cells = [f"{lat[q]:.1f}" for q in ("p50", "p95", "p99")]
+            rows.append([channel, mode.replace("_", " "), str(lat["count"]), *cells])
+    worst = max(hooks["sequential"][c]["p95"] for c in ("telegram", "twilio"))
+    telegram, sms = part["outbox"]["telegram"], part["outbox"]["sms"]
+    lines = [
+        "## Channels: webhook acknowledgement and outbox throughput",
+        "",
+        f"{_stamp(part)} Real gateway with Telegram and SMS on, the fake Bot API and fake "
+        "Twilio API in their own processes; each delivery is distinct and signed, its turn runs "
+        "after the answer (Rasa is not started here: each turn ends with the apology, sent "
+        f"through the fake API). Replies sent: {hooks['replies_sent']['telegram']} Telegram "
+        f"calls (getMe included), {hooks['replies_sent']['sms']} SMS for "
+        f"{hooks['deliveries_each']} deliveries each. Goal p95 ≤ {ACK_GOAL_MS} ms: "
+        f"{'met' if worst <= ACK_GOAL_MS else 'NOT met'} (sequential, worst channel "
+        f"{worst:.1f} ms).",
+        "",
+        *_table(("webhook", "clients", "count", "p50 (ms)", "p95 (ms)", "p99 (ms)"), rows),
+        "",
+        f"Outbox worker (`python -m channels.outbox_worker`, SQLite): {telegram['sent']} "
+        f"Telegram notices to {telegram['chats']} chats in {telegram['seconds']} s "
+        f"({telegram['per_second']}/s with start-up, {telegram['per_second_after_start']}/s "
+        f"from first to last message; at most {telegram['max_in_any_second']} in any second, "
+        f"{telegram['per_chat_gaps_under_1s']} gaps under 1 s within a chat); {sms['sent']} SMS "
+        f"in {sms['seconds']} s ({sms['per_second']}/s). Goal ≥ {OUTBOX_GOAL:.0f}/s on Telegram "
+        f"within its limits: {'met' if telegram['per_second'] >= OUTBOX_GOAL else 'NOT met'}.",
+        "",
+    ]
+    return lines
+
+
 def dates(part: dict[str, Any] | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -300,6 +344,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *conversation(results.get("booking_conversation")),
         *open311_api(results.get("open311_api")),
         *report_conversation(results.get("report_conversation")),
+        *channels(results.get("channels")),
         *dates(results.get("dates")),
         *failures(results),
     ]
