@@ -27,6 +27,7 @@ from bot.stack import Stack
 from bot.transcript import Transcript
 from tests.helpers.channels import twilio_post, until
 from tests.helpers.fake_twilio import FakeTwilio, inbound_params, sign
+from tests.helpers.stack import say, text_of
 
 pytestmark = pytest.mark.stack
 REFERENCE = re.compile(r"\b([A-Z]{3}-[A-Z0-9]{4})\b")
@@ -209,3 +210,36 @@ def test_an_mms_photo_is_fetched_and_a_timeout_is_told(
     resident.send("", media_urls=[slow])
     told = resident.reply()
     assert "photo" in told.lower() and "recuper" in told.lower().replace("é", "e")
+
+
+def test_a_web_booking_is_cancelled_by_sms_from_the_phone_it_gave(
+    gateway: httpx.Client, stack: Stack, fake_twilio: FakeTwilio, stack_engine: Engine
+) -> None:
+    resident = Resident(gateway, stack, fake_twilio)
+    web = f"test-{resident.number[-8:]}"
+    day = date.today() + timedelta(days=15)
+    digits = "0" + resident.number[3:]
+    national = " ".join(digits[i : i + 2] for i in range(0, 10, 2))  # "06 12 34 56 78"
+    said = [
+        text_of(say(gateway, web, text))
+        for text in (
+            f"je voudrais réserver la salle des associations {on(day)} de 10h à 12h",
+            "je suis habitant de Clairval",
+            "Camille Martin",
+            national,
+            "oui",
+        )
+    ]
+    found = REFERENCE.search(said[-1])
+    assert found is not None, said
+    reference = found.group(1)
+    # The confirmation goes by SMS to the number given (the web chat cannot be reached later).
+    until(lambda: [b for b in resident.received() if reference in b], what="the SMS notice")
+    resident.seen = len(resident.received())
+    cancelled = resident.says(f"annuler ma réservation {reference}")
+    assert "annul" in cancelled and reference in cancelled, cancelled
+    with Session(stack_engine) as session:
+        kinds = session.scalars(
+            select(Notification.kind).where(Notification.reference == reference)
+        ).all()
+        assert "booking_cancelled" in kinds
