@@ -124,6 +124,11 @@ class ValidateBookingForm(FormValidationAction):
             dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
         spec = spec_of(turn.get(Slot.RESOURCE))
         following = booking.filled(turn.values, spec)
+        channel, _, number = tracker.sender_id.partition(":")
+        if following is Slot.CONTACT and channel == "sms" and number.startswith("+"):
+            # Writing by SMS, the resident is reachable at the number they write from.
+            turn.set(Slot.CONTACT, number)
+            following = booking.filled(turn.values, spec)
         events: list[EventType] = [SlotSet(k, v) for k, v in turn.changed.items()]
         return [*events, SlotSet(REQUESTED_SLOT, following.value if following else None)]
 
