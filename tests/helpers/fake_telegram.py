@@ -18,15 +18,27 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-BOT_ID = 123456789
+from tests.helpers.telegram_updates import (
+    BOT_ID,
+    BOT_USER,
+    Json,
+    callback_update,
+    channel_post_update,
+    chat_of,
+    edited_update,
+    location_update,
+    message_update,
+    photo_update,
+    sticker_update,
+    text_update,
+)
+
 TOKEN = f"{BOT_ID}:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw4"
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Guichet", "username": "guichet_test_bot"}
 TELEGRAM_MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
 # PTB posts form fields whose values are JSON-encoded unless they are strings.
 _INT_FIELDS = {"chat_id", "offset", "limit", "timeout", "cache_time", "max_connections"}
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "entities", "link_preview_options"}
 _BOOL_FIELDS = {"drop_pending_updates", "show_alert", "disable_notification"}
-Json = dict[str, Any]
 
 
 class _ApiError(Exception):
@@ -283,7 +295,7 @@ class FakeTelegram:
         message = {
             "message_id": next(self._ids),
             "from": BOT_USER,
-            "chat": _chat(chat_id),
+            "chat": chat_of(chat_id),
             "date": int(time.time()),
             "text": text,
         }
@@ -459,16 +471,6 @@ def _markup(markup: Any) -> Json | None:
     return markup
 
 
-def _chat(chat_id: int) -> Json:
-    if chat_id > 0:
-        return {"id": chat_id, "first_name": "Camille", "type": "private"}
-    return {
-        "id": chat_id,
-        "title": "Conseil de quartier",
-        "type": "supergroup" if str(chat_id).startswith("-100") else "group",
-    }
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeTelegram
@@ -500,105 +502,6 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # tests read `calls`, not stderr
 
 
-# -- builders: updates as the Bot API posts them to a webhook
-
-
-def _user(chat_id: int) -> Json:
-    return {"id": chat_id, "is_bot": False, "first_name": "Camille", "language_code": "fr"}
-
-
-def message_update(update_id: int, chat_id: int, key: str = "message", **fields: Any) -> Json:
-    """An update carrying one message from a resident in a private chat."""
-    message = {
-        "message_id": update_id,
-        "from": _user(chat_id),
-        "chat": _chat(chat_id),
-        "date": int(time.time()),
-        **fields,
-    }
-    return {"update_id": update_id, key: message}
-
-
-def text_update(update_id: int, chat_id: int, text: str) -> Json:
-    return message_update(update_id, chat_id, text=text)
-
-
-def photo_update(
-    update_id: int, chat_id: int, file_id: str, caption: str | None = None, file_size: int = 84_000
-) -> Json:
-    """A photo in three sizes, the largest being `file_id` (as Telegram orders them)."""
-    sizes = [
-        (f"{file_id}-s", file_size // 16, 90, 67),
-        (f"{file_id}-m", file_size // 4, 320, 240),
-        (file_id, file_size, 1280, 960),
-    ]
-    photo = [
-        {"file_id": f, "file_unique_id": f"u{f[-10:]}", "file_size": s, "width": w, "height": h}
-        for f, s, w, h in sizes
-    ]
-    extra = {"caption": caption} if caption is not None else {}
-    return message_update(update_id, chat_id, photo=photo, **extra)
-
-
-def location_update(update_id: int, chat_id: int, lat: float, lon: float) -> Json:
-    return message_update(update_id, chat_id, location={"latitude": lat, "longitude": lon})
-
-
-def callback_update(
-    update_id: int, chat_id: int, data: str, callback_id: str | None = None
-) -> Json:
-    """A press on an inline button of one of the bot's messages."""
-    bot_message = {
-        "message_id": update_id - 1,
-        "from": BOT_USER,
-        "chat": _chat(chat_id),
-        "date": int(time.time()) - 5,
-        "text": "Choisissez\u00a0:",
-        "reply_markup": {"inline_keyboard": [[{"text": "Oui", "callback_data": data}]]},
-    }
-    query = {
-        "id": callback_id or str(4_382_000_000_000_000_000 + update_id),
-        "from": _user(chat_id),
-        "message": bot_message,
-        "chat_instance": "-5126493821456123789",
-        "data": data,
-    }
-    return {"update_id": update_id, "callback_query": query}
-
-
-def sticker_update(update_id: int, chat_id: int) -> Json:
-    sticker = {
-        "file_id": "CAACAgIAAxkBAAIC",
-        "file_unique_id": "AgADtwADVp29Cg",
-        "type": "regular",
-        "width": 512,
-        "height": 512,
-        "is_animated": False,
-        "is_video": False,
-        "emoji": "👍",
-    }
-    return message_update(update_id, chat_id, sticker=sticker)
-
-
-def edited_update(update_id: int, chat_id: int, text: str = "Bonjour") -> Json:
-    return message_update(
-        update_id, chat_id, "edited_message", text=text, edit_date=int(time.time())
-    )
-
-
-def channel_post_update(
-    update_id: int, chat_id: int = -1001234567890, text: str = "Annonce"
-) -> Json:
-    post = {
-        "message_id": update_id,
-        "sender_chat": {"id": chat_id, "title": "Mairie", "type": "channel"},
-        "chat": {"id": chat_id, "title": "Mairie", "type": "channel"},
-        "date": int(time.time()),
-        "text": text,
-    }
-    return {"update_id": update_id, "channel_post": post}
-
-
 def main(argv: list[str] | None = None) -> None:
     """Serve until killed, appending every call to --record as JSON lines."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -617,3 +520,20 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# The update builders, re-exported: tests build updates and run the fake from one import.
+__all__ = [
+    "BOT_ID",
+    "BOT_USER",
+    "TOKEN",
+    "FakeTelegram",
+    "callback_update",
+    "channel_post_update",
+    "edited_update",
+    "location_update",
+    "message_update",
+    "photo_update",
+    "sticker_update",
+    "text_update",
+]
