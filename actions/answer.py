@@ -24,5 +24,8 @@ class ActionAnswer(Action):
         intent_name = (tracker.latest_message.get("intent") or {}).get("name")
         intent = names.Intent(intent_name) if intent_name in set(names.Intent) else None
         text = commune().reply_to(intent) if intent else None
-        dispatcher.utter_message(text=text or commune().message("hors_sujet"))
+        dispatcher.utter_message(
+            text=text or commune().message("hors_sujet"),
+            json_message={"topic": intent_name if text else "hors_sujet"},
+        )
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.commune import Commune, CommuneStore
 from bot.db import make_engine
+from bot.handoff import Handoffs
 from bot.reports import ReportStore, commune_notices
 from bot.settings import Settings, load_settings
 from calendar_store.spec import ResourceSpec
@@ -47,6 +48,12 @@ def local_now() -> datetime:
 def engine() -> Engine:
     """The application database, shared by the calendar and the reports."""
     return make_engine(settings().database_url)
+
+
+@cache
+def handoffs() -> Handoffs:
+    """Which conversations are with the agents (shared with the gateway through the database)."""
+    return Handoffs(engine())
 
 
 @cache

@@ -1,4 +1,4 @@
-"""A resident who asks for a person: until the agents' console exists, how to reach one."""
+"""A resident who asks for a person: the conversation goes to the agents' console."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import commune
+from actions.context import commune, handoffs
 from bot import names
+from bot.db import utcnow
+from bot.handoff import announcement
+from bot.transcript import ConversationRef
+
+
+def hand_over(dispatcher: CollectingDispatcher, sender: str, reason: str, topic: str) -> None:
+    """Escalate the conversation and tell the resident an agent will answer (and when)."""
+    channel, _, external = sender.partition(":")
+    handoffs().escalate(ConversationRef(channel or "web", external or sender), reason)
+    dispatcher.utter_message(text=announcement(commune(), utcnow()), json_message={"topic": topic})
 
 
 class ActionHuman(Action):
-    """Give the front desk's phone, e-mail and opening hours."""
+    """Hand the conversation to an agent of the front desk."""
 
     def name(self) -> str:
         return names.Action.HUMAN
@@ -21,5 +31,5 @@ class ActionHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(text=commune().message("agent"))
+        hand_over(dispatcher, tracker.sender_id, "asked", "agent")
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import signal
 import subprocess
 import sys
@@ -10,8 +12,11 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.accounts import AccountError, check_password, create_agent
 from bot.commune import CommuneError, load_commune
-from bot.db import migrate
+from bot.db import make_engine, make_session_factory, migrate
 from bot.notice_check import check
 from bot.settings import ROOT, SettingsError, load_settings
 from bot.stack import MODEL, Stack, StackConfig
@@ -93,6 +98,43 @@ def _run() -> int:
         print("Rasa, le serveur d’actions, la passerelle et les notifications sont arrêtés.")
 
 
+_PASSWORD_VARIABLES = {"admin": "GUICHET_ADMIN_PASSWORD", "agent": "GUICHET_AGENT_PASSWORD"}
+
+
+def _create_account(login: str, name: str, role: str) -> int:
+    """A console account; the password comes from the environment, else is typed twice."""
+    settings = load_settings()
+    password = os.environ.get(_PASSWORD_VARIABLES[role])
+    try:
+        if password is None:
+            password = getpass.getpass("Mot de passe : ")
+            check_password(password)  # refuse a short one before asking for it again
+            if getpass.getpass("Confirmez le mot de passe : ") != password:
+                print("Les deux mots de passe saisis diffèrent.", file=sys.stderr)
+                return 1
+        engine = make_engine(settings.database_url)
+        try:
+            with make_session_factory(engine).begin() as db:
+                agent = create_agent(db, login, name, password, role)
+        finally:
+            engine.dispose()
+    except AccountError as error:
+        print(f"Compte refusé : {error}", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print("\nAbandon : aucun compte créé.", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(
+            f"Base de données inutilisable ({type(error).__name__}) : lancez `guichet setup`.",
+            file=sys.stderr,
+        )
+        return 1
+    kind = "administrateur" if role == "admin" else "agent"
+    print(f"Compte {kind} créé : {agent.login} ({agent.name}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="guichet", description="Guichet, l’assistant de la mairie"
@@ -112,12 +154,22 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "telegram-webhook", help="enregistre le webhook Telegram (PUBLIC_URL et secret)"
     )
+    for role in ("admin", "agent"):
+        create = commands.add_parser(
+            f"create-{role}",
+            help=f"crée un compte {'administrateur' if role == 'admin' else 'agent'} de la "
+            f"console (mot de passe : {_PASSWORD_VARIABLES[role]}, sinon saisi au clavier)",
+        )
+        create.add_argument("--login", required=True, help="identifiant de connexion")
+        create.add_argument("--name", required=True, help="nom affiché dans la console")
     args = parser.parse_args(argv)
     try:
         if args.command == "setup":
             return _setup()
         if args.command == "check-commune":
             return _check_commune(args.path or load_settings().commune_file)
+        if args.command in ("create-admin", "create-agent"):
+            return _create_account(args.login, args.name, args.command.removeprefix("create-"))
         if args.command in _MODULES:
             # These live in channels/, which bot/ does not import: run them as modules.
             load_settings()  # a bad setting is reported here, in French

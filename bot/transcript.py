@@ -126,6 +126,27 @@ class Transcript:
                 break  # the newest message with buttons is the offer in force
         return found
 
+    def pushed(self, conversation_id: str, after: int, limit: int = 50) -> list[StoredMessage]:
+        """Messages the resident did not ask for (an agent's reply, a handoff notice), after
+        message `after`: the web chat, which cannot be pushed to, fetches these."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Message)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.id > after,
+                    Message.direction == "out",
+                    Message.author.in_(("agent", "system")),
+                )
+                .order_by(Message.id)
+                .limit(limit * 4)
+            )
+            return [
+                StoredMessage(m.id, m.direction, m.author, m.text, m.payload, m.created_at)
+                for m in rows
+                if (m.payload or {}).get("push")
+            ][:limit]
+
     def messages(self, conversation_id: str) -> list[StoredMessage]:
         """The conversation's messages, oldest first."""
         with self._sessions() as session:

@@ -217,13 +217,15 @@ class Store:
         by: str,
         token: str | None = None,
         owner: str | None = None,
+        staff: bool = False,
         after: After | None = None,
     ) -> Booking:
-        """Cancel a live booking; needs its cancel token or the conversation that made it."""
+        """Cancel a live booking; needs its cancel token, the conversation that made it, or an
+        agent (`staff`: the console, whose every action is audited)."""
         with self._writing(self._resource_of(reference)) as txn:
             session, now = txn.session, txn.now
             row = checks.find(session, reference)
-            if not ledger.may_cancel(row, token, owner):
+            if not (staff or ledger.may_cancel(row, token, owner)):
                 raise NotPermitted(f"wrong token or owner for {row.reference}")
             if row.status not in LIVE:
                 raise WrongState(f"{row.reference} is already {row.status}")

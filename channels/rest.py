@@ -48,6 +48,11 @@ class RequestError(Exception):
         self.message = french(message)
 
 
+def valid_sender(sender: str) -> bool:
+    """A conversation id a client may use: short, printable, no surrounding spaces."""
+    return 0 < len(sender) <= MAX_SENDER_CHARS and sender.isprintable() and sender == sender.strip()
+
+
 def parse(body: bytes, content_type: str | None, max_chars: int) -> Inbound:
     """Parse `{"sender", "message", "metadata"?}`; raise RequestError for anything else."""
     media_type = (content_type or "").split(";")[0].strip().lower()
@@ -77,7 +82,7 @@ def parse(body: bytes, content_type: str | None, max_chars: int) -> Inbound:
             "missing_sender",
             "Le champ « sender » (identifiant de conversation) est obligatoire.",
         )
-    if len(sender) > MAX_SENDER_CHARS or not sender.isprintable() or sender != sender.strip():
+    if not valid_sender(sender):
         raise RequestError(
             422,
             "invalid_sender",

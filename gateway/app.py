@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.commune import CommuneStore
 from bot.db import make_engine, make_session_factory
+from bot.handoff import Handoffs
 from bot.inbox import Inbox
 from bot.optouts import OptOuts
 from bot.reports import ReportStore, commune_notices
@@ -32,8 +33,9 @@ from bot.transcript import Transcript
 from calendar_store.store import Store
 from channels import rest
 from channels.senders import Senders, senders_from
-from gateway import availability, health
+from gateway import availability, health, webchat
 from gateway.bookings import BookingApi, Desk
+from gateway.console.routes import console_routes
 from gateway.deliveries import Deliveries
 from gateway.open311 import Open311
 from gateway.rasa import RasaClient
@@ -107,7 +109,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     http = httpx.AsyncClient()
     rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     transcript = Transcript(make_session_factory(engine))
-    turns = Turns(rasa, transcript, commune)
+    handoffs = Handoffs(engine)
+    turns = Turns(rasa, transcript, commune, handoffs)
     desk = Desk(engine, commune, store)
     reports = ReportStore(
         engine, lambda: commune.get().data.signalements, notices=commune_notices(commune.get)
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     reports_api = ReportsApi(reports, tokens=settings.agent_api_tokens, read_body=_read_body)
     channel_routes, background = _channels(settings, engine, commune, turns, transcript, reports)
+    console = console_routes(engine, commune, settings, desk, reports, handoffs, transcript)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -180,8 +184,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/", chat_page),
             Route("/webhooks/rest/webhook", rest_webhook, methods=["POST"]),
             Route("/webhooks/rest/", rest_status),
+            *webchat.routes(transcript),
             Route("/healthz", healthz),
             *channel_routes,
+            *console,
             *BookingApi(desk, _read_body).routes(),
             *reports_api.routes(),
             *open311.routes(),

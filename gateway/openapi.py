@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.reports_api import OPENAPI_PATHS as REPORT_PATHS
+from gateway.webchat import OPENAPI_PATHS as CHAT_PATHS
 
 EXAMPLE_START = "2030-06-15T00:00:00+02:00"
 EXAMPLE_END = "2030-06-16T00:00:00+02:00"
@@ -306,6 +307,6 @@ SPEC: dict[str, Any] = {
         "description": "Ressources, disponibilités, réservations et annulations. Les erreurs "
         "sont du JSON : `error` (message en français) et `reason` (code stable).",
     },
-    "paths": {**PATHS, **REPORT_PATHS},
+    "paths": {**PATHS, **REPORT_PATHS, **CHAT_PATHS},
     "components": {"schemas": SCHEMAS},
 }

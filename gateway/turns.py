@@ -1,13 +1,16 @@
-"""One resident turn: store the message, ask Rasa, store and return the replies."""
+"""One resident turn: store the message, ask Rasa (or leave it to an agent), store the replies."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from anyio import to_thread
 
 from bot.commune import CommuneStore
-from bot.transcript import Author, Entry, Transcript
+from bot.db import utcnow
+from bot.handoff import Handoffs, alarm, announcement
+from bot.transcript import Author, ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.rasa import RasaClient, RasaUnavailable
 
@@ -17,39 +20,75 @@ log = logging.getLogger(__name__)
 class Turns:
     """Routes inbound messages to Rasa and never leaves a resident without an answer."""
 
-    def __init__(self, rasa: RasaClient, transcript: Transcript, commune: CommuneStore) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        transcript: Transcript,
+        commune: CommuneStore,
+        handoffs: Handoffs,
+    ) -> None:
         self._rasa = rasa
         self._transcript = transcript
         self._commune = commune
+        self._handoffs = handoffs
 
     async def handle(self, inbound: Inbound, recipient_id: str) -> list[OutgoingMessage]:
         ref = inbound.ref
         payload = {"metadata": inbound.metadata} if inbound.metadata else None
-        # Stored before Rasa is asked, so the message is kept even if Rasa fails.
+        # Stored before anything else, so the message is kept whatever fails next.
         await to_thread.run_sync(
             self._transcript.record, ref, [Entry("resident", inbound.text, payload)]
         )
-        author: Author = "assistant"
+        if await to_thread.run_sync(self._handoffs.active, ref.id):
+            # With the agents: the assistant stays silent; the console shows the message.
+            await to_thread.run_sync(self._handoffs.touch, ref.id)
+            return []
+        kind = alarm(inbound.text)
+        if kind is not None:
+            return await self._escalate(ref, recipient_id, "emergency", kind == "danger")
         try:
-            replies = render(
-                await self._rasa.turn(ref.id, inbound.text, inbound.metadata), recipient_id
-            )
+            raw = await self._rasa.turn(ref.id, inbound.text, inbound.metadata)
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", ref.id, error)
-            replies = []
+            raw = []
+        replies = render(raw, recipient_id)
         if not replies:
-            # An empty answer means a failed action: every intent we train gets a reply.
-            replies = [
-                {"recipient_id": recipient_id, "text": self._commune.get().message("indisponible")}
-            ]
-            author = "system"
+            # An empty answer means a failed flow (every intent we train gets a reply): say
+            # sorry, and give the conversation to the agents.
+            return await self._escalate(ref, recipient_id, "failure", False)
+        author: Author = "assistant"
+        topic = _topic(raw)
         entries = [
-            Entry(
-                author,
-                r.get("text"),
-                {k: v for k, v in r.items() if k in ("buttons", "image")} or None,
-            )
-            for r in replies
+            Entry(author, r.get("text"), _kept(r, topic if index == 0 else None))
+            for index, r in enumerate(replies)
         ]
         await to_thread.run_sync(self._transcript.record, ref, entries)
         return replies
+
+    async def _escalate(
+        self, ref: ConversationRef, recipient_id: str, reason: str, danger: bool
+    ) -> list[OutgoingMessage]:
+        await to_thread.run_sync(self._handoffs.escalate, ref, reason)
+        commune = self._commune.get()
+        said = announcement(commune, utcnow(), emergency=danger)
+        if reason == "failure":
+            said = f"{commune.message('indisponible')}\n{said}"
+        entry = Entry("system", said, {"handoff": reason})
+        await to_thread.run_sync(self._transcript.record, ref, [entry])
+        return [{"recipient_id": recipient_id, "text": said}]
+
+
+def _topic(raw: list[dict[str, Any]]) -> str | None:
+    """What the turn was about, as the actions tag it (the dashboard counts them)."""
+    for reply in raw:
+        custom = reply.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("topic"), str):
+            return str(custom["topic"])
+    return None
+
+
+def _kept(reply: OutgoingMessage, topic: str | None) -> dict[str, Any] | None:
+    kept: dict[str, Any] = {k: v for k, v in reply.items() if k in ("buttons", "image")}
+    if topic:
+        kept["topic"] = topic
+    return kept or None

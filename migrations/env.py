@@ -5,6 +5,9 @@ from __future__ import annotations
 from alembic import context
 
 # Imported for their side effect: they register their tables on Base.metadata.
+import bot.accounts
+import bot.audit
+import bot.handoff_records
 import bot.inbox
 import bot.models
 import bot.optouts

@@ -6,6 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, Engine, MetaData, String, Table
 
+import bot.accounts
+import bot.audit
+import bot.handoff_records
 import bot.inbox
 import bot.models
 import bot.optouts

@@ -5,13 +5,18 @@
   const API = "/webhooks/rest/webhook";
   const SENDER_KEY = "guichet.sender";
   const TRANSCRIPT_KEY = "guichet.transcript";
+  const PUSHED_KEY = "guichet.pushed"; // last agent message shown, per conversation
+  const POLL_MS = 3000;
   const MAX_STORED = 200;
   const NBSP = "\u00a0";
   const WELCOME = `Bonjour${NBSP}! Je suis l’assistant de la mairie de Clairval. ` +
     `Posez-moi votre question${NBSP}: horaires, papiers d’identité, déchetterie, urbanisme…`;
   const NETWORK_ERROR = "Connexion impossible. Vérifiez votre connexion et réessayez.";
   const GENERIC_ERROR = "Le service est momentanément indisponible. Réessayez dans quelques instants.";
-  const PREFIX = { resident: `Vous${NBSP}: `, bot: `Assistant${NBSP}: `, system: `Information${NBSP}: ` };
+  const PREFIX = {
+    resident: `Vous${NBSP}: `, bot: `Assistant${NBSP}: `, agent: `Agent de la mairie${NBSP}: `,
+    system: `Information${NBSP}: `,
+  };
   const URL_RE = /https?:\/\/[^\s<>"«»]+/g;
 
   const log = document.getElementById("transcript");
@@ -224,6 +229,33 @@
     }
   }
 
+  // An agent's replies (and handoff notices) are fetched: nothing can push to a web page.
+  function lastPushed() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(PUSHED_KEY) || "{}");
+      return saved && saved.sender === sender && Number.isInteger(saved.last) ? saved.last : 0;
+    } catch (_) { return 0; }
+  }
+
+  async function poll() {
+    const gen = generation;
+    try {
+      const res = await fetch(`/api/chat/${encodeURIComponent(sender)}/messages?apres=${lastPushed()}`,
+        { headers: { Accept: "application/json" }, cache: "no-store" });
+      if (!res.ok || gen !== generation) return;
+      const data = await res.json();
+      if (!data || !Array.isArray(data.messages)) return;
+      for (const m of data.messages) {
+        if (typeof m.text === "string" && m.text.trim()) {
+          add({ who: m.author === "agent" ? "agent" : "system", text: m.text });
+        }
+      }
+      if (Number.isInteger(data.last)) {
+        try { localStorage.setItem(PUSHED_KEY, JSON.stringify({ sender, last: data.last })); } catch (_) { /* ignore */ }
+      }
+    } catch (_) { /* offline: the next poll retries */ }
+  }
+
   // A photo is checked and cleaned by the server first; the message then names it.
   async function sendPhoto(file) {
     if (!file || pending) return;
@@ -313,4 +345,6 @@
   });
 
   start();
+  poll();
+  setInterval(poll, POLL_MS);
 })();

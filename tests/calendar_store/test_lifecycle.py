@@ -301,3 +301,12 @@ def test_the_whole_life_of_bookings_on_postgresql(pg_store: Store, clock: Clock)
         pg_store.confirm(lapsed.reference, by="web:camille")
     assert pg_store.for_owner("web:camille")[0].reference == taken.reference
     assert pg_store.expire_holds() == 0
+
+
+def test_staff_may_cancel_without_token_or_owner(store: Store) -> None:
+    made = store.book(EVENING, by="api")
+    with pytest.raises(NotPermitted):
+        store.cancel(made.reference, by="web:someone-else", owner="web:someone-else")
+    cancelled = store.cancel(made.reference, by="agent:paul", staff=True)
+    assert cancelled.status is Status.CANCELLED
+    assert statuses(store, made.reference)[-1][:2] == (Status.CANCELLED, "agent:paul")

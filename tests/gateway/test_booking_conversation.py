@@ -74,13 +74,18 @@ def test_a_resident_books_the_association_room_in_several_answers_then_cancels(
     assert f"/api/bookings/{reference.group(1)}.ics" in done
     (confirmed,) = bookings(stack_engine, f"web:{who}")
     assert confirmed.status == "confirmed"
-    assert notices(stack_engine, reference.group(1)) == ["booking_confirmed"]
+    # The confirmation, and the reminder for the day before (a row: it survives restarts).
+    assert notices(stack_engine, reference.group(1)) == ["booking_confirmed", "booking_reminder"]
     assert reference.group(1) in text_of(say(gateway, who, "mes réservations"))
     cancelled = text_of(say(gateway, who, f"je veux annuler ma réservation {reference.group(1)}"))
     assert "annulé" in cancelled
     (row,) = bookings(stack_engine, f"web:{who}")
     assert row.status == "cancelled"
-    assert notices(stack_engine, reference.group(1)) == ["booking_confirmed", "booking_cancelled"]
+    assert notices(stack_engine, reference.group(1)) == [
+        "booking_confirmed",
+        "booking_reminder",
+        "booking_cancelled",
+    ]
 
 
 def test_a_correction_a_question_in_the_middle_and_giving_up(

@@ -537,7 +537,7 @@ def test_openapi_describes_every_api_route(api: httpx.Client, engine: Engine) ->
     _resolve(document, document)  # every $ref points somewhere
     app = create_app(settings_for(engine))
     api_routes = [r for r in app.routes if isinstance(r, Route) and r.path.startswith("/api")]
-    assert len(api_routes) == 11
+    assert len(api_routes) == 12
     for route in api_routes:
         assert route.path in document["paths"], route.path
         described = {m.upper() for m in document["paths"][route.path]}

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.handoff import Handoffs
 from bot.models import Conversation, Message
 from bot.stack import Stack
 from tests.helpers.stack import say, text_of
@@ -48,27 +49,38 @@ def test_residents_get_the_commune_answer(
     assert expected.lower() in text_of(replies).lower()
 
 
-def test_asking_for_a_person_gives_the_phone_and_hours(gateway: httpx.Client) -> None:
-    text = text_of(say(gateway, sender(), "je veux parler à un agent"))
-    assert "01 99 00 12 34" in text
-    assert "du lundi au vendredi" in text
+def test_asking_for_a_person_hands_the_conversation_to_the_agents(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    resident = sender()
+    text = text_of(say(gateway, resident, "je veux parler à un agent"))
+    assert "agent de l’accueil" in text and "01 99 00 12 34" in text
+    assert Handoffs(stack_engine).active(f"web:{resident}")
+    # From then on the assistant is silent: the message waits for an agent in the console.
+    assert say(gateway, resident, "Quels sont les horaires de la mairie ?") == []
+    waiting = {w.conversation_id: w for w in Handoffs(stack_engine).waiting()}
+    assert waiting[f"web:{resident}"].last_text == "Quels sont les horaires de la mairie ?"
 
 
 def test_a_button_payload_is_understood(gateway: httpx.Client) -> None:
     assert "du lundi au vendredi" in text_of(say(gateway, sender(), "/ask_hours"))
 
 
-def test_two_misunderstandings_in_a_row_offer_a_person(gateway: httpx.Client) -> None:
+def test_two_misunderstandings_in_a_row_hand_over_to_a_person(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
     resident = sender()
     first = say(gateway, resident, "/nlu_fallback")
     assert "reformuler" in text_of(first)
     buttons = [b for r in first for b in r.get("buttons", [])]
     assert {"title": "Horaires de la mairie", "payload": "/ask_hours"} in buttons
-    second = say(gateway, resident, "/nlu_fallback")
-    assert "01 99 00 12 34" in text_of(second)
-    # Understood again: the count starts over, so the next miss asks to rephrase.
+    # Understood in between: the count starts over, so the next miss asks to rephrase again.
     say(gateway, resident, "/ask_hours")
     assert "reformuler" in text_of(say(gateway, resident, "/nlu_fallback"))
+    second = say(gateway, resident, "/nlu_fallback")
+    assert "agent de l’accueil" in text_of(second)
+    handoff = Handoffs(stack_engine).state(f"web:{resident}")
+    assert handoff is not None and (handoff.state, handoff.reason) == ("waiting", "misunderstood")
 
 
 def test_gibberish_is_not_answered_as_a_question(gateway: httpx.Client) -> None:

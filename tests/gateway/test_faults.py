@@ -7,7 +7,9 @@ import uuid
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 
+from bot.handoff import Handoffs
 from bot.stack import Stack
 from tests.helpers.stack import say, text_of
 
@@ -27,7 +29,7 @@ def wait_for_health(client: httpx.Client, status: int, timeout: float = 180) -> 
 
 @pytest.mark.parametrize("part", ["actions", "rasa"])
 def test_a_part_down_means_an_apology_then_recovery(
-    gateway: httpx.Client, stack: Stack, part: str
+    gateway: httpx.Client, stack: Stack, part: str, stack_engine: Engine
 ) -> None:
     resident = f"test-{uuid.uuid4().hex[:12]}"
     assert "01 99 00 12 34" in text_of(say(gateway, resident, "/ask_contact"))
@@ -44,8 +46,14 @@ def test_a_part_down_means_an_apology_then_recovery(
         text = text_of(replies)
         assert "momentanément indisponible" in text
         assert "01 99 00 12 34" in text
+        assert "agent de l’accueil" in text  # the failed turn goes to the agents
     finally:
         stack.start(part)
     wait_for_health(gateway, 200)
-    # The conversation goes on, with no restart of the gateway.
+    # No restart of the gateway: a new conversation is answered again at once …
+    assert "du lundi au vendredi" in text_of(say(gateway, f"{resident}-2", "/ask_hours"))
+    # … and the one that failed waits for its agent, who can hand it back to the assistant.
+    handoffs = Handoffs(stack_engine)
+    assert say(gateway, resident, "/ask_hours") == []
+    assert handoffs.end(f"web:{resident}", 1, "returned", "L’agent vous a remis…")
     assert "du lundi au vendredi" in text_of(say(gateway, resident, "/ask_hours"))

@@ -1,0 +1,1 @@
+"""The agents' console under /console: escalated conversations, bookings, reports, dashboard."""
