@@ -104,7 +104,7 @@ _PASSWORD_VARIABLES = {"admin": "GUICHET_ADMIN_PASSWORD", "agent": "GUICHET_AGEN
 def _create_account(login: str, name: str, role: str) -> int:
     """A console account; the password comes from the environment, else is typed twice."""
     settings = load_settings()
-    password = os.environ.get(_PASSWORD_VARIABLES[role])
+    password = os.environ.get(_PASSWORD_VARIABLES[role]) or None  # empty: ask
     try:
         if password is None:
             password = getpass.getpass("Mot de passe : ")

@@ -86,51 +86,41 @@ def _bulk(engine: Engine, model: type[Base], rows: list[dict[str, Any]]) -> None
 def _conversations(engine: Engine, rng: random.Random, now: datetime) -> dict[str, Any]:
     """Conversations with their messages, and the handoffs of some of them."""
     channels = [c for c, weight in CHANNELS for _ in range(weight)]
+    weights = [1 if topic in ("reformuler", "hors_sujet") else 8 for _, topic in QUESTIONS]
     conversations: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
     handoffs: list[dict[str, Any]] = []
     for n in range(CONVERSATIONS):
         channel = rng.choice(channels)
         ident = f"{channel}:+336{n:08d}" if channel == "sms" else f"{channel}:bench-{n}"
-        began = now - timedelta(days=rng.uniform(0, 90), hours=1)
-        turns = rng.randint(3, 7)
-        for k in range(2 * turns):
-            text, topic = rng.choice(QUESTIONS)
-            resident = k % 2 == 0
-            messages.append(
-                {
-                    "conversation_id": ident,
-                    "direction": "in" if resident else "out",
-                    "author": "resident" if resident else "assistant",
-                    "text": text if resident else f"Réponse de l’assistant ({topic}).",
-                    "payload": None if resident else {"topic": topic},
-                    "created_at": began + timedelta(seconds=20 * k),
-                }
-            )
+        escalated = n % (CONVERSATIONS // HANDOFFS) == 0 and len(handoffs) < HANDOFFS
+        live = escalated and len(handoffs) % 5 == 0  # still with the agents: recent
+        ago = (
+            timedelta(minutes=rng.uniform(10, 2880)) if live else timedelta(days=rng.uniform(0, 90))
+        )
+        began, turns = now - ago - timedelta(minutes=10), rng.randint(3, 7)
+        for k, (text, topic) in enumerate(rng.choices(QUESTIONS, weights, k=turns)):
+            for who, said, payload in (
+                ("resident", text, None),
+                ("assistant", f"Réponse de l’assistant ({topic}).", {"topic": topic}),
+            ):
+                messages.append(
+                    {"conversation_id": ident, "direction": "in" if payload is None else "out"}
+                    | {"author": who, "text": said, "payload": payload}
+                    | {"created_at": began + timedelta(seconds=40 * k + (payload is not None))}
+                )
         last = began + timedelta(seconds=40 * turns)
         conversations.append(
-            {
-                "id": ident,
-                "channel": channel,
-                "external_id": ident.partition(":")[2],
-                "started_at": began,
-                "last_activity_at": last,
-            }
+            {"id": ident, "channel": channel, "external_id": ident.partition(":")[2]}
+            | {"started_at": began, "last_activity_at": last}
         )
-        if n % (CONVERSATIONS // HANDOFFS) == 0 and len(handoffs) < HANDOFFS:
-            live = len(handoffs) % 5 == 0
+        if escalated:
             state = rng.choice(("waiting", "answered") if live else ("returned", "closed"))
             handoffs.append(
-                {
-                    "conversation_id": ident,
-                    "state": state,
-                    "reason": rng.choice(("asked", "misunderstood", "failure", "emergency")),
-                    "escalated_at": last,
-                    "updated_at": last,
-                    "closed_at": None if live else last + timedelta(minutes=20),
-                    "agent_id": None if state == "waiting" else 1,
-                    "escalations": 1,
-                }
+                {"conversation_id": ident, "state": state, "escalated_at": last}
+                | {"reason": rng.choice(("asked", "misunderstood", "failure", "emergency"))}
+                | {"updated_at": last, "closed_at": None if live else last + timedelta(hours=1)}
+                | {"agent_id": None if state == "waiting" else 1, "escalations": 1}
             )
     _bulk(engine, Conversation, conversations)
     _bulk(engine, Message, messages)
