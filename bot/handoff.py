@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.commune import Commune
@@ -29,7 +27,7 @@ from bot.hours import DAYS, say_time
 from bot.models import Conversation, Message
 from bot.outbox import REPLY, queue
 from bot.schema import Week
-from bot.transcript import ConversationRef
+from bot.transcript import ConversationRef, ensure_conversation
 
 # Words that call a person at once (accents and case ignored): a false alarm costs an agent a
 # look, a missed one much more. Danger also gets the emergency numbers; a death does not (it is
@@ -94,7 +92,7 @@ class Handoffs:
         """Give the conversation to the agents; False when it was with them already."""
         now = self._now()
         with self._sessions.begin() as session:
-            _ensure_conversation(session, ref, now)
+            ensure_conversation(session, ref, now)
             row = session.get(HandoffRow, ref.id, with_for_update=True)
             if row is not None and row.state in ACTIVE:
                 return False
@@ -194,21 +192,6 @@ class Handoffs:
                 Waiting(h.conversation_id, channel, h.state, h.reason, h.escalated_at, at, text)
                 for h, channel, at, text in rows
             ]
-
-
-def _ensure_conversation(session: Session, ref: ConversationRef, now: datetime) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Conversation)
-        .values(
-            id=ref.id,
-            channel=ref.channel,
-            external_id=ref.external_id,
-            started_at=now,
-            last_activity_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["id"])
-    )
 
 
 def _push(

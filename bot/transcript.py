@@ -58,6 +58,23 @@ class StoredMessage:
     created_at: datetime
 
 
+def ensure_conversation(session: Session, ref: ConversationRef, now: datetime) -> None:
+    """Create the conversation's row unless it exists (insert-or-ignore: two first messages
+    arriving together do not collide)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Conversation)
+        .values(
+            id=ref.id,
+            channel=ref.channel,
+            external_id=ref.external_id,
+            started_at=now,
+            last_activity_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+
+
 class Transcript:
     """Writes and reads conversations; each call is one transaction."""
 
@@ -68,19 +85,7 @@ class Transcript:
         """Store `entries` in order; inbound if written by the resident, outbound otherwise."""
         now = utcnow()
         with self._sessions.begin() as session:
-            # Insert-or-ignore, so two first messages arriving together do not collide.
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            session.execute(
-                insert(Conversation)
-                .values(
-                    id=ref.id,
-                    channel=ref.channel,
-                    external_id=ref.external_id,
-                    started_at=now,
-                    last_activity_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=["id"])
-            )
+            ensure_conversation(session, ref, now)
             session.execute(
                 update(Conversation).where(Conversation.id == ref.id).values(last_activity_at=now)
             )

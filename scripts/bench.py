@@ -33,6 +33,7 @@ import psutil
 from bench_bookings import race, throughput
 from bench_channels import channels
 from bench_common import ROOT, commit, latency, log, spawn, stop_group, wait_until
+from bench_console import console
 from bench_conversation import conversations
 from bench_dates import bench_dates
 from bench_reports import open311, report_conversations
@@ -196,14 +197,15 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
 
 
 PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
-PARTS += ("open311", "reportconv", "channels")
+PARTS += ("open311", "reportconv", "channels", "console")
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
-FULL |= {"deliveries": 300, "notices": 600}
+FULL |= {"deliveries": 300, "notices": 600, "residents": 100, "page_loads": 30}
 QUICK = FULL | {"runs": 1, "turns": 30, "conversations": 3, "bookings": 20, "concurrent": 40}
 QUICK |= {"race_runs": 3, "reports": 20, "concurrent_reports": 40, "reads": 5}
 QUICK |= {"report_conversations": 3, "deliveries": 20, "notices": 60}
+QUICK |= {"residents": 10, "page_loads": 5}
 STORED = {  # report.json key of each part
     "coldstart": ["rasa_init"],
     "conversation": ["booking_conversation"],
@@ -213,6 +215,7 @@ STORED = {  # report.json key of each part
     "open311": ["open311_api"],
     "reportconv": ["report_conversation"],
     "channels": ["channels"],
+    "console": ["console"],
 }
 
 
@@ -235,7 +238,9 @@ def arguments() -> argparse.Namespace:
     add("--report-conversations", type=int, help="report conversations, each way (reportconv)")
     add("--deliveries", type=int, help="webhook deliveries per channel and mode (channels)")
     add("--notices", type=int, help="notices the outbox worker sends, per channel (channels)")
-    add("--backends", default="sqlite,postgresql", help="databases: bookings, race, open311")
+    add("--residents", type=int, help="messages timed to the live feed, per backend (console)")
+    add("--page-loads", type=int, help="GETs of each page, per backend (console)")
+    add("--backends", default="sqlite,postgresql", help="databases: bookings race open311 console")
     add("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -290,6 +295,7 @@ def main() -> None:
         ),
         "dates": ("dates", bench_dates),
         "channels": ("channels", lambda: channels(args.deliveries, args.clients, args.notices)),
+        "console": ("console", lambda: console(backends, args.residents, args.page_loads)),
         "open311": (
             "open311_api",
             lambda: {

@@ -24,16 +24,7 @@ from urllib.parse import quote
 
 import httpx
 from argon2 import PasswordHasher
-from bench_common import (
-    COMMUNE,
-    ROOT,
-    at,
-    database,
-    first_bookable_day,
-    gateway,
-    latency,
-    log,
-)
+from bench_common import COMMUNE, ROOT, at, database, first_bookable_day, gateway, latency, log
 from sqlalchemy import Engine, insert, select
 
 from bot import accounts
@@ -95,9 +86,7 @@ def _conversations(engine: Engine, rng: random.Random, now: datetime) -> dict[st
         ident = f"{channel}:+336{n:08d}" if channel == "sms" else f"{channel}:bench-{n}"
         escalated = n % (CONVERSATIONS // HANDOFFS) == 0 and len(handoffs) < HANDOFFS
         live = escalated and len(handoffs) % 5 == 0  # still with the agents: recent
-        ago = (
-            timedelta(minutes=rng.uniform(10, 2880)) if live else timedelta(days=rng.uniform(0, 90))
-        )
+        ago = timedelta(days=rng.uniform(0, 2) if live else rng.uniform(0, 90))
         began, turns = now - ago - timedelta(minutes=10), rng.randint(3, 7)
         for k, (text, topic) in enumerate(rng.choices(QUESTIONS, weights, k=turns)):
             for who, said, payload in (
@@ -126,14 +115,9 @@ def _conversations(engine: Engine, rng: random.Random, now: datetime) -> dict[st
     _bulk(engine, Message, messages)
     _bulk(engine, HandoffRow, handoffs)
     active = [h["conversation_id"] for h in handoffs if h["state"] in ("waiting", "answered")]
-    return {
-        "conversations": len(conversations),
-        "messages": len(messages),
-        "handoffs": len(handoffs),
-        "active_handoffs": len(active),
-        "ids": [c["id"] for c in conversations],
-        "escalated": active,
-    }
+    counts = {"conversations": len(conversations), "messages": len(messages)}
+    counts |= {"handoffs": len(handoffs), "active_handoffs": len(active)}
+    return counts | {"ids": [c["id"] for c in conversations], "escalated": active}
 
 
 def _reports(
@@ -163,32 +147,22 @@ def _reports(
             comment = "Ce lieu n’est pas du domaine communal." if step == "rejected" else comment
             history.append({"status": step, "by": by, "at": when, "comment": comment})
         steps["SIG-" + reference] = history
+        address = f"{rng.randint(1, 60)} {street.nom}" if rng.random() < 0.5 else None
         reports.append(
-            {
-                "reference": "SIG-" + reference,
-                "category": rng.choice(categories),
-                "description": "Signalé par un habitant : à vérifier sur place.",
-                "street": street.nom,
-                "address": f"{rng.randint(1, 60)} {street.nom}" if rng.random() < 0.5 else None,
-                "lat": street.lat + rng.uniform(-4e-4, 4e-4),
-                "lon": street.lon + rng.uniform(-6e-4, 6e-4),
-                "status": status,
-                "photo_id": None,
-                "created_at": created,
-                "updated_at": when,
-            }
+            {"reference": "SIG-" + reference, "category": rng.choice(categories)}
+            | {"description": "Signalé par un habitant : à vérifier sur place."}
+            | {"street": street.nom, "address": address, "status": status, "photo_id": None}
+            | {"lat": street.lat + rng.uniform(-4e-4, 4e-4)}
+            | {"lon": street.lon + rng.uniform(-6e-4, 6e-4)}
+            | {"created_at": created, "updated_at": when}
         )
     _bulk(engine, ReportRow, reports)
     with engine.connect() as connection:
         ids = dict(connection.execute(select(ReportRow.reference, ReportRow.id)).tuples().all())
     changes = [{"report_id": ids[r], **c} for r, history in steps.items() for c in history]
     followers = [
-        {
-            "report_id": ids[r["reference"]],
-            "conversation_id": owner,
-            "channel": owner.partition(":")[0],
-            "created_at": r["created_at"],
-        }
+        {"report_id": ids[r["reference"]], "conversation_id": owner}
+        | {"channel": owner.partition(":")[0], "created_at": r["created_at"]}
         for r, owner in zip(reports, owners, strict=False)
     ]
     _bulk(engine, ReportChangeRow, changes)
@@ -299,8 +273,14 @@ async def _feed(url: str, token: str, engine: Engine, residents: int) -> dict[st
     timeout = httpx.Timeout(30, read=None)  # the feed stays open for the whole run
     async with httpx.AsyncClient(base_url=url, timeout=timeout) as client:
         listener = asyncio.create_task(listen(client))
-        await asyncio.wait_for(opened.wait(), 30)
+        opening = asyncio.create_task(opened.wait())
+        await asyncio.wait({listener, opening}, timeout=30, return_when="FIRST_COMPLETED")
+        opening.cancel()
         for n in range(residents):
+            if listener.done():
+                listener.result()  # raises what closed the feed, if anything did
+            if listener.done() or not opened.is_set():
+                raise RuntimeError("the live feed did not open, or closed")
             sender = f"bench-feed-{n}-{rng.getrandbits(32):08x}"
             await asyncio.to_thread(handoffs.escalate, ConversationRef("web", sender), "asked")
             text = f"Bonjour, ici l’habitant {n} : quelqu’un peut-il m’aider ?"
@@ -321,9 +301,8 @@ async def _feed(url: str, token: str, engine: Engine, residents: int) -> dict[st
             # Not in step with the feed's polling period: each message lands at a random phase.
             await asyncio.sleep(rng.uniform(0.05, 0.6))
         listener.cancel()
-    return {"residents": residents, "missed": missed, "delay_ms": latency(delays)} | {
-        "webhook_ms": latency(posts)
-    }
+    figures = {"residents": residents, "missed": missed, "delay_ms": latency(delays)}
+    return figures | {"webhook_ms": latency(posts)}
 
 
 def backend(name: str, residents: int, loads: int) -> dict[str, Any]:
@@ -346,10 +325,8 @@ def backend(name: str, residents: int, loads: int) -> dict[str, Any]:
             finally:
                 engine.dispose()
         held = {k: v for k, v in data.items() if isinstance(v, int)}
-        return {"data": held | {"pending_bookings": booked}, "fill_s": round(filled, 1)} | {
-            "pages": figures,
-            "feed": feed,
-        }
+        held |= {"pending_bookings": booked}
+        return {"data": held, "fill_s": round(filled, 1), "pages": figures, "feed": feed}
 
 
 def console(backends: list[str], residents: int, loads: int) -> dict[str, Any]:

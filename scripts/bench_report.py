@@ -321,6 +321,67 @@ def channels(part: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+FEED_GOAL_MS = 1000
+PAGE_GOAL_MS = 300
+
+
+def console(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    backends = part["backends"]
+    first = next(iter(backends.values()))
+    held, feed = first["data"], first["feed"]
+    worst_feed = max(
+        max(b["feed"]["delay_ms"][q] for q in ("p50", "p95")) for b in backends.values()
+    )
+    missed = sum(b["feed"]["missed"] for b in backends.values())
+    slow = max(
+        ((p["ms"]["p95"], p["page"], name) for name, b in backends.items() for p in b["pages"]),
+    )
+    feed_rows = [
+        [name, str(b["feed"]["residents"]), str(b["feed"]["missed"])]
+        + [f"{b['feed']['delay_ms'][q]:.0f}" for q in ("p50", "p95", "p99")]
+        + [f"{b['feed']['webhook_ms'][q]:.1f}" for q in ("p50", "p95")]
+        for name, b in backends.items()
+    ]
+    page_rows = [
+        [f"{page['page']}: `{page['path']}`", f"{page['bytes'] / 1000:.0f}"]
+        + [f"{b['pages'][i]['ms'][q]:.1f}" for b in backends.values() for q in ("p50", "p95")]
+        for i, page in enumerate(first["pages"])
+    ]
+    heads = [f"{name} {q} (ms)" for name in backends for q in ("p50", "p95")]
+    return [
+        "## Agents' console: live feed and page loads",
+        "",
+        f"{_stamp(part)} The real gateway (Rasa not running, not needed) over a database "
+        f"holding {held['conversations']} conversations ({held['messages']} messages over 90 "
+        f"days), {held['handoffs']} handoffs ({held['active_handoffs']} still with the agents), "
+        f"{held['reports']} street reports ({held['report_changes']} status changes) and "
+        f"{held['pending_bookings']} booking requests awaiting approval, inserted in bulk; an "
+        "agent signed in through the form. Backends: " + ", ".join(backends) + ".",
+        "",
+        f"Live feed: with the feed (server-sent events) open, {feed['residents']} residents of "
+        "escalated conversations each post a message to the REST webhook, one after the other "
+        "at random intervals; time from the POST to the `message` event carrying it (the "
+        f"gateway looks for new messages every {part['feed_poll_s']} s). Goal p50 and p95 "
+        f"≤ {FEED_GOAL_MS / 1000:.0f} s: "
+        f"{'met' if worst_feed <= FEED_GOAL_MS and not missed else 'NOT met'} (worst "
+        f"{worst_feed:.0f} ms, {missed} messages missed).",
+        "",
+        *_table(
+            ("backend", "messages", "missed", "p50 (ms)", "p95 (ms)", "p99 (ms)")
+            + ("webhook p50 (ms)", "webhook p95 (ms)"),
+            feed_rows,
+        ),
+        f"Pages: sequential GETs with the agent's cookie, {part['loads']} of each page after 3 "
+        f"not counted. Goal p95 ≤ {PAGE_GOAL_MS} ms: "
+        f"{'met' if slow[0] <= PAGE_GOAL_MS else 'NOT met'} (slowest: {slow[1]}, "
+        f"{slow[0]:.0f} ms on {slow[2]}).",
+        "",
+        *_table(["page", "size (kB)", *heads], page_rows),
+    ]
+
+
 def dates(part: dict[str, Any] | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -345,6 +406,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *open311_api(results.get("open311_api")),
         *report_conversation(results.get("report_conversation")),
         *channels(results.get("channels")),
+        *console(results.get("console")),
         *dates(results.get("dates")),
         *failures(results),
     ]

@@ -14,6 +14,8 @@ from bot.db import make_engine, make_session_factory, migrate
 from bot.settings import ROOT
 from bot.stack import MODEL, RASA_BIN, Stack, StackConfig
 from bot.transcript import Transcript
+from calendar_store.store import Store
+from tests.helpers.calendar import CLAIRVAL, PARIS, Clock
 from tests.helpers.channels import SECRET, SmtpSink
 from tests.helpers.fake_telegram import FakeTelegram
 from tests.helpers.fake_twilio import FakeTwilio
@@ -29,6 +31,20 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock tests move by hand (calendar and outbox tests)."""
+    return Clock()
+
+
+@pytest.fixture
+def store(engine: Engine, clock: Clock) -> Store:
+    """The calendar over Clairval's resources, on the test's database and clock."""
+    store = Store(engine, CLAIRVAL, tz=PARIS, clock=clock)
+    store.sync()
+    return store
 
 
 @pytest.fixture

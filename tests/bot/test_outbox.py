@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
@@ -12,7 +11,7 @@ from bot.outbox import Notification, booking_notices, queue, reminder_time
 from bot.outbox_claims import MAX_ATTEMPTS, Claims, backoff
 from calendar_store.spec import Contact, Requester
 from calendar_store.store import Store
-from tests.helpers.calendar import CLAIRVAL, PARIS, Clock, at, request
+from tests.helpers.calendar import PARIS, Clock, at, request
 
 TUESDAY = datetime(2026, 3, 10).date()
 EVENING = request(
@@ -22,18 +21,6 @@ EVENING = request(
     owner="sms:+33612345678",
     channel="sms",
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(engine: Engine, clock: Clock) -> Store:
-    store = Store(engine, CLAIRVAL, tz=PARIS, clock=clock)
-    store.sync()
-    return store
 
 
 def rows(engine: Engine) -> list[Notification]:

@@ -13,18 +13,6 @@ from tests.helpers.calendar import CLAIRVAL, PARIS, Clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(engine: Engine, clock: Clock) -> Store:
-    store = Store(engine, CLAIRVAL, tz=PARIS, clock=clock)
-    store.sync()
-    return store
-
-
-@pytest.fixture
 def pg_engine(postgres_url: str) -> Iterator[Engine]:
     migrate(postgres_url)
     engine = make_engine(postgres_url)
