@@ -121,6 +121,9 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "--port",
                 str(config.gateway_port),
                 "--no-access-log",
+                # The console's live feeds never end by themselves: close them at shutdown.
+                "--timeout-graceful-shutdown",
+                "5",
             ],
             {
                 **shared,
