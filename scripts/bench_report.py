@@ -299,11 +299,13 @@ def channels(part: dict[str, Any] | None) -> list[str]:
         "## Channels: webhook acknowledgement and outbox throughput",
         "",
         f"{_stamp(part)} Real gateway with Telegram and SMS on, the fake Bot API and fake "
-        "Twilio API in their own processes; each delivery is distinct and signed, its turn runs "
-        "after the answer (Rasa is not started here: each turn ends with the apology, sent "
-        f"through the fake API). Replies sent: {hooks['replies_sent']['telegram']} Telegram "
-        f"calls (getMe included), {hooks['replies_sent']['sms']} SMS for "
-        f"{hooks['deliveries_each']} deliveries each. Goal p95 ≤ {ACK_GOAL_MS} ms: "
+        "Twilio API in their own processes; each delivery is distinct, signed, from its own "
+        "resident, and its turn runs after the answer (Rasa is not started here: each turn ends "
+        "with the apology and the handoff to an agent, sent through the fake API). Replies "
+        f"sent: {hooks['replies_sent']['telegram']} Telegram calls (getMe included) and "
+        f"{hooks['replies_sent']['sms']} SMS for {hooks['deliveries_each']} deliveries each, "
+        f"all processed {hooks.get('drained_s', '?')} s after the last answer. "
+        f"Goal p95 ≤ {ACK_GOAL_MS} ms: "
         f"{'met' if worst <= ACK_GOAL_MS else 'NOT met'} (sequential, worst channel "
         f"{worst:.1f} ms).",
         "",
