@@ -1,4 +1,5 @@
-"""Fixtures of the gateway tests: one headless Chromium for the browser tests."""
+"""Fixtures of the gateway tests: a headless Chromium per browser-test module (Playwright's
+sync API keeps an event loop running while it is open, which other tests must not see)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.helpers.stack import skip_or_fail
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         skip_or_fail(
