@@ -18,6 +18,14 @@ LABELS = {
     "logout": "Déconnexion",
     "agent.create": "Compte créé",
     "agent.deactivate": "Compte désactivé",
+    "conversation.reply": "Réponse à un habitant",
+    "conversation.returned": "Conversation rendue à l’assistant",
+    "conversation.closed": "Conversation close",
+    "booking.approve": "Réservation approuvée",
+    "booking.reject": "Réservation refusée",
+    "booking.cancel": "Réservation annulée",
+    "report.status": "État d’un signalement changé",
+    "notification.resend": "Notification renvoyée",
 }
 
 

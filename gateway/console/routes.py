@@ -15,6 +15,7 @@ from gateway.console import auth, bookings, dashboard
 from gateway.console import reports as report_pages
 from gateway.console.base import ConsoleContext, environment
 from gateway.console.conversations import Conversations
+from gateway.console.sending import Sending
 
 
 def console_routes(
@@ -34,4 +35,5 @@ def console_routes(
         *bookings.routes(ctx),
         *report_pages.routes(ctx),
         *dashboard.routes(ctx),
+        *Sending(ctx).routes(),
     ]

@@ -18,7 +18,7 @@ from bot.commune import CommuneStore
 from bot.dates import say_date
 from bot.db import make_session_factory
 from bot.models import Conversation, Message
-from bot.outbox import booking_notices
+from bot.outbox import Notification, booking_notices, queue
 from bot.report_records import ReportRow
 from bot.reports import ReportStore, Status, commune_notices
 from bot.settings import load_settings
@@ -27,6 +27,7 @@ from gateway.app import SecurityHeaders
 from gateway.bookings import Desk
 from gateway.console import auth, bookings, dashboard, reports
 from gateway.console.base import ConsoleContext, environment
+from gateway.console.sending import Sending
 from tests.conftest import DEMO_COMMUNE
 from tests.helpers.bookings import at, saturday, weekday
 from tests.helpers.reports import draft, notifications, reporter
@@ -58,6 +59,7 @@ def anonymous(ctx: ConsoleContext) -> Iterator[TestClient]:
             *bookings.routes(ctx),
             *reports.routes(ctx),
             *dashboard.routes(ctx),
+            *Sending(ctx).routes(),
         ],
         middleware=[Middleware(SecurityHeaders)],
     )
@@ -445,3 +447,45 @@ def test_the_dashboard_shows_this_fortnight_s_figures(
     assert "<script>x" not in body
     assert "La salle des fêtes" in body
     assert "Aucun signalement résolu" in body
+
+
+def test_notices_that_did_not_arrive_are_listed_and_may_be_sent_again(
+    ctx: ConsoleContext, client: TestClient, engine: Engine
+) -> None:
+    def notice(status: str, reason: str) -> int:
+        with ctx.sessions.begin() as session:
+            row = queue(
+                session,
+                "report_resolved",
+                {"reference": "SIG-AAAA"},
+                conversation_id="telegram:42",
+                channel="telegram",
+                reference="SIG-AAAA",
+            )
+            row.status, row.last_error = status, reason
+            session.flush()
+            return row.id
+
+    failed = notice("failed", "Telegram : <b>bot was blocked</b> by the user")
+    doubtful = notice("uncertain", "envoi interrompu")
+    notice("sent", "")
+    page_ = client.get("/console/envois")
+    assert page_.status_code == 200
+    body = page_.text
+    assert "&lt;b&gt;bot was blocked&lt;/b&gt;" in body and "<b>bot" not in body
+    assert f"/console/envois/{failed}/renvoyer" in body
+    assert f"/console/envois/{doubtful}/renvoyer" in body
+    assert body.count("/renvoyer") == 2  # the sent one is not there
+    assert client.post(f"/console/envois/{failed}/renvoyer").status_code == 403  # no CSRF
+    again = client.post(f"/console/envois/{failed}/renvoyer", data={"csrf": csrf(client)})
+    assert again.headers["location"].endswith("fait=renvoi")
+    with ctx.sessions() as session:
+        row = session.get(Notification, failed)
+        assert row is not None and (row.status, row.attempts) == ("queued", 0)
+    twice = client.post(f"/console/envois/{failed}/renvoyer", data={"csrf": csrf(client)})
+    assert twice.headers["location"].endswith("fait=rien")  # queued already: nothing to do
+    with engine.connect() as connection:
+        actions = connection.execute(
+            text("SELECT action, target FROM audit_log WHERE action = 'notification.resend'")
+        ).all()
+    assert [tuple(a) for a in actions] == [("notification.resend", str(failed))]
