@@ -122,43 +122,22 @@ class Handoffs:
         """An agent's message: kept in the transcript (the web chat fetches it) and, for SMS
         and Telegram, queued for the outbox worker. Returns the message id."""
         now = self._now()
-        channel, _, external = conversation_id.partition(":")
         with self._sessions.begin() as session:
             row = session.get(HandoffRow, conversation_id, with_for_update=True)
             if row is not None and row.state in ACTIVE:
                 row.state, row.agent_id, row.updated_at = "answered", agent_id, now
-            message = _push(session, conversation_id, "agent", text, now, agent=agent_name)
-            if channel in PUSHED:
-                queue(
-                    session,
-                    REPLY,
-                    {"text": text, "buttons": []},
-                    conversation_id=conversation_id,
-                    channel=channel,
-                    phone=external if channel == "sms" else None,
-                )
-            return message
+            return _tell(session, conversation_id, "agent", text, now, agent=agent_name)
 
     def end(self, conversation_id: str, agent_id: int, state: str, notice: str) -> bool:
         """Hand back to the assistant ("returned") or close ("closed"), telling the resident."""
         now = self._now()
-        channel, _, external = conversation_id.partition(":")
         with self._sessions.begin() as session:
             row = session.get(HandoffRow, conversation_id, with_for_update=True)
             if row is None or row.state not in ACTIVE:
                 return False
             row.state, row.agent_id, row.updated_at = state, agent_id, now
             row.closed_at = now
-            _push(session, conversation_id, "system", notice, now)
-            if channel in PUSHED:
-                queue(
-                    session,
-                    REPLY,
-                    {"text": notice, "buttons": []},
-                    conversation_id=conversation_id,
-                    channel=channel,
-                    phone=external if channel == "sms" else None,
-                )
+            _tell(session, conversation_id, "system", notice, now)
             return True
 
     def state(self, conversation_id: str) -> HandoffRow | None:
@@ -194,10 +173,27 @@ class Handoffs:
             ]
 
 
+def _tell(
+    session: Session, conversation_id: str, author: str, text: str, now: datetime, **extra: str
+) -> int:
+    """A message the resident must get without having asked: kept in the transcript (the web
+    chat polls it) and, for SMS and Telegram, queued for the outbox. Returns its id."""
+    channel, _, external = conversation_id.partition(":")
+    if channel in PUSHED:
+        queue(
+            session,
+            REPLY,
+            {"text": text, "buttons": []},
+            conversation_id=conversation_id,
+            channel=channel,
+            phone=external if channel == "sms" else None,
+        )
+    return _push(session, conversation_id, author, text, now, **extra)
+
+
 def _push(
     session: Session, conversation_id: str, author: str, text: str, now: datetime, **extra: str
 ) -> int:
-    """A message the resident must be shown without having asked (the web chat polls these)."""
     message = Message(
         conversation_id=conversation_id,
         direction="out",

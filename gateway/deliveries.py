@@ -35,6 +35,7 @@ class Deliveries:
         self._tasks: set[asyncio.Task[None]] = set()
         # One conversation's deliveries are processed in arrival order, one at a time.
         self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
         self._turns = asyncio.Semaphore(CONCURRENT_TURNS)
 
     def register(self, channel: str, processor: Processor) -> None:
@@ -74,16 +75,21 @@ class Deliveries:
             return  # left claimed: a process that knows the channel takes it after the claim
         conversation = str(delivery.payload.get("conversation", delivery.message_id))
         lock = self._locks.setdefault(conversation, asyncio.Lock())
-        async with lock, self._turns:
-            try:
-                await processor(delivery.payload)
-            except Exception:
-                # Marked done all the same: processing it again could answer the resident
-                # twice; the error is in the log and the message in the transcript.
-                log.exception("%s delivery %s failed", delivery.channel, delivery.message_id)
-            await to_thread.run_sync(self._inbox.done, delivery.id)
-        if not lock.locked() and self._locks.get(conversation) is lock:
-            del self._locks[conversation]
+        self._waiting[conversation] = self._waiting.get(conversation, 0) + 1
+        try:
+            async with lock, self._turns:
+                try:
+                    await processor(delivery.payload)
+                except Exception:
+                    # Marked done all the same: processing it again could answer the resident
+                    # twice; the error is in the log and the message in the transcript.
+                    log.exception("%s delivery %s failed", delivery.channel, delivery.message_id)
+                await to_thread.run_sync(self._inbox.done, delivery.id)
+        finally:
+            # The lock is forgotten only when no delivery of that conversation still needs it.
+            self._waiting[conversation] -= 1
+            if not self._waiting[conversation]:
+                del self._waiting[conversation], self._locks[conversation]
 
     async def sweep(self, stop: asyncio.Event) -> None:
         """Take over, every 30 s, deliveries whose process died before finishing them."""
