@@ -29,7 +29,6 @@ class Settings:
     open311_api_keys: tuple[str, ...] = ()
     agent_api_tokens: tuple[str, ...] = ()
     # Channels: each is off while its settings are absent (see `channels_off`).
-    public_url_given: bool = False
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
@@ -146,7 +145,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=(env.get("PUBLIC_URL") or f"http://{host}:{port}").rstrip("/"),
         open311_api_keys=_list(env, "OPEN311_API_KEYS"),
         agent_api_tokens=_list(env, "AGENT_API_TOKENS"),
-        public_url_given=bool(env.get("PUBLIC_URL")),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
         telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
         telegram_api_base_url=(

@@ -40,3 +40,35 @@ def test_env_example_lists_every_setting() -> None:
     assert names, "no setting found"
     missing = {n for n in names if f"{n}=" not in example}
     assert not missing, f".env.example misses {sorted(missing)}"
+
+
+def test_each_channel_is_off_until_its_settings_are_complete() -> None:
+    bare = load_settings({})
+    assert set(bare.channels_off()) == {"telegram", "sms", "email"}
+    assert "TELEGRAM_BOT_TOKEN" in bare.channels_off()["telegram"]
+    sms_half = load_settings({"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"})
+    assert not sms_half.sms_on and "sms" in sms_half.channels_off()
+    full = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "1:x",
+            "TELEGRAM_WEBHOOK_SECRET": "s",
+            "PUBLIC_URL": "https://guichet.example",
+            "TWILIO_ACCOUNT_SID": "AC1",
+            "TWILIO_AUTH_TOKEN": "t",
+            "TWILIO_FROM_NUMBER": "+33757000001",
+            "SMTP_HOST": "smtp.example",
+            "SMTP_FROM": "mairie@example.org",
+        }
+    )
+    assert full.channels_off() == {} and not full.telegram_polls
+    # A webhook needs its secret; polling does not (no public https URL).
+    assert (
+        "telegram"
+        in load_settings({"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_POLLING": "off"}).channels_off()
+    )
+    assert load_settings({"TELEGRAM_BOT_TOKEN": "1:x"}).telegram_polls
+
+
+def test_a_bad_polling_flag_is_refused_in_french() -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_POLLING doit valoir auto, on ou off"):
+        load_settings({"TELEGRAM_POLLING": "peut-être"})
