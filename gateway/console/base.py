@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,16 @@ from bot.settings import Settings
 from gateway.bookings import Desk
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "console"
+
+
+def elapsed(since: datetime, now: datetime) -> str:
+    """ "12 min", "5 h 05", "3 j": how long ago (waiting times, reports' age)."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}\u00a0min"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}\u00a0h\u00a0{minutes % 60:02d}"
+    return f"{minutes // (24 * 60)}\u00a0j"
 
 
 def environment() -> Environment:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ from bot.handoff_records import HandoffRow
 from bot.models import Message
 from bot.transcript import Transcript
 from gateway.console.auth import AgentSession, api, page, render
-from gateway.console.base import ConsoleContext
+from gateway.console.base import ConsoleContext, elapsed
 
 REASONS = {
     "asked": "a demandé un agent",
@@ -36,16 +35,6 @@ STATES = {"waiting": "en attente", "answered": "répondu", "returned": "rendu", 
 MAX_REPLY = 2000
 FEED_POLL = 0.5  # seconds between two looks for new messages: the ≤ 1 s goal, with margin
 KEEP_ALIVE = 15.0
-
-
-def waited(since: datetime, now: datetime) -> str:
-    """ "2 min", "1 h 05", "3 j" — how long the resident has been waiting."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes}\u00a0min"
-    if minutes < 24 * 60:
-        return f"{minutes // 60}\u00a0h\u00a0{minutes % 60:02d}"
-    return f"{minutes // (24 * 60)}\u00a0j"
 
 
 class Conversations:
@@ -89,7 +78,7 @@ class Conversations:
                 "channel": CHANNELS.get(item.channel, item.channel),
                 "reason": REASONS.get(item.reason, item.reason),
                 "state": STATES.get(item.state, item.state),
-                "waiting": waited(item.escalated_at, now),
+                "waiting": elapsed(item.escalated_at, now),
                 "last": (item.last_text or "")[:160],
             }
             for item in items

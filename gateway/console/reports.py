@@ -22,7 +22,7 @@ from bot.report_values import STATES, Report, ReportError, ReportNotFound, Statu
 from bot.territory import Territory
 from bot.typography import french
 from gateway.console.auth import AgentSession, page, render
-from gateway.console.base import ConsoleContext
+from gateway.console.base import ConsoleContext, elapsed
 
 LIST = "/console/signalements"
 PER_PAGE = 50
@@ -56,13 +56,8 @@ class Step:
 
 
 def age(since: datetime, now: datetime) -> str:
-    """ "il y a 12 min", "il y a 5 h", "il y a 3 j"."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"il y a {minutes}\u00a0min"
-    if minutes < 24 * 60:
-        return f"il y a {minutes // 60}\u00a0h"
-    return f"il y a {minutes // (24 * 60)}\u00a0j"
+    """ "il y a 12 min", "il y a 5 h 05", "il y a 3 j"."""
+    return f"il y a {elapsed(since, now)}"
 
 
 def local(instant: datetime, tz: ZoneInfo) -> str:
