@@ -182,9 +182,9 @@ class Worker:
 
     async def _telegram(self, route: Route, reply: TelegramReply) -> str:
         assert self._senders.telegram is not None
-        await self._pacer.wait(route.address)
         try:
-            return str(await self._senders.telegram.send(route.address, reply))
+            async with self._pacer.turn(route.address):
+                return str(await self._senders.telegram.send(route.address, reply))
         except TelegramError as error:
             if error.retry_after is not None:
                 self._pacer.pause(error.retry_after)

@@ -1,7 +1,9 @@
 """Pacing of outbound messages: an overall rate and a minimum gap per recipient.
 
 Telegram allows about 30 messages per second overall and one per second in a given chat; beyond
-that it answers 429 with a `retry_after`, which `pause` honours for everyone.
+that it answers 429 with a `retry_after`, which `pause` honours for everyone. The gap within a
+chat is counted from when the previous message really left, not from when it was planned: a
+late send must not bring the next one closer.
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 
 class Pacer:
-    """Hands out send times; `await wait(key)` returns when a message to `key` may go."""
+    """`async with pacer.turn(key):` send one message to `key` inside the block."""
 
     def __init__(
         self,
@@ -25,32 +27,45 @@ class Pacer:
         self._key_gap = per_key_gap
         self._clock = clock
         self._next = 0.0
-        self._next_by_key: dict[str, float] = {}
         self._lock = asyncio.Lock()
+        self._keys: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
+        self._last: dict[str, float] = {}  # when the last message to each key really started
 
-    async def wait(self, key: str) -> None:
+    @contextlib.asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        """One message to `key` at a time, a gap after the previous one, within the rate."""
+        lock = self._keys.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await self._until(self._last.get(key, float("-inf")) + self._key_gap)
+                await self._overall()
+                self._last[key] = self._clock()
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._keys[key]
+            if len(self._last) > 10_000:
+                horizon = self._clock() - self._key_gap
+                self._last = {k: t for k, t in self._last.items() if t > horizon}
+
+    async def _overall(self) -> None:
         async with self._lock:
-            # Reserve a slot under the lock; sleep outside it, so other keys are not held up.
-            now = self._clock()
-            at = max(now, self._next, self._next_by_key.get(key, 0.0))
-            self._next = max(self._next, at) + self._gap
-            self._next_by_key[key] = at + self._key_gap
-            if len(self._next_by_key) > 10_000:
-                self._forget(now)
-        delay = at - self._clock()
+            # Reserve the next overall slot under the lock; sleep outside it.
+            at = max(self._clock(), self._next)
+            self._next = at + self._gap
+        await self._until(at)
+
+    async def _until(self, moment: float) -> None:
+        delay = moment - self._clock()
         if delay > 0:
             await asyncio.sleep(delay)
 
-    def pause(self, seconds: float, key: str | None = None) -> None:
-        """The remote end asked us to slow down (for one key, or everyone)."""
-        until = self._clock() + seconds
-        if key is None:
-            self._next = max(self._next, until)
-        else:
-            self._next_by_key[key] = max(self._next_by_key.get(key, 0.0), until)
-
-    def _forget(self, now: float) -> None:
-        self._next_by_key = {k: t for k, t in self._next_by_key.items() if t > now}
+    def pause(self, seconds: float) -> None:
+        """The remote end asked everyone to slow down (a 429 with retry_after)."""
+        self._next = max(self._next, self._clock() + seconds)
 
 
 async def idle(stop: asyncio.Event, seconds: float) -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -220,18 +221,22 @@ def test_telegram_rates_hold_overall_and_per_chat(
     assert time.monotonic() - began >= 3.0  # four messages to one chat take three seconds
 
 
-def test_pacer_spaces_one_key_and_everyone() -> None:
-    now = [0.0]
-    pacer = Pacer(per_second=10, per_key_gap=1.0, clock=lambda: now[0])
-    times: list[float] = []
+def test_pacer_counts_the_gap_from_the_real_start_of_the_previous_send() -> None:
+    starts: dict[str, list[float]] = {}
+    pacer = Pacer(per_second=20, per_key_gap=0.3)
+
+    async def send(key: str, lasting: float) -> None:
+        async with pacer.turn(key):
+            starts.setdefault(key, []).append(time.monotonic())
+            await asyncio.sleep(lasting)  # a slow send keeps the chat busy
 
     async def run() -> None:
-        for key in ("a", "b", "a"):
-            await pacer.wait(key)
-            times.append(pacer._next_by_key[key] - 1.0)  # when that message was allowed
+        await asyncio.gather(send("a", 0.2), send("a", 0.0), send("a", 0.0), send("b", 0.0))
 
     asyncio.run(run())
-    assert times == pytest.approx([0.0, 0.1, 1.0])
+    a = starts["a"]
+    assert len(a) == 3 and all(later - earlier >= 0.3 for earlier, later in pairwise(a))
+    assert starts["b"][0] - a[0] < 0.2  # another chat does not wait for "a"
 
 
 def _worker_process(
