@@ -46,6 +46,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "hors_sujet": {},
     "reformuler": {},
     "indisponible": {},
+    "interrompu": {},
     "message_trop_long": {"longueur": 5000, "maximum": 2000},
     "photo_non_recue": {"raison": "La photo n’a pas pu être récupérée."},
     "choix_perime": {},

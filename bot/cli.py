@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.accounts import AccountError, check_password, create_agent
 from bot.commune import CommuneError, load_commune
-from bot.db import make_engine, make_session_factory, migrate
+from bot.db import ensure_database, make_engine, make_session_factory, migrate
 from bot.notice_check import check
 from bot.settings import ROOT, SettingsError, load_settings
 from bot.stack import MODEL, Stack, StackConfig
@@ -41,8 +42,10 @@ def _check_commune(path: Path) -> int:
 
 def _setup() -> int:
     settings = load_settings()
+    if ensure_database(settings.database_url):
+        print(f"Base de données créée : {_shown(settings.database_url)}")
     migrate(settings.database_url)
-    print(f"Base de données à jour : {settings.database_url}")
+    print(f"Base de données à jour : {_shown(settings.database_url)}")
     return _check_commune(settings.commune_file)
 
 
@@ -53,17 +56,44 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _run() -> int:
+def _shown(database_url: str) -> str:
+    """The database URL without its password, for the terminal."""
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
+def _run(replicas: int) -> int:
     settings = load_settings()
     if not MODEL.exists():
         print("Aucun modèle entraîné : lancez `make run`, qui l’entraîne.", file=sys.stderr)
         return 1
+    if replicas < 1:
+        print("--replicas doit valoir au moins 1.", file=sys.stderr)
+        return 2
+    if replicas > 1 and settings.stores != "shared":
+        print(
+            "Plusieurs serveurs Rasa doivent partager leurs conversations : lancez avec "
+            "STORES=shared (PostgreSQL et Redis), par exemple `make run-scaled`.",
+            file=sys.stderr,
+        )
+        return 2
+    if replicas > 1 and settings.telegram_polls:
+        print(
+            "Telegram en relève (long polling) ne se partage pas entre plusieurs passerelles : "
+            "donnez une adresse PUBLIC_URL en https pour le webhook, ou TELEGRAM_POLLING=off.",
+            file=sys.stderr,
+        )
+        return 2
     config = StackConfig(
         database_url=settings.database_url,
         commune_file=settings.commune_file,
         tracker_db=ROOT / "var" / "rasa-tracker.db",
+        rasa_ports=tuple(5005 + i for i in range(replicas)),
+        actions_ports=tuple(5055 + i for i in range(replicas)),
         gateway_port=settings.gateway_port,
         gateway_host=settings.gateway_host,
+        gateway_workers=replicas,
+        stores=settings.stores,
+        redis_url=settings.redis_url,
     )
     stack = Stack(config)
     # Ctrl-C, and a service manager's SIGTERM, stop all three processes. Set explicitly:
@@ -74,6 +104,12 @@ def _run() -> int:
         print(reason)
     if settings.telegram_polls:
         print("Telegram : pas d’adresse publique https, relève des messages (long polling).")
+    if replicas > 1:
+        print(
+            f"{replicas} serveurs Rasa ({', '.join(config.rasa_urls)}), {replicas} serveurs "
+            f"d’actions et {replicas} processus de passerelle ; conversations dans PostgreSQL "
+            f"({_shown(config.database_url)}), verrous dans Redis ({config.redis_url})."
+        )
     print("Démarrage de Rasa, du serveur d’actions, de la passerelle et des notifications…")
     print("(le modèle se charge en 30 à 60\u00a0s)")
     stack.start()
@@ -145,8 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     check = commands.add_parser("check-commune", help="vérifie un fichier de commune")
     check.add_argument("path", type=Path, nargs="?")
-    commands.add_parser(
+    run = commands.add_parser(
         "run", help="démarre Rasa, les actions, la passerelle et l’envoi des notifications"
+    )
+    run.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="nombre de serveurs Rasa, de serveurs d’actions et de processus de passerelle "
+        "(plus d’un : STORES=shared)",
     )
     commands.add_parser(
         "worker", help="envoie les notifications en attente (SMS, Telegram, e-mail)"
@@ -174,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             # These live in channels/, which bot/ does not import: run them as modules.
             load_settings()  # a bad setting is reported here, in French
             return subprocess.call([sys.executable, "-m", _MODULES[args.command]])
-        return _run()
+        return _run(args.replicas)
     except SettingsError as error:
         print(f"Réglage invalide : {error}", file=sys.stderr)
         return 2

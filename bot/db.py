@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -58,6 +58,29 @@ def make_engine(database_url: str) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Any]:
     """Sessions that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def ensure_database(database_url: str) -> bool:
+    """Create the PostgreSQL database named in the URL if it does not exist; True if created.
+
+    SQLite files are created on first use; nothing to do for them."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql" or not url.database:
+        return False
+    server = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    admin = server.execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).first()
+            if exists:
+                return False
+            quoted = admin.dialect.identifier_preparer.quote(url.database)
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+            return True
+    finally:
+        server.dispose()
 
 
 def migrate(database_url: str) -> None:

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+STORES = ("local", "shared")
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/guichet"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @dataclass(frozen=True)
@@ -17,9 +20,10 @@ class Settings:
 
     database_url: str
     commune_file: Path
-    rasa_url: str
+    # Rasa servers the gateway spreads conversations over (one by default), and their actions.
+    rasa_urls: tuple[str, ...]
     rasa_token: str
-    action_server_url: str
+    action_server_urls: tuple[str, ...]
     gateway_host: str
     gateway_port: int
     rasa_timeout: float
@@ -47,6 +51,19 @@ class Settings:
     # before another worker may take over a notification whose sender died.
     outbox_poll_seconds: float = 1.0
     outbox_claim_seconds: float = 120.0
+    # "local": SQLite and Rasa's in-memory lock store, for one machine and one process of
+    # each. "shared": PostgreSQL for our data and Rasa's trackers, Redis for Rasa's locks, so
+    # that several replicas of every process can serve the same conversations.
+    stores: str = "local"
+    redis_url: str = DEFAULT_REDIS_URL
+
+    @property
+    def rasa_url(self) -> str:
+        return self.rasa_urls[0]
+
+    @property
+    def action_server_url(self) -> str:
+        return self.action_server_urls[0]
 
     @property
     def telegram_on(self) -> bool:
@@ -119,6 +136,22 @@ def _flag(env: Mapping[str, str], name: str) -> bool | None:
     raise SettingsError(f"{name} doit valoir auto, on ou off (reçu : {raw!r})")
 
 
+def _urls(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
+    return tuple(url.rstrip("/") for url in _list(env, name)) or (default,)
+
+
+def _database_url(env: Mapping[str, str], stores: str) -> str:
+    given = env.get("DATABASE_URL", "").strip()
+    if stores == "local":
+        return given or f"sqlite:///{ROOT / 'var' / 'guichet.db'}"
+    if given and not given.startswith("postgresql"):
+        raise SettingsError(
+            "STORES=shared demande une base PostgreSQL : DATABASE_URL doit commencer par "
+            f"postgresql (reçu : {given.split(':', 1)[0]}:…)"
+        )
+    return given or DEFAULT_POSTGRES_URL
+
+
 def _folder(env: Mapping[str, str], name: str, default: Path) -> Path:
     path = Path(env.get(name) or default)
     return path if path.is_absolute() else ROOT / path
@@ -130,14 +163,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     commune = Path(env.get("COMMUNE_FILE") or ROOT / "communes" / "clairval.yml")
     if not commune.is_absolute():
         commune = ROOT / commune
+    stores = env.get("STORES", "").strip().lower() or "local"
+    if stores not in STORES:
+        raise SettingsError(f"STORES doit valoir local ou shared (reçu : {stores!r})")
     host = env.get("GATEWAY_HOST") or "127.0.0.1"
     port = _number(env, "GATEWAY_PORT", 8000, int)
     return Settings(
-        database_url=env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'guichet.db'}",
+        database_url=_database_url(env, stores),
         commune_file=commune,
-        rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+        rasa_urls=_urls(env, "RASA_URL", "http://127.0.0.1:5005"),
         rasa_token=env.get("RASA_TOKEN", ""),
-        action_server_url=(env.get("ACTION_SERVER_URL") or "http://127.0.0.1:5055").rstrip("/"),
+        action_server_urls=_urls(env, "ACTION_SERVER_URL", "http://127.0.0.1:5055"),
         gateway_host=host,
         gateway_port=port,
         rasa_timeout=_number(env, "RASA_TIMEOUT", 20.0, float),
@@ -167,4 +203,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         outbox_poll_seconds=_number(env, "OUTBOX_POLL_SECONDS", 1.0, float),
         outbox_claim_seconds=_number(env, "OUTBOX_CLAIM_SECONDS", 120.0, float),
+        stores=stores,
+        redis_url=env.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -13,14 +14,17 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from bot.settings import ROOT
+from sqlalchemy.engine import make_url
+
+from bot.settings import DEFAULT_REDIS_URL, ROOT
 
 # Rasa's REST channel has no authentication: only the gateway may reach it, on loopback.
 INTERNAL = "127.0.0.1"
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "guichet.tar.gz"
+TICKET_LOCK_SECONDS = "10"
 QUIET_RASA = {
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -35,10 +39,15 @@ class StackConfig:
 
     database_url: str
     commune_file: Path
-    tracker_db: Path
-    rasa_port: int = 5005
-    actions_port: int = 5055
+    tracker_db: Path  # Rasa's trackers with local stores (SQLite)
+    # One port per replica: Rasa server i calls action server i.
+    rasa_ports: tuple[int, ...] = (5005,)
+    actions_ports: tuple[int, ...] = (5055,)
     gateway_port: int = 8000
+    gateway_workers: int = 1
+    # "shared": Rasa keeps its trackers in our PostgreSQL database and its locks in Redis.
+    stores: str = "local"
+    redis_url: str = DEFAULT_REDIS_URL
     gateway_host: str = "127.0.0.1"  # Rasa and the actions always stay on INTERNAL
     # Hex: a urlsafe token may start with '-', which Rasa's argument parser takes for an option.
     rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))
@@ -54,13 +63,55 @@ class StackConfig:
             f"http://{INTERNAL if listening_everywhere else self.gateway_host}:{self.gateway_port}"
         )
 
+    def __post_init__(self) -> None:
+        if not self.rasa_ports or len(self.rasa_ports) != len(self.actions_ports):
+            raise ValueError("one action server port per Rasa port")
+        if len(self.rasa_ports) > 1 and self.stores != "shared":
+            raise ValueError("several Rasa servers need shared stores (STORES=shared)")
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        return tuple(f"http://{INTERNAL}:{port}" for port in self.rasa_ports)
+
+    @property
+    def actions_urls(self) -> tuple[str, ...]:
+        return tuple(f"http://{INTERNAL}:{port}" for port in self.actions_ports)
+
     @property
     def rasa_url(self) -> str:
-        return f"http://{INTERNAL}:{self.rasa_port}"
+        return self.rasa_urls[0]
 
     @property
     def actions_url(self) -> str:
-        return f"http://{INTERNAL}:{self.actions_port}"
+        return self.actions_urls[0]
+
+
+def replica_name(part: str, index: int) -> str:
+    """ "rasa", "rasa-2", …: the first replica keeps the plain name."""
+    return part if index == 0 else f"{part}-{index + 1}"
+
+
+def rasa_stores(config: StackConfig) -> tuple[Path, dict[str, str]]:
+    """Rasa's endpoints file and the settings it reads: its tracker and lock stores."""
+    if config.stores != "shared":
+        return ROOT / "endpoints.yml", {"RASA_TRACKER_DB": str(config.tracker_db)}
+    database = make_url(config.database_url)
+    redis = make_url(config.redis_url)
+    return ROOT / "endpoints-shared.yml", {
+        "RASA_TRACKER_HOST": database.host or INTERNAL,
+        "RASA_TRACKER_PORT": str(database.port or 5432),
+        "RASA_TRACKER_DB": database.database or "guichet",
+        "RASA_TRACKER_USER": database.username or "postgres",
+        "RASA_TRACKER_PASSWORD": database.password or "",
+        "REDIS_HOST": redis.host or INTERNAL,
+        "REDIS_PORT": str(redis.port or 6379),
+        "REDIS_DB": redis.database or "0",
+        "REDIS_PASSWORD": redis.password or "",
+        # A Rasa server that dies holding a conversation's lock holds it until the lock's
+        # lifetime ends (60 s by default): the resident's next message would wait that long.
+        # A turn takes well under a second; 10 s leaves room under load.
+        "TICKET_LOCK_LIFETIME": TICKET_LOCK_SECONDS,
+    }
 
 
 def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -70,9 +121,15 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
         "DATABASE_URL": config.database_url,
         "COMMUNE_FILE": str(config.commune_file),
         "PYTHONPATH": str(ROOT),
+        "STORES": config.stores,
+        "REDIS_URL": config.redis_url,
     }
-    return {
-        "rasa": (
+    endpoints, store_env = rasa_stores(config)
+    specs: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for index, (rasa_port, actions_url) in enumerate(
+        zip(config.rasa_ports, config.actions_urls, strict=True)
+    ):
+        specs[replica_name("rasa", index)] = (
             [
                 str(RASA_BIN),
                 "run",
@@ -81,9 +138,9 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "--interface",
                 INTERNAL,
                 "--port",
-                str(config.rasa_port),
+                str(rasa_port),
                 "--endpoints",
-                str(ROOT / "endpoints.yml"),
+                str(endpoints),
                 "--credentials",
                 str(ROOT / "credentials.yml"),
                 # The HTTP API answers only with this token; the gateway uses it for /status.
@@ -91,13 +148,10 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "--auth-token",
                 config.rasa_token,
             ],
-            {
-                **QUIET_RASA,
-                "ACTION_ENDPOINT_URL": f"{config.actions_url}/webhook",
-                "RASA_TRACKER_DB": str(config.tracker_db),
-            },
-        ),
-        "actions": (
+            {**QUIET_RASA, **store_env, "ACTION_ENDPOINT_URL": f"{actions_url}/webhook"},
+        )
+    for index, actions_port in enumerate(config.actions_ports):
+        specs[replica_name("actions", index)] = (
             [
                 sys.executable,
                 "-m",
@@ -105,37 +159,39 @@ def commands(config: StackConfig) -> dict[str, tuple[list[str], dict[str, str]]]
                 "--actions",
                 "actions",
                 "--port",
-                str(config.actions_port),
+                str(actions_port),
             ],
             {**shared, "SANIC_HOST": INTERNAL},
-        ),
-        "gateway": (
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "gateway.app:create_app",
-                "--factory",
-                "--host",
-                config.gateway_host,
-                "--port",
-                str(config.gateway_port),
-                "--no-access-log",
-                # The console's live feeds never end by themselves: close them at shutdown.
-                "--timeout-graceful-shutdown",
-                "5",
-            ],
-            {
-                **shared,
-                "RASA_URL": config.rasa_url,
-                "RASA_TOKEN": config.rasa_token,
-                "ACTION_SERVER_URL": config.actions_url,
-                "GATEWAY_PORT": str(config.gateway_port),
-            },
-        ),
-        # Sends the notifications queued by the others (confirmations, reminders, reports).
-        "worker": ([sys.executable, "-m", "channels.outbox_worker"], shared),
-    }
+        )
+    workers = ["--workers", str(config.gateway_workers)] if config.gateway_workers > 1 else []
+    specs["gateway"] = (
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gateway.app:create_app",
+            "--factory",
+            "--host",
+            config.gateway_host,
+            "--port",
+            str(config.gateway_port),
+            *workers,
+            "--no-access-log",
+            # The console's live feeds never end by themselves: close them at shutdown.
+            "--timeout-graceful-shutdown",
+            "5",
+        ],
+        {
+            **shared,
+            "RASA_URL": ",".join(config.rasa_urls),
+            "RASA_TOKEN": config.rasa_token,
+            "ACTION_SERVER_URL": ",".join(config.actions_urls),
+            "GATEWAY_PORT": str(config.gateway_port),
+        },
+    )
+    # Sends the notifications queued by the others (confirmations, reminders, reports).
+    specs["worker"] = ([sys.executable, "-m", "channels.outbox_worker"], shared)
+    return specs
 
 
 class Stack:
@@ -182,7 +238,9 @@ class Stack:
                     raise RuntimeError(
                         f"{name} exited with code {process.returncode}\n{self.log_tail(name)}"
                     )
-            if health_status(self.config.gateway_url) == 200:
+            status, body = health(self.config.gateway_url)
+            # With replicas, wait for every one of them, not only the first to answer.
+            if status == 200 and not body.get("degraded"):
                 return time.monotonic() - began
             time.sleep(0.5)
         raise TimeoutError(f"the stack was not healthy after {timeout:.0f} s")
@@ -210,12 +268,25 @@ def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
         os.killpg(process.pid, sig)
 
 
-def health_status(gateway_url: str) -> int | None:
-    """The HTTP status of the gateway's /healthz, or None if it does not answer."""
+def health(gateway_url: str) -> tuple[int | None, dict[str, Any]]:
+    """The HTTP status of the gateway's /healthz and its body; (None, {}) if it does not answer."""
     try:
         with urllib.request.urlopen(f"{gateway_url}/healthz", timeout=5) as response:  # noqa: S310
-            return int(response.status)
+            return int(response.status), _json(response.read())
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, _json(error.read())
     except (urllib.error.URLError, OSError):
-        return None
+        return None, {}
+
+
+def health_status(gateway_url: str) -> int | None:
+    """The HTTP status of the gateway's /healthz, or None if it does not answer."""
+    return health(gateway_url)[0]
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     commune.get()  # refuse to start on a malformed commune file
     # Clients are created here but connect only when a request needs them.
     http = httpx.AsyncClient()
-    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+    rasa = RasaClient(http, settings.rasa_urls, settings.rasa_token, settings.rasa_timeout)
     transcript = Transcript(make_session_factory(engine))
     handoffs = Handoffs(engine)
     turns = Turns(rasa, transcript, commune, handoffs)
@@ -161,9 +161,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return JSONResponse({"status": "ok"})
 
     async def healthz(_request: Request) -> Response:
-        parts = await health.check(rasa, http, settings.action_server_url, engine)
+        parts, degraded = await health.check(rasa, http, settings.action_server_urls, engine)
         down = {part: why for part, why in parts.items() if why != "ok"}
-        body = {"status": "ok" if not down else "indisponible", "parts": parts}
+        body: dict[str, Any] = {"status": "ok" if not down else "indisponible", "parts": parts}
+        if degraded:
+            body["degraded"] = degraded
         return JSONResponse(body, status_code=503 if down else 200)
 
     async def http_error(_request: Request, exc: Exception) -> Response:

@@ -1,46 +1,109 @@
-"""Client of the Rasa server: its REST channel for turns, its status for health."""
+"""Client of the Rasa servers: their REST channel for turns, their status for health.
+
+With several Rasa servers (sharing a PostgreSQL tracker store and a Redis lock store), each
+conversation goes to the same server while it answers, so that a conversation's turns stay
+on one server's warm caches; when that server does not answer, the conversation moves on to
+the next one. A turn that never reached a server is sent to the next one at once; a turn that
+a server dropped while working on it is not sent again (its answer may have gone out): the
+caller apologises and the resident says it again.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
+import zlib
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
+
+# A server that refused a connection or dropped a turn is left alone for this long.
+REST_SECONDS = 10.0
 
 
 class RasaUnavailable(Exception):
     """Rasa could not answer this turn (down, too slow, or an unexpected answer)."""
 
 
-class RasaClient:
-    """Talks to one Rasa server over HTTP; a new connection is tried on every call."""
+class RasaInterrupted(RasaUnavailable):
+    """The server working on this turn went away, but another Rasa server is still up."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str, timeout: float) -> None:
+
+class RasaClient:
+    """Talks to one or several Rasa servers over HTTP."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_urls: str | Sequence[str],
+        token: str,
+        timeout: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._http = http
-        self._base_url = base_url
+        self._urls = (base_urls,) if isinstance(base_urls, str) else tuple(base_urls)
+        if not self._urls:
+            raise ValueError("at least one Rasa server is needed")
         self._token = token
         self._timeout = timeout
+        self._clock = clock
+        self._resting: dict[str, float] = {}  # url -> until when it is left alone
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return self._urls
+
+    def _order(self, sender: str) -> list[str]:
+        start = self._urls.index(home(sender, self._urls))
+        ring = [*self._urls[start:], *self._urls[:start]]
+        now = self._clock()
+        awake = [url for url in ring if self._resting.get(url, 0.0) <= now]
+        return awake or ring  # all resting: try them all anyway, one may be back
+
+    def _rest(self, url: str) -> None:
+        if len(self._urls) > 1:
+            self._resting[url] = self._clock() + REST_SECONDS
+
+    def _others_awake(self, url: str) -> bool:
+        now = self._clock()
+        return any(u != url and self._resting.get(u, 0.0) <= now for u in self._urls)
 
     async def turn(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        """Send one message to Rasa's REST channel and return its replies."""
-        try:
-            response = await self._http.post(
-                f"{self._base_url}/webhooks/rest/webhook",
-                json={"sender": sender, "message": text, "metadata": metadata},
-                timeout=self._timeout,
-            )
-            response.raise_for_status()
-            replies = response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            raise RasaUnavailable(f"{type(error).__name__}: {error}") from error
-        if not isinstance(replies, list) or not all(isinstance(r, dict) for r in replies):
-            raise RasaUnavailable(f"unexpected answer: {str(replies)[:200]}")
-        return replies
+        """Send one message to a Rasa server's REST channel and return its replies."""
+        body = {"sender": sender, "message": text, "metadata": metadata}
+        refused: list[str] = []
+        for url in self._order(sender):
+            try:
+                response = await self._http.post(
+                    f"{url}/webhooks/rest/webhook", json=body, timeout=self._timeout
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                # The turn never reached this server: the next one may take it safely.
+                self._rest(url)
+                refused.append(f"{url}: {type(error).__name__}")
+                continue
+            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
+                # Dropped while the server had it: sending it again could answer it twice.
+                self._rest(url)
+                what = f"{url}: {type(error).__name__}: {error}"
+                if self._others_awake(url):
+                    raise RasaInterrupted(what) from error
+                raise RasaUnavailable(what) from error
+            except httpx.HTTPError as error:
+                raise RasaUnavailable(f"{url}: {type(error).__name__}: {error}") from error
+            return _replies(url, response)
+        raise RasaUnavailable(f"no Rasa server reachable ({'; '.join(refused)})")
 
-    async def model_loaded(self) -> str | None:
-        """None if Rasa answers with a model loaded, otherwise why not."""
+    async def model_loaded(self) -> dict[str, str | None]:
+        """Each server: None if it answers with a model loaded, otherwise why not."""
+        states = await asyncio.gather(*(self._status(url) for url in self._urls))
+        return dict(zip(self._urls, states, strict=True))
+
+    async def _status(self, url: str) -> str | None:
         try:
             response = await self._http.get(
-                f"{self._base_url}/status", params={"token": self._token}, timeout=2.0
+                f"{url}/status", params={"token": self._token}, timeout=2.0
             )
         except httpx.HTTPError as error:
             return f"injoignable ({type(error).__name__})"
@@ -51,3 +114,19 @@ class RasaClient:
         except (ValueError, AttributeError):
             return "réponse illisible"
         return None if model else "aucun modèle chargé"
+
+
+def home(sender: str, urls: Sequence[str]) -> str:
+    """The server a conversation goes to while every server answers."""
+    return urls[zlib.crc32(sender.encode()) % len(urls)]
+
+
+def _replies(url: str, response: httpx.Response) -> list[dict[str, Any]]:
+    try:
+        response.raise_for_status()
+        replies = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise RasaUnavailable(f"{url}: {type(error).__name__}: {error}") from error
+    if not isinstance(replies, list) or not all(isinstance(r, dict) for r in replies):
+        raise RasaUnavailable(f"{url}: unexpected answer: {str(replies)[:200]}")
+    return replies

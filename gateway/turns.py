@@ -12,7 +12,7 @@ from bot.db import utcnow
 from bot.handoff import Handoffs, alarm, announcement
 from bot.transcript import Author, ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
-from gateway.rasa import RasaClient, RasaUnavailable
+from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,14 @@ class Turns:
             return await self._escalate(ref, recipient_id, "emergency", kind == "danger")
         try:
             raw = await self._rasa.turn(ref.id, inbound.text, inbound.metadata)
+        except RasaInterrupted as error:
+            # One Rasa server went away with this turn; the others carry on. Say sorry and
+            # let the resident send it again rather than leave them without an answer.
+            log.warning("Rasa turn interrupted for %s: %s", ref.id, error)
+            said = self._commune.get().message("interrompu")
+            entry = Entry("system", said, {"interrupted": True})
+            await to_thread.run_sync(self._transcript.record, ref, [entry])
+            return [{"recipient_id": recipient_id, "text": said}]
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", ref.id, error)
             raw = []

@@ -19,7 +19,6 @@ import httpx
 from bench_common import (
     at,
     database,
-    double_bookings,
     first_bookable_day,
     gateway,
     latency,
@@ -29,6 +28,7 @@ from bench_common import (
 )
 
 from bot.db import make_engine
+from tests.helpers.calendar import double_bookings
 
 RESIDENT = {"name": "Camille Martin", "type": "resident", "phone": "06 12 34 56 78"}
 CLUB = {

@@ -31,19 +31,6 @@ from calendar_store.tables import BookingRow  # noqa: E402
 LIVE = ("held", "pending", "confirmed")
 COMMUNE = ROOT / "communes" / "clairval.yml"
 PARIS = ZoneInfo("Europe/Paris")
-OVERLAPS = (
-    "SELECT count(*) FROM bookings a JOIN bookings b ON a.resource = b.resource "
-    "AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
-    "WHERE a.exclusive AND b.exclusive AND a.status IN ('held', 'pending', 'confirmed') "
-    "AND b.status IN ('held', 'pending', 'confirmed')"
-)
-OVER_STOCK = (
-    "SELECT count(*) FROM bookings a JOIN resources r ON r.slug = a.resource "
-    "WHERE NOT a.exclusive AND a.status IN ('held', 'pending', 'confirmed') AND r.stock < ("
-    "SELECT sum(b.quantity) FROM bookings b WHERE b.resource = a.resource "
-    "AND b.status IN ('held', 'pending', 'confirmed') "
-    "AND b.starts_at <= a.starts_at AND b.ends_at > a.starts_at)"
-)
 POSTGRES_SERVER = os.environ.get(
     "BENCH_POSTGRES_URL",
     os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -203,16 +190,6 @@ def live_rows(engine: Engine, resource: str, start: str, end: str) -> int:
     )
     with engine.connect() as connection:
         return int(connection.execute(query).scalar_one())
-
-
-def double_bookings(engine: Engine) -> int:
-    """Live bookings the calendar should have refused, counted in the database itself.
-
-    An exclusive booking counts when another live booking of the same resource overlaps it;
-    an equipment booking counts when the live quantities at its start exceed the stock.
-    """
-    with engine.connect() as connection:
-        return sum(int(connection.execute(text(q)).scalar_one()) for q in (OVERLAPS, OVER_STOCK))
 
 
 Posted = tuple[list[float], float, Counter[int]]

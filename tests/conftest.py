@@ -19,7 +19,7 @@ from tests.helpers.calendar import CLAIRVAL, PARIS, Clock
 from tests.helpers.channels import SECRET, SmtpSink
 from tests.helpers.fake_telegram import FakeTelegram
 from tests.helpers.fake_twilio import FakeTwilio
-from tests.helpers.stack import free_port, skip_or_fail
+from tests.helpers.stack import free_port, postgres_database, skip_or_fail
 
 DEMO_COMMUNE = ROOT / "communes" / "clairval.yml"
 
@@ -95,8 +95,8 @@ def stack(
         database_url=database_url,
         commune_file=commune,
         tracker_db=stack_dir / "tracker.db",
-        rasa_port=free_port(),
-        actions_port=free_port(),
+        rasa_ports=(free_port(),),
+        actions_ports=(free_port(),),
         gateway_port=gateway_port,
         log_dir=stack_dir / "logs",
         env={
@@ -140,23 +140,5 @@ def stack_engine(stack: Stack) -> Iterator[Engine]:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    import os
-    import secrets
-
-    from sqlalchemy import text
-
-    server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"guichet_test_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL not usable at {server}: {type(error).__name__}: {error}")
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database() as url:
+        yield url

@@ -28,6 +28,28 @@ def test_environment_overrides_and_relative_commune_path() -> None:
     assert settings.rasa_url == "http://h:1"
 
 
+def test_shared_stores_mean_postgresql_and_redis() -> None:
+    shared = load_settings({"STORES": "shared"})
+    assert shared.database_url.startswith("postgresql+psycopg://postgres@127.0.0.1:5432/")
+    assert shared.redis_url == "redis://127.0.0.1:6379/0"
+    given = load_settings({"STORES": "Shared", "DATABASE_URL": "postgresql://u@h/d"})
+    assert (given.stores, given.database_url) == ("shared", "postgresql://u@h/d")
+    with pytest.raises(SettingsError, match="PostgreSQL"):
+        load_settings({"STORES": "shared", "DATABASE_URL": "sqlite:///x.db"})
+    with pytest.raises(SettingsError, match="STORES"):
+        load_settings({"STORES": "cloud"})
+    assert load_settings({}).stores == "local"
+
+
+def test_several_rasa_servers_are_listed_by_commas() -> None:
+    settings = load_settings(
+        {"RASA_URL": " http://a:1/ , http://b:2 ,", "ACTION_SERVER_URL": "http://c:3,http://d:4"}
+    )
+    assert settings.rasa_urls == ("http://a:1", "http://b:2")
+    assert settings.rasa_url == "http://a:1"
+    assert settings.action_server_urls == ("http://c:3", "http://d:4")
+
+
 def test_a_bad_number_is_refused_by_name() -> None:
     with pytest.raises(SettingsError, match="GATEWAY_PORT"):
         load_settings({"GATEWAY_PORT": "huit mille"})

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine, text
+
 from calendar_store.spec import (
     BookingRequest,
     Contact,
@@ -145,3 +147,29 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+# Checks straight in the database: what the calendar must never let through.
+OVERLAPS = (
+    "SELECT count(*) FROM bookings a JOIN bookings b ON a.resource = b.resource "
+    "AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
+    "WHERE a.exclusive AND b.exclusive AND a.status IN ('held', 'pending', 'confirmed') "
+    "AND b.status IN ('held', 'pending', 'confirmed')"
+)
+OVER_STOCK = (
+    "SELECT count(*) FROM bookings a JOIN resources r ON r.slug = a.resource "
+    "WHERE NOT a.exclusive AND a.status IN ('held', 'pending', 'confirmed') AND r.stock < ("
+    "SELECT sum(b.quantity) FROM bookings b WHERE b.resource = a.resource "
+    "AND b.status IN ('held', 'pending', 'confirmed') "
+    "AND b.starts_at <= a.starts_at AND b.ends_at > a.starts_at)"
+)
+
+
+def double_bookings(engine: Engine) -> int:
+    """Live bookings the calendar should have refused, counted in the database itself.
+
+    An exclusive booking counts when another live booking of the same resource overlaps it;
+    an equipment booking counts when the live quantities at its start exceed the stock.
+    """
+    with engine.connect() as connection:
+        return sum(int(connection.execute(text(q)).scalar_one()) for q in (OVERLAPS, OVER_STOCK))

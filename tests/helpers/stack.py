@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import text
+
+from bot.db import make_engine
 
 
 def free_port() -> int:
@@ -23,6 +30,37 @@ def skip_or_fail(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true: {reason}")
     pytest.skip(reason)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards (TEST_POSTGRES_URL: the server)."""
+    server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"guichet_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        skip_or_fail(f"PostgreSQL not usable at {server}: {type(error).__name__}: {error}")
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def redis_answers(url: str) -> bool:
+    """True if a Redis server answers PING at `url` (redis://host:port/db)."""
+    parsed = urlsplit(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def say(client: httpx.Client, sender: str, message: str, **extra: Any) -> list[dict[str, Any]]:
