@@ -58,6 +58,11 @@ setup: install model ## Install, train, create or migrate the database, check th
 run: setup ## Set everything up and start Rasa, the action server and the gateway
 	$(APP)/guichet run
 
+.PHONY: run-scaled
+run-scaled: install model ## Two Rasa servers, two action servers, two gateway workers on PostgreSQL and Redis
+	STORES=shared $(APP)/guichet setup
+	STORES=shared $(APP)/guichet run --replicas 2
+
 .PHONY: check-commune
 check-commune: $(VENV)/.installed ## Check the commune file (COMMUNE_FILE) and say what is wrong
 	$(APP)/guichet check-commune
@@ -101,7 +106,7 @@ eval: $(VENV)/.installed $(RASA_VENV)/.installed ## NLU cross-validation: intent
 	$(APP)/python scripts/nlu_report.py var/results/nlu-cv/intent_report.json --goal 0.95
 
 .PHONY: bench
-bench: setup ## Benchmarks: turns, cold start, memory, booking API and race, Open311, dates, channels (BENCH_ARGS='--only channels --quick')
+bench: setup ## Every benchmark (BENCH_ARGS='--only scale,nlu --quick' for some): bench/report.md, .json, latency.png, README table
 	$(APP)/python scripts/bench.py $(BENCH_ARGS)
 
 .PHONY: clean
