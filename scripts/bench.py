@@ -1,10 +1,11 @@
 """Benchmarks on this machine: the assistant, bookings and street reports (API, conversations).
 
 Run with `make bench` (the model must be trained: the Makefile sees to it), or one part at a
-time: `scripts/bench.py --only bookings,race --quick`. Writes bench/report.md and
-bench/report.json; parts not measured keep their last figures, each with the command and date
-that produced it. Figures are medians or percentiles over repeated runs; nothing here is a
-pass/fail test, the machine is shared and noisy.
+time: `scripts/bench.py --only bookings,race --quick`. Writes bench/report.md, bench/report.json
+and bench/latency.png, then the README's table (scripts/readme_table.py); parts not measured
+keep their last figures, each with the command and date that produced it. Figures are medians
+or percentiles over repeated runs; nothing here is a pass/fail test, the machine is shared and
+noisy.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 import bench_report
 import httpx
 import psutil
+import readme_table
 from bench_bookings import race, throughput
 from bench_channels import channels
 from bench_common import ROOT, commit, latency, log, spawn, stop_group, wait_until
@@ -197,15 +199,17 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
 
 
 PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
-PARTS += ("open311", "reportconv", "channels", "console")
+PARTS += ("open311", "reportconv", "channels", "console", "nlu", "scale")
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
 FULL |= {"deliveries": 300, "notices": 600, "residents": 100, "page_loads": 30}
+FULL |= {"folds": 5, "cv": True, "scale_conversations": 40, "scale_seconds": 120}
 QUICK = FULL | {"runs": 1, "turns": 30, "conversations": 3, "bookings": 20, "concurrent": 40}
 QUICK |= {"race_runs": 3, "reports": 20, "concurrent_reports": 40, "reads": 5}
 QUICK |= {"report_conversations": 3, "deliveries": 20, "notices": 60}
 QUICK |= {"residents": 10, "page_loads": 5}
+QUICK |= {"cv": False, "scale_conversations": 8, "scale_seconds": 20}
 STORED = {  # report.json key of each part
     "coldstart": ["rasa_init"],
     "conversation": ["booking_conversation"],
@@ -216,6 +220,8 @@ STORED = {  # report.json key of each part
     "reportconv": ["report_conversation"],
     "channels": ["channels"],
     "console": ["console"],
+    "nlu": ["nlu"],
+    "scale": ["scale"],
 }
 
 
@@ -240,6 +246,10 @@ def arguments() -> argparse.Namespace:
     add("--notices", type=int, help="notices the outbox worker sends, per channel (channels)")
     add("--residents", type=int, help="messages timed to the live feed, per backend (console)")
     add("--page-loads", type=int, help="GETs of each page, per backend (console)")
+    add("--folds", type=int, help="cross-validation folds (nlu)")
+    add("--no-cv", dest="cv", action="store_false", default=None, help="held-out only (nlu)")
+    add("--scale-conversations", type=int, help="conversations at once, each setup (scale)")
+    add("--scale-seconds", type=float, help="seconds of load on each setup (scale)")
     add("--backends", default="sqlite,postgresql", help="databases: bookings race open311 console")
     add("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
@@ -267,18 +277,42 @@ def main() -> None:
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
         **run,
     }
-    parts, backends = args.parts, args.backends.split(",")
+    parts = args.parts
     stale = [k for p in PARTS if p not in parts for k in STORED.get(p, [])]
     if not {"coldstart", "faq"} & set(parts):
         stale.append("guichet")
     results |= bench_report.carried_over(args.out, stale)
+    chosen = _steps(args, parts)
+    began = time.monotonic()
+    for index, (label, keys, step) in enumerate(chosen, 1):
+        log(f"[{index}/{len(chosen)}] {label} …")
+        started = time.monotonic()
+        _measure(results, run, keys, step)
+        outcome = "FAILED" if any("error" in results.get(k, {}) for k in keys) else "done"
+        log(
+            f"[{index}/{len(chosen)}] {label}: {outcome} in {_duration(time.monotonic() - started)}"
+            f" (run so far {_duration(time.monotonic() - began)})"
+        )
+        bench_report.write(results, args.out)  # so far, in case a later part fails
+    print(bench_report.write(results, args.out))
+    readme(results, args.out)
+    log(f"{len(chosen)} part(s) in {_duration(time.monotonic() - began)}; report in {args.out}")
+
+
+Step = tuple[str, list[str], Callable[[], dict[str, Any]]]
+
+
+def _steps(args: argparse.Namespace, parts: list[str]) -> list[Step]:
+    """What to run, in order: (label, report keys, figures by report key)."""
+    backends = args.backends.split(",")
+    chosen: list[Step] = []
     stack_parts = {"coldstart", "faq", "conversation", "reportconv"} & set(parts)
     if stack_parts:
-        log(f"Guichet stack: {', '.join(sorted(stack_parts))}")
         keys = ["guichet"] if {"coldstart", "faq"} & stack_parts else []
         keys += ["booking_conversation"] if "conversation" in stack_parts else []
         keys += ["report_conversation"] if "reportconv" in stack_parts else []
-        _measure(results, run, keys, lambda: _stack(args, parts))
+        label = f"Guichet stack: {', '.join(sorted(stack_parts))}"
+        chosen.append((label, keys, partial(_stack, args, parts)))
     steps: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
         "coldstart": ("rasa_init", lambda: bench_rasa_init(args.runs, ROOT / "var" / "bench")),
         "bookings": (
@@ -305,13 +339,45 @@ def main() -> None:
                 }
             },
         ),
+        "nlu": ("nlu", partial(_nlu, args)),
+        "scale": ("scale", partial(_scale, args)),
     }
     for part, (key, step) in steps.items():
         if part in parts:
-            log(f"{part} ({key})")
-            _measure(results, run, [key], partial(_keyed, key, step))
-            bench_report.write(results, args.out)  # so far, in case a later part fails
-    print(bench_report.write(results, args.out))
+            label = f"{part} ({key})" if key != part else part
+            chosen.append((label, [key], partial(_keyed, key, step)))
+    return chosen
+
+
+def _nlu(args: argparse.Namespace) -> dict[str, Any]:
+    from bench_nlu import nlu  # its own file, imported when the part runs
+
+    return nlu(folds=args.folds, cross_validation=args.cv)
+
+
+def _scale(args: argparse.Namespace) -> dict[str, Any]:
+    from bench_scale import scale  # its own file, imported when the part runs
+
+    return scale(args.scale_conversations, args.scale_seconds)
+
+
+def readme(results: dict[str, Any], out: Path) -> None:
+    """The README's table from this report, when the report is the one the README shows."""
+    if out.resolve() != (ROOT / "bench").resolve():
+        log(f"README table left alone (the report went to {out}, not bench/)")
+        return
+    picture = (out / bench_report.PICTURE).exists()
+    try:
+        changed = readme_table.rewrite(ROOT / "README.md", results, picture)
+    except ValueError as error:
+        log(f"README table not written: {error}")
+        return
+    log("README table " + ("rewritten from the report" if changed else "already up to date"))
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{seconds:.1f} s"
 
 
 def _stack(args: argparse.Namespace, parts: list[str]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import bench_plot
+
 Row = tuple[str, str, str]
 CONVERSATION_GOAL_MS = 250
 
@@ -385,10 +387,41 @@ def dates(part: dict[str, Any] | None) -> list[str]:
     return [*head, "```", *part["goal_lines"], "```", ""]
 
 
+def nlu(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    import bench_nlu  # imported here: it may use this module's helpers
+
+    return _section(bench_nlu.report_lines(part))
+
+
+def scale(part: dict[str, Any] | None, picture: str | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    import bench_scale  # imported here: it may use this module's helpers
+
+    lines = _section(bench_scale.report_lines(part))
+    if picture:
+        lines += [
+            f"![Turn latency, one instance and scaled: p50 dashed, p95 dotted]({picture})",
+            "",
+        ]
+    return lines
+
+
+def _section(lines: list[str]) -> list[str]:
+    return [*lines, ""] if lines and lines[-1] else lines
+
+
+PICTURE = "latency.png"
+
+
 def write(results: dict[str, Any], out: Path) -> str:
-    """Write report.json and report.md into `out`; return the Markdown."""
+    """Write report.json, latency.png (when the scale part has samples) and report.md into
+    `out`; return the Markdown."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    drawn = bench_plot.latency_histogram(results, out / PICTURE)
     lines = [
         "# Guichet benchmark report",
         "",
@@ -396,6 +429,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         f"Command: `{results['command']}`. Parts measured by another command say so.",
         "",
         *assistant(results),
+        *scale(results.get("scale"), PICTURE if drawn else None),
         *booking_api(results.get("booking_api")),
         *race(results.get("booking_race")),
         *conversation(results.get("booking_conversation")),
@@ -404,6 +438,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *channels(results.get("channels")),
         *console(results.get("console")),
         *dates(results.get("dates")),
+        *nlu(results.get("nlu")),
         *failures(results),
     ]
     markdown = "\n".join(lines)
