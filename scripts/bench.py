@@ -41,23 +41,9 @@ from bench_dates import bench_dates
 from bench_reports import open311, report_conversations
 
 from bot.stack import QUIET_RASA, RASA_BIN, health_status
+from tests.helpers.load import QUESTIONS
 
-FAQ = [
-    "bonjour",
-    "la mairie ouvre a quelle heure ?",
-    "vous etes ouverts le samedi ?",
-    "c'est ouvert entre midi et deux ?",
-    "horaires de la dechetterie",
-    "comment faire pour les encombrants",
-    "je veux deposer un permis de construire",
-    "comment refaire ma carte d'identité",
-    "combien coute un passeport",
-    "acte de naissance svp",
-    "inscription liste electorale",
-    "carte grise",
-    "numero de telephone de la mairie",
-    "merci",
-]
+FAQ = QUESTIONS
 PORTS = {"rasa": 5005, "actions": 5055, "gateway": 8000}
 GUICHET = [sys.executable, "-m", "bot.cli"]  # `guichet`, even before a reinstall
 STACK_LOG = ROOT / "var" / "bench" / "guichet-run.log"

@@ -9,30 +9,17 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from bench_common import first_bookable_day, latency, log
 
-from bot.dates import say_date
+from tests.helpers.load import BOOKING_HOURS, booking_script
 
 DONE = "C\u2019est réservé"
-HOURS = ((9, 11), (14, 18), (19, 22))  # three bookings a day, none overlapping
 HORIZON_DAYS = 170  # the room books 180 days ahead at most
 TURNS = ("ask", "who", "name", "phone", "confirm")
-
-
-def script(day: date, hours: tuple[int, int]) -> list[str]:
-    """What one resident says, turn by turn."""
-    return [
-        f"je voudrais réserver la salle des associations le {say_date(day)} "
-        f"de {hours[0]}h à {hours[1]}h",
-        "je suis habitant de Clairval",
-        "Marie Martin",
-        "06 12 34 56 78",
-        "oui",
-    ]
 
 
 def conversations(gateway_url: str, repetitions: int) -> dict[str, Any]:
@@ -40,13 +27,15 @@ def conversations(gateway_url: str, repetitions: int) -> dict[str, Any]:
     first = first_bookable_day()
     by_turn: dict[str, list[float]] = {name: [] for name in TURNS}
     failures: list[dict[str, str]] = []
-    count = min(repetitions, HORIZON_DAYS * len(HOURS))
+    count = min(repetitions, HORIZON_DAYS * len(BOOKING_HOURS))
     with httpx.Client(base_url=gateway_url, timeout=60) as client:
         for rep in range(count):
-            day = first + timedelta(days=rep // len(HOURS))
+            day = first + timedelta(days=rep // len(BOOKING_HOURS))
             sender = f"bench-booking-{uuid.uuid4().hex[:10]}"
             replies: list[dict[str, Any]] = []
-            for name, message in zip(TURNS, script(day, HOURS[rep % len(HOURS)]), strict=True):
+            for name, message in zip(
+                TURNS, booking_script(day, BOOKING_HOURS[rep % len(BOOKING_HOURS)]), strict=True
+            ):
                 began = time.perf_counter()
                 response = client.post(
                     "/webhooks/rest/webhook", json={"sender": sender, "message": message}
@@ -65,5 +54,5 @@ def conversations(gateway_url: str, repetitions: int) -> dict[str, Any]:
         "failed_examples": failures[:3],
         "turn_ms": latency(every),
         "by_turn_ms": {name: latency(times) for name, times in by_turn.items()},
-        "script": script(first, HOURS[0]),
+        "script": booking_script(first, BOOKING_HOURS[0]),
     }
