@@ -55,7 +55,8 @@ def latency_histogram(results: dict[str, Any], path: Path) -> bool:
         figures = part.get("setups", {}).get(name, {}).get("turn_ms") or {}
         p50 = float(figures.get("p50") or _percentile(values, 50))
         p95 = float(figures.get("p95") or _percentile(values, 95))
-        legend = f"{label} : {len(values)} tours, p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        turns = part.get("setups", {}).get(name, {}).get("turns") or len(values)
+        legend = f"{label} : {turns} tours, p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         share = [100 / len(values)] * len(values)  # each setup in % of its turns: shapes compare
         axes.hist(values, bins=bins, weights=share, color=colour, alpha=0.3, label=legend)
         axes.hist(values, bins=bins, weights=share, color=colour, histtype="step", linewidth=1.2)

@@ -40,7 +40,8 @@ def scale(conversations: int, seconds: float) -> dict[str, Any]:
         log(f"{name}: {replicas} of each process, {conversations} residents for {seconds:.0f} s")
         figures, times = _setup(name, replicas, conversations, seconds)
         setups[name] = figures
-        samples[name] = [round(t, 1) for t in times[:SAMPLES_KEPT]]
+        stride = max(1, len(times) // SAMPLES_KEPT)  # evenly over the whole window
+        samples[name] = [round(t, 1) for t in times[::stride][:SAMPLES_KEPT]]
         log(
             f"{name}: {figures['turns_per_s']:.1f} turns/s, p50/p95 "
             f"{figures['turn_ms']['p50']:.0f}/{figures['turn_ms']['p95']:.0f} ms, "
