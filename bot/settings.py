@@ -58,14 +58,6 @@ class Settings:
     redis_url: str = DEFAULT_REDIS_URL
 
     @property
-    def rasa_url(self) -> str:
-        return self.rasa_urls[0]
-
-    @property
-    def action_server_url(self) -> str:
-        return self.action_server_urls[0]
-
-    @property
     def telegram_on(self) -> bool:
         return bool(self.telegram_bot_token)
 

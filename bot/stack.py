@@ -87,7 +87,7 @@ class StackConfig:
 
 
 def replica_name(part: str, index: int) -> str:
-    """ "rasa", "rasa-2", …: the first replica keeps the plain name."""
+    """The name of replica `index` of a part: rasa, rasa-2, rasa-3…"""
     return part if index == 0 else f"{part}-{index + 1}"
 
 

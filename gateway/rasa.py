@@ -1,11 +1,11 @@
 """Client of the Rasa servers: their REST channel for turns, their status for health.
 
-With several Rasa servers (sharing a PostgreSQL tracker store and a Redis lock store), each
-conversation goes to the same server while it answers, so that a conversation's turns stay
-on one server's warm caches; when that server does not answer, the conversation moves on to
-the next one. A turn that never reached a server is sent to the next one at once; a turn that
-a server dropped while working on it is not sent again (its answer may have gone out): the
-caller apologises and the resident says it again.
+With several Rasa servers (sharing a PostgreSQL tracker store and a Redis lock store), the
+conversations are spread over them by a hash of their id, and each goes to the same server
+while it answers; when that server does not answer, the conversation moves on to the next.
+A turn that never reached a server is sent to the next one at once; a turn that a server
+dropped while working on it is not sent again (its answer may have gone out): the caller
+apologises and the resident says it again.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -36,37 +36,31 @@ class RasaClient:
     def __init__(
         self,
         http: httpx.AsyncClient,
-        base_urls: str | Sequence[str],
+        base_urls: Sequence[str],
         token: str,
         timeout: float,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
-        self._urls = (base_urls,) if isinstance(base_urls, str) else tuple(base_urls)
+        self._urls = tuple(base_urls)
         if not self._urls:
             raise ValueError("at least one Rasa server is needed")
         self._token = token
         self._timeout = timeout
-        self._clock = clock
         self._resting: dict[str, float] = {}  # url -> until when it is left alone
-
-    @property
-    def urls(self) -> tuple[str, ...]:
-        return self._urls
 
     def _order(self, sender: str) -> list[str]:
         start = self._urls.index(home(sender, self._urls))
         ring = [*self._urls[start:], *self._urls[:start]]
-        now = self._clock()
+        now = time.monotonic()
         awake = [url for url in ring if self._resting.get(url, 0.0) <= now]
         return awake or ring  # all resting: try them all anyway, one may be back
 
     def _rest(self, url: str) -> None:
         if len(self._urls) > 1:
-            self._resting[url] = self._clock() + REST_SECONDS
+            self._resting[url] = time.monotonic() + REST_SECONDS
 
     def _others_awake(self, url: str) -> bool:
-        now = self._clock()
+        now = time.monotonic()
         return any(u != url and self._resting.get(u, 0.0) <= now for u in self._urls)
 
     async def turn(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ def test_defaults_are_the_embedded_setup() -> None:
     settings = load_settings({})
     assert settings.database_url == f"sqlite:///{ROOT / 'var' / 'guichet.db'}"
     assert settings.commune_file == ROOT / "communes" / "clairval.yml"
-    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.rasa_urls == ("http://127.0.0.1:5005",)
     assert settings.gateway_port == 8000
 
 
@@ -25,7 +25,7 @@ def test_environment_overrides_and_relative_commune_path() -> None:
     )
     assert settings.database_url == "postgresql://x/y"
     assert settings.commune_file == ROOT / "communes" / "autre.yml"
-    assert settings.rasa_url == "http://h:1"
+    assert settings.rasa_urls == ("http://h:1",)
 
 
 def test_shared_stores_mean_postgresql_and_redis() -> None:
@@ -46,7 +46,6 @@ def test_several_rasa_servers_are_listed_by_commas() -> None:
         {"RASA_URL": " http://a:1/ , http://b:2 ,", "ACTION_SERVER_URL": "http://c:3,http://d:4"}
     )
     assert settings.rasa_urls == ("http://a:1", "http://b:2")
-    assert settings.rasa_url == "http://a:1"
     assert settings.action_server_urls == ("http://c:3", "http://d:4")
 
 
