@@ -111,6 +111,7 @@ def rasa_stores(config: StackConfig) -> tuple[Path, dict[str, str]]:
         # lifetime ends (60 s by default): the resident's next message would wait that long.
         # A turn takes well under a second; 10 s leaves room under load.
         "TICKET_LOCK_LIFETIME": TICKET_LOCK_SECONDS,
+        "PYTHONPATH": str(ROOT),  # the lock store of rasa_plugins/
     }
 
 

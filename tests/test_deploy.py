@@ -291,7 +291,10 @@ def test_rasa_helm_values_serve_our_model_with_shared_stores() -> None:
     model = _option(args, "--model")
     rasa_image = _instructions(KUBERNETES / "rasa.Dockerfile")
     assert rasa_image[0] == ("FROM", f"rasa/rasa:{_rasa_version()}-full")
-    assert ("COPY", f"guichet.tar.gz {model}") in rasa_image
+    assert ("COPY", f"models/guichet.tar.gz {model}") in rasa_image
+    # The lock store endpoints-shared.yml names runs inside Rasa: the image carries it.
+    assert ("COPY", "rasa_plugins /app/rasa_plugins") in rasa_image
+    assert ("ENV", "PYTHONPATH=/app") in rasa_image
     # The chart writes Rasa's endpoints from these: the same stores as endpoints-shared.yml.
     shared = yaml.safe_load((ROOT / "endpoints-shared.yml").read_text())
     endpoints = settings["endpoints"]
@@ -358,6 +361,9 @@ def test_rasa_frees_a_dead_server_s_locks_as_soon_as_the_local_stack_does() -> N
     # bot/stack.py sets the same lifetime for `make run-scaled`.
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert compose["x-rasa-environment"]["TICKET_LOCK_LIFETIME"] == TICKET_LOCK_SECONDS
+    # endpoints-shared.yml names the lock store of rasa_plugins/: both Rasa servers import it.
+    assert compose["x-rasa-environment"]["PYTHONPATH"] == "/app"
+    assert "./rasa_plugins:/app/rasa_plugins:ro" in compose["x-rasa"]["volumes"]
     values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "rasa-values.yml").read_text())
     extra = {e["name"]: e.get("value") for e in values["extraEnv"]}
     assert extra["TICKET_LOCK_LIFETIME"] == TICKET_LOCK_SECONDS

@@ -60,6 +60,8 @@ def test_replicas_share_postgresql_and_redis_and_each_rasa_has_its_own_actions(
             "3",
         )
         assert env["REDIS_PASSWORD"] == "pw"
+        assert env["TICKET_LOCK_LIFETIME"] == "10"
+        assert (Path(env["PYTHONPATH"]) / "rasa_plugins" / "lock_store.py").exists()
     gateway_argv, gateway_env = specs["gateway"]
     assert gateway_argv[gateway_argv.index("--workers") + 1] == "2"
     assert gateway_env["RASA_URL"] == "http://127.0.0.1:6005,http://127.0.0.1:6006"

@@ -59,6 +59,11 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             stores="shared",
             redis_url=redis_url,
             log_dir=folder / "logs",
+            # After the kill one Rasa server carries all 40 residents on two shared cores, and
+            # a resent turn first waits for the dead server's lock (10 s): past the default
+            # 20 s it would be handed to the agents. This test is about order and apologies;
+            # `make bench` measures the time.
+            env={"RASA_TIMEOUT": "60"},
         )
         stack = Stack(config)
         stack.start()
@@ -168,8 +173,11 @@ def test_a_rasa_server_killed_mid_way_costs_an_apology_not_a_conversation(
     def kill_when_busy() -> None:
         # A third of the way through, while the victim's residents all wait for an answer.
         if not killed_at and len(answered) >= RESIDENTS * 3:
+            victim_process = scaled.processes["rasa-2"]
+            os.killpg(victim_process.pid, signal.SIGKILL)
+            victim_process.wait(timeout=10)
+            # From here the server is gone: its sockets are closed, nothing new can reach it.
             killed_at.append(time.monotonic())
-            os.killpg(scaled.processes["rasa-2"].pid, signal.SIGKILL)
 
     def on_turn(_talk: Talk, turn: Turn) -> None:
         answered.append(turn)
@@ -182,7 +190,7 @@ def test_a_rasa_server_killed_mid_way_costs_an_apology_not_a_conversation(
     interrupted = [t for talk in done for t in talk.turns if t.texts == [apology]]
     assert interrupted, "no turn was in flight on the killed server"
     late = [(t.said, t.resent, round(t.sent - killed_at[0], 3)) for t in interrupted]
-    assert all(t.sent < killed_at[0] for t in interrupted), late
+    assert all(t.sent < killed_at[0] for t in interrupted), late  # only turns in flight
     assert all(t.resent < 2 for talk in done for t in talk.turns)
     # Nobody was handed to an agent or told the assistant is unavailable.
     unavailable = [
