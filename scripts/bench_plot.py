@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench_common import percentile
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
@@ -22,12 +23,6 @@ def samples(results: dict[str, Any]) -> dict[str, list[float]]:
         return {}
     raw = part.get("samples_ms") or {}
     return {name: [float(v) for v in raw[name] if v > 0] for name in SETUPS if raw.get(name)}
-
-
-def _percentile(values: list[float], q: float) -> float:
-    """Nearest rank, as bench_common.percentile (used only if the part lacks its figures)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
 def _log_bins(lowest: float, highest: float) -> list[float]:
@@ -53,8 +48,8 @@ def latency_histogram(results: dict[str, Any], path: Path) -> bool:
     for row, (name, values) in enumerate(series.items()):
         label, colour = SETUPS[name]
         figures = part.get("setups", {}).get(name, {}).get("turn_ms") or {}
-        p50 = float(figures.get("p50") or _percentile(values, 50))
-        p95 = float(figures.get("p95") or _percentile(values, 95))
+        p50 = float(figures.get("p50") or percentile(values, 50))
+        p95 = float(figures.get("p95") or percentile(values, 95))
         turns = part.get("setups", {}).get(name, {}).get("turns") or len(values)
         legend = f"{label} : {turns} tours, p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         share = [100 / len(values)] * len(values)  # each setup in % of its turns: shapes compare
