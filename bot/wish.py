@@ -145,15 +145,23 @@ def looks_like_phone(text: str) -> bool:
     return any(len(re.sub(r"\D", "", m.group(0))) >= 8 for m in _PHONE.finditer(text))
 
 
+# Overseas departments and collectivities share France's ten-digit national numbering: from
+# anywhere in France, 06 90 12 34 56 is a mobile in Guadeloupe (+590), 06 93… one in La Réunion.
+_OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+
+
 def normalise_phone(raw: str) -> str | None:
-    """E.164 for a valid number (FR when no country code), else None."""
-    try:
-        number = phonenumbers.parse(raw, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    """E.164 for a valid number (French national numbering when no country code), else None."""
+    for region in ("FR", *_OVERSEAS):
+        try:
+            number = phonenumbers.parse(raw, region, keep_raw_input=True)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if number.country_code_source != phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY:
+            return None  # written with its country code: no other reading
+    return None
 
 
 def say_phone(e164: str) -> str:

@@ -70,6 +70,9 @@ def test_quantities_next_to_the_item_or_alone_when_asked() -> None:
         ("mon numéro c'est le 0612345678", "+33612345678"),
         ("+33 6 12 34 56 78", "+33612345678"),
         ("01.99.00.12.34", "+33199001234"),
+        ("0690 12 34 56", "+590690123456"),  # a Guadeloupe mobile, dialled from France
+        ("06 93 12 34 56", "+262693123456"),  # La Réunion
+        ("+33 6 90 12 34 56", None),  # the overseas range under metropolitan +33 does not exist
         ("06 12 34", None),
         ("00 00 00 00 00", None),
     ],
