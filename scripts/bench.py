@@ -34,7 +34,7 @@ import psutil
 import readme_table
 from bench_bookings import race, throughput
 from bench_channels import channels
-from bench_common import ROOT, commit, latency, log, spawn, stop_group, wait_until
+from bench_common import ROOT, commit, latency, log, rss_mib, spawn, stop_group, wait_until
 from bench_console import console
 from bench_conversation import conversations
 from bench_dates import bench_dates
@@ -43,7 +43,6 @@ from bench_reports import open311, report_conversations
 from bot.stack import QUIET_RASA, RASA_BIN, health_status
 from tests.helpers.load import QUESTIONS
 
-FAQ = QUESTIONS
 PORTS = {"rasa": 5005, "actions": 5055, "gateway": 8000}
 GUICHET = [sys.executable, "-m", "bot.cli"]  # `guichet`, even before a reinstall
 STACK_LOG = ROOT / "var" / "bench" / "guichet-run.log"
@@ -62,17 +61,16 @@ def ports_free() -> None:
 
 def rss_by_part(root: psutil.Process) -> dict[str, float]:
     """Resident memory (MiB) of each part, children included, found by command line."""
-    parts: dict[str, float] = {}
+    parts: dict[str, list[psutil.Process]] = {}
     for child in root.children(recursive=True):
         try:
             cmd = " ".join(child.cmdline())
-            rss = child.memory_info().rss / 2**20
         except psutil.Error:
             continue
         for part, marker in (("rasa", "rasa run"), ("actions", "rasa_sdk"), ("gateway", "uvicorn")):
             if marker in cmd:
-                parts[part] = parts.get(part, 0.0) + rss
-    return parts
+                parts.setdefault(part, []).append(child)
+    return {part: rss_mib(processes) for part, processes in parts.items()}
 
 
 def bench_guichet(runs: int, turns: int, bookings: int, reports: int = 0) -> dict[str, Any]:
@@ -128,9 +126,10 @@ def faq_turns(turns: int) -> list[float]:
     latencies: list[float] = []
     with httpx.Client(base_url="http://127.0.0.1:8000", timeout=30) as client:
         for i in range(10):  # warm-up, not counted
-            client.post("/webhooks/rest/webhook", json={"sender": "bench-warm", "message": FAQ[i]})
+            warm = {"sender": "bench-warm", "message": QUESTIONS[i]}
+            client.post("/webhooks/rest/webhook", json=warm)
         for i in range(turns):
-            message = FAQ[i % len(FAQ)]
+            message = QUESTIONS[i % len(QUESTIONS)]
             began = time.perf_counter()
             response = client.post(
                 "/webhooks/rest/webhook", json={"sender": f"bench-{i // 20}", "message": message}

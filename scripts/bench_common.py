@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import signal
 import socket
 import statistics
@@ -12,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,13 +19,15 @@ from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import Engine, func, select, text
+import psutil
+from sqlalchemy import Engine, func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.db import make_engine, migrate  # noqa: E402
+from bot.db import migrate  # noqa: E402
 from calendar_store.tables import BookingRow  # noqa: E402
+from tests.helpers.postgres import scratch_database  # noqa: E402
 
 LIVE = ("held", "pending", "confirmed")
 COMMUNE = ROOT / "communes" / "clairval.yml"
@@ -164,18 +165,20 @@ def database(backend: str, workdir: Path, name: str) -> Iterator[str]:
         migrate(url)
         yield url
         return
-    admin = make_engine(POSTGRES_SERVER).execution_options(isolation_level="AUTOCOMMIT")
-    db = f"guichet_bench_{name}_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{db}"'))
-        url = POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{db}"
+    with scratch_database(POSTGRES_SERVER, f"guichet_bench_{name}") as url:
         migrate(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-        admin.dispose()
+
+
+def rss_mib(processes: Iterable[psutil.Process]) -> float:
+    """Resident memory of these processes together, in MiB (those gone since are skipped)."""
+    total = 0.0
+    for process in processes:
+        try:
+            total += process.memory_info().rss / 2**20
+        except psutil.Error:
+            continue
+    return total
 
 
 def live_rows(engine: Engine, resource: str, start: str, end: str) -> int:

@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from bench_common import COMMUNE, ROOT, database, first_bookable_day, free_port, latency, log
+from bench_common import (
+    COMMUNE,
+    ROOT,
+    database,
+    first_bookable_day,
+    free_port,
+    latency,
+    log,
+    rss_mib,
+)
 
 from bot.commune import load_commune
 from bot.settings import DEFAULT_REDIS_URL
@@ -111,7 +120,7 @@ def _setup(
                 part: round((_cpu(procs) - before[part]) / elapsed * 100, 1)
                 for part, procs in processes.items()
             }
-            rss = {part: round(_rss(procs), 1) for part, procs in processes.items()}
+            rss = {part: round(rss_mib(procs), 1) for part, procs in processes.items()}
         finally:
             stack.stop()
     return _figures(talks, elapsed, cpu, rss, started), _times(talks)
@@ -134,16 +143,6 @@ def _cpu(processes: list[psutil.Process]) -> float:
         except psutil.Error:
             continue
         total += times.user + times.system
-    return total
-
-
-def _rss(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        try:
-            total += process.memory_info().rss / 2**20
-        except psutil.Error:
-            continue
     return total
 
 

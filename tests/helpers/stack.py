@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import secrets
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import text
 
-from bot.db import make_engine
+from tests.helpers.postgres import scratch_database
 
 
 def free_port() -> int:
@@ -36,20 +34,12 @@ def skip_or_fail(reason: str) -> None:
 def postgres_database() -> Iterator[str]:
     """A fresh, empty PostgreSQL database, dropped afterwards (TEST_POSTGRES_URL: the server)."""
     server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"guichet_test_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL not usable at {server}: {type(error).__name__}: {error}")
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as scope:
+        try:
+            url = scope.enter_context(scratch_database(server, "guichet_test"))
+        except Exception as error:
+            skip_or_fail(f"PostgreSQL not usable at {server}: {type(error).__name__}: {error}")
+        yield url
 
 
 def redis_answers(url: str) -> bool:
