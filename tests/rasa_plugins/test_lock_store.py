@@ -1,6 +1,8 @@
 """rasa_plugins/lock_store.py inside the real Rasa (its own venv) against the real Redis: a turn
 waiting behind a dead server's turn is served once that turn expires, where Rasa's own Redis
-lock store spins until the client gives up."""
+lock store spins until the client gives up; and several servers (threads, each with its own
+connection) working on one conversation at once never get the same ticket nor run two turns
+together."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from tests.helpers.stack import redis_answers, skip_or_fail
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 SCENARIO = """
-import asyncio, json, sys, time, uuid
+import asyncio, json, sys, threading, time, uuid
 from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from rasa_plugins.lock_store import PatientRedisLockStore
@@ -54,6 +56,63 @@ async def in_order(store):
     await asyncio.gather(first, second, third)
     return served
 
+def at_once(work, servers=4):
+    # work(store) in `servers` threads at the same moment, each with its own store
+    start = threading.Barrier(servers)
+    errors = []
+
+    def server():
+        store = PatientRedisLockStore(endpoint_config=config)
+        start.wait()
+        try:
+            work(store)
+        except Exception as error:
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=server) for _ in range(servers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    return errors
+
+def tickets_issued_together():
+    conversation = f"test-{uuid.uuid4().hex}"
+    numbers, guard = [], threading.Lock()
+
+    def issue(store):
+        for _ in range(50):
+            number = store.issue_ticket(conversation, 60)
+            with guard:
+                numbers.append(number)
+
+    errors = at_once(issue)
+    store = PatientRedisLockStore(endpoint_config=config)
+    stored = [t.number for t in store.get_lock(conversation).tickets]
+    store.delete_lock(conversation)
+    return {"issued": numbers, "stored": stored, "errors": errors}
+
+def turns_together():
+    conversation = f"test-{uuid.uuid4().hex}"
+    state, guard = {"inside": 0, "most": 0, "served": 0}, threading.Lock()
+
+    def talk(store):
+        async def turns():
+            for _ in range(25):
+                async with store.lock(conversation, lock_lifetime=30, wait_time_in_seconds=0.005):
+                    with guard:
+                        state["inside"] += 1
+                        state["most"] = max(state["most"], state["inside"])
+                    await asyncio.sleep(0.002)
+                    with guard:
+                        state["inside"] -= 1
+                        state["served"] += 1
+        asyncio.run(asyncio.wait_for(turns(), 60))
+
+    errors = at_once(talk)
+    left = PatientRedisLockStore(endpoint_config=config).get_lock(conversation)
+    return state | {"errors": errors, "left": None if left is None else left.dumps()}
+
 async def main():
     rasa = RedisLockStore(host=host, port=port, db=0, key_prefix="guichettest")
     patient = PatientRedisLockStore(endpoint_config=config)
@@ -61,6 +120,8 @@ async def main():
         "rasa": await behind_a_dead_turn(rasa),
         "patient": await behind_a_dead_turn(patient),
         "order": await in_order(patient),
+        "tickets": tickets_issued_together(),
+        "turns": turns_together(),
     }))
 
 asyncio.run(main())
@@ -91,3 +152,15 @@ def test_a_turn_behind_a_dead_server_s_turn_is_served_once_that_one_expires() ->
     assert result["patient"] is not None and 0.5 < result["patient"] < 3.0
     # And turns are still served one at a time, in the order they came.
     assert result["order"] == ["first", "second", "third"]
+    # Four servers issuing 50 tickets each for one conversation at once: 200 different numbers,
+    # all of them kept in the lock.
+    tickets = result["tickets"]
+    assert tickets["errors"] == []
+    assert sorted(tickets["issued"]) == list(range(200))
+    assert tickets["stored"] == list(range(200))
+    # Four servers running 25 turns each of one conversation: one at a time, all served, and
+    # the lock gone afterwards.
+    turns = result["turns"]
+    assert turns["errors"] == [] and turns["served"] == 100
+    assert turns["most"] == 1
+    assert turns["left"] is None
