@@ -147,7 +147,7 @@ def looks_like_phone(text: str) -> bool:
 
 # Overseas departments and collectivities share France's ten-digit national numbering: from
 # anywhere in France, 06 90 12 34 56 is a mobile in Guadeloupe (+590), 06 93… one in La Réunion.
-_OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+_OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "BL", "MF")
 
 
 def normalise_phone(raw: str) -> str | None:
