@@ -87,16 +87,6 @@ class PatientRedisLockStore(RedisLockStore):
         """Rasa's cleanup in one step (its own is finish, then look, then delete)."""
         self.finish_serving(conversation_id, ticket_number)
 
-    def update_lock(self, conversation_id: str) -> None:
-        """Drop expired tickets (Rasa's waiting loop; ours renews instead)."""
-
-        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
-            if lock is not None:
-                lock.remove_expired_tickets()
-            return lock, None
-
-        self._change(conversation_id, drop_expired)
-
     def _change(self, conversation_id: str, change: Change[T]) -> T:
         """Apply `change` to the stored lock in one transaction; it returns the lock to store
         (None: delete it) and a result. Redone from a fresh read if another server wrote the
