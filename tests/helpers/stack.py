@@ -31,12 +31,13 @@ def skip_or_fail(reason: str) -> None:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards (TEST_POSTGRES_URL: the server)."""
+def postgres_database(*, create: bool = True) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards (TEST_POSTGRES_URL: the server);
+    with `create=False`, the URL of one that does not exist yet (see scratch_database)."""
     server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     with ExitStack() as scope:
         try:
-            url = scope.enter_context(scratch_database(server, "guichet_test"))
+            url = scope.enter_context(scratch_database(server, "guichet_test", create=create))
         except Exception as error:
             skip_or_fail(f"PostgreSQL not usable at {server}: {type(error).__name__}: {error}")
         yield url
