@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from bot.commune import Commune, CommuneStore
-from bot.db import make_engine
+from bot.db import make_engine, utcnow
 from bot.handoff import Handoffs
 from bot.reports import ReportStore, commune_notices
 from bot.settings import Settings, load_settings
@@ -41,7 +41,7 @@ def zone() -> ZoneInfo:
 
 def local_now() -> datetime:
     """The commune's local now, against which residents' dates are understood."""
-    return datetime.now(zone())
+    return utcnow().astimezone(zone())
 
 
 @cache
@@ -73,7 +73,7 @@ def calendar() -> Store:
     specs = commune().resources()
     with _calendar_lock:
         if _calendar is None or _calendar[0] != specs:
-            store = Store(engine(), specs, tz=zone())
+            store = Store(engine(), specs, tz=zone(), clock=utcnow)
             store.sync()
             _calendar = (specs, store)
         return _calendar[1]

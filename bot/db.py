@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+from bot.clock import utcnow
 from calendar_store.types import UTCDateTime
 
 __all__ = [
@@ -24,11 +24,6 @@ __all__ = [
 
 class Base(DeclarativeBase):
     """Declarative base of the application schema."""
-
-
-def utcnow() -> datetime:
-    """The current instant, timezone-aware."""
-    return datetime.now(UTC)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

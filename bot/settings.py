@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -56,6 +57,8 @@ class Settings:
     # that several replicas of every process can serve the same conversations.
     stores: str = "local"
     redis_url: str = DEFAULT_REDIS_URL
+    # Tests and demonstrations only: the instant every process's clock starts from.
+    clock_start: datetime | None = None
 
     @property
     def telegram_on(self) -> bool:
@@ -197,4 +200,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         outbox_claim_seconds=_number(env, "OUTBOX_CLAIM_SECONDS", 120.0, float),
         stores=stores,
         redis_url=env.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL,
+        clock_start=clock_start(env),
     )
+
+
+def clock_start(env: Mapping[str, str] | None = None) -> datetime | None:
+    """GUICHET_CLOCK_START: an ISO 8601 instant with its offset, or None for the real clock."""
+    env = os.environ if env is None else env
+    raw = env.get("GUICHET_CLOCK_START", "").strip()
+    if not raw:
+        return None
+    try:
+        start = datetime.fromisoformat(raw)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise SettingsError(
+            "GUICHET_CLOCK_START doit être un instant ISO 8601 avec son décalage, "
+            f"par exemple 2027-03-27T23:50:00+01:00 (reçu : {raw!r})"
+        )
+    return start

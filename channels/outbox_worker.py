@@ -10,7 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.commune import CommuneStore
-from bot.db import make_engine, make_session_factory
+from bot.db import make_engine, make_session_factory, utcnow
 from bot.notices import Attachment, Notices, booking_invitation
 from bot.optouts import OptOuts
 from bot.outbox_claims import Claims
@@ -33,7 +33,7 @@ def build(settings: Settings, senders: Senders) -> Worker:
 
     @lru_cache(maxsize=1)
     def calendar() -> Store:
-        return Store(engine, commune.get().resources(), tz=zone())
+        return Store(engine, commune.get().resources(), tz=zone(), clock=utcnow)
 
     def invitation(reference: str) -> Attachment | None:
         return booking_invitation(calendar(), reference, zone(), place=commune.get().place)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from bot.clock import utcnow
 from bot.typography import NBSP, french
 from calendar_store import wording
 from calendar_store.spec import Kind, Period, Requester, ResourceSpec, Unit
@@ -227,7 +228,7 @@ def page_route(desk: Desk) -> Route:
 
         def tables() -> list[Table]:
             store = desk.store()
-            now = datetime.now(tz)
+            now = utcnow().astimezone(tz)
             built = []
             for spec in store.specs():
                 free = store.availability(spec.slug, first, last)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.clock import utcnow
 from bot.commune import Commune, CommuneStore
 from bot.outbox import booking_notices
 from calendar_store.ical import busy_calendar, invitation
@@ -71,14 +72,16 @@ class Desk:
         """The store; blocking on first use (it syncs the resources), so call it in a thread."""
         with self._lock:
             if self._store is None:
-                store = Store(self._engine, self.commune.get().resources(), tz=self.tz)
+                store = Store(
+                    self._engine, self.commune.get().resources(), tz=self.tz, clock=utcnow
+                )
                 store.sync()
                 self._store = store
             return self._store
 
     def today(self) -> date:
         """The commune's local date."""
-        return datetime.now(self.tz).date()
+        return utcnow().astimezone(self.tz).date()
 
 
 def _not_found() -> ApiError:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -93,3 +94,14 @@ def test_each_channel_is_off_until_its_settings_are_complete() -> None:
 def test_a_bad_polling_flag_is_refused_in_french() -> None:
     with pytest.raises(SettingsError, match="TELEGRAM_POLLING doit valoir auto, on ou off"):
         load_settings({"TELEGRAM_POLLING": "peut-être"})
+
+
+def test_the_clock_start_needs_an_offset_and_is_none_by_default() -> None:
+    assert load_settings({}).clock_start is None
+    start = load_settings({"GUICHET_CLOCK_START": "2027-03-27T23:50:00+01:00"}).clock_start
+    assert start is not None
+    assert start.utcoffset() == timedelta(hours=1)
+    with pytest.raises(SettingsError, match="GUICHET_CLOCK_START"):
+        load_settings({"GUICHET_CLOCK_START": "2027-03-27T23:50:00"})
+    with pytest.raises(SettingsError, match="GUICHET_CLOCK_START"):
+        load_settings({"GUICHET_CLOCK_START": "samedi soir"})
