@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from babel.dates import format_date
@@ -29,6 +29,8 @@ class When:
     end: datetime | None
     grain: str  # "second" | "minute" | "hour" | "day" | "week" | "month" | "year"
     has_time: bool  # a time of day was said
+    vague: bool = field(default=False, compare=False)  # "le matin", "le soir": not hours
+    dated: bool = field(default=True, compare=False)  # False: only hours were said
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,27 @@ class _Open:
 Item = Piece | _Span | _Open
 
 
-def understand(text: str, now: datetime, *, prefer_future: bool = True) -> When | None:
-    """What `text` means relative to `now` (timezone-aware); None when it names no time."""
+def understand(
+    text: str, now: datetime, *, prefer_future: bool = True, on: date | None = None
+) -> When | None:
+    """What `text` means relative to `now` (timezone-aware); None when it names no time.
+
+    `on` is the day already being discussed: hours said without a day are on it ("de 18h à
+    20h" after "le 5 janvier"), and a weekday alone is the one nearest to it ("plutôt
+    dimanche" after "samedi 12" is Sunday the 13th).
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     items = _spans(scan(text))
-    when = _Resolver(now, prefer_future).resolve(items) if items else None
-    return when if when is not None else _fallback(text, now, prefer_future)
+    when = _Resolver(now, prefer_future, on).resolve(items) if items else None
+    if when is not None:
+        dated = any(isinstance(i, Day | Offset | Period) for i in items) or any(
+            (isinstance(i, _Span) and isinstance(i.start, Day))
+            or (isinstance(i, _Open) and isinstance(i.piece, Day))
+            for i in items
+        )
+        return replace(when, dated=dated)
+    return _fallback(text, now, prefer_future)
 
 
 def say_date(d: date | datetime) -> str:
@@ -129,8 +145,9 @@ def _spans(pieces: list[Piece]) -> list[Item]:
 class _Resolver:
     """Turns the pieces of one sentence into a When, relative to `now`."""
 
-    def __init__(self, now: datetime, prefer_future: bool) -> None:
+    def __init__(self, now: datetime, prefer_future: bool, on: date | None = None) -> None:
         self.now, self.today, self.future = now, now.date(), prefer_future
+        self.on = on
 
     def resolve(self, items: list[Item]) -> When | None:
         days = [i for i in items if isinstance(i, Day)]
@@ -143,9 +160,12 @@ class _Resolver:
         part = parts[-1] if parts else None
         day: date | None = None
         if days:
-            day = self.day(_merge(days))
+            merged = _merge(days)
+            day = self.near(merged.weekday) if _weekday_only(merged) else self.day(merged)
             if day is None:
                 return None
+        elif self.on is not None and not offsets and not periods:
+            day = self.on  # hours said after the day: on that day
         for span in spans:
             if isinstance(span.start, Day) and isinstance(span.end, Day):
                 return self.day_span(span.start, span.end)
@@ -168,6 +188,15 @@ class _Resolver:
         if periods:
             return self.period(periods[0])
         return None
+
+    def near(self, weekday: int | None) -> date | None:
+        """The weekday nearest to the day being discussed (the coming one without it)."""
+        assert weekday is not None
+        if self.on is None:
+            return self.weekday(weekday, Day(weekday=weekday))
+        around = [self.on + timedelta(days=n) for n in (0, 1, -1, 2, -2, 3, -3)]
+        found = next(d for d in around if d.weekday() == weekday)
+        return found if found >= self.today else found + timedelta(days=7)
 
     def at(self, day: date, hour: int = 0, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=self.now.tzinfo)
@@ -298,7 +327,7 @@ class _Resolver:
         if day is None and self.future and self.at(base) + timedelta(hours=part.end) <= self.now:
             base += timedelta(days=1)
         start = self.at(base) + timedelta(hours=part.start)
-        return When(start, self.at(base) + timedelta(hours=part.end), "hour", True)
+        return When(start, self.at(base) + timedelta(hours=part.end), "hour", True, vague=True)
 
     def offset(self, offset: Offset) -> When:
         moment = _step(self.now, offset.unit, offset.amount)
@@ -392,8 +421,18 @@ class _Resolver:
         return When(self.at(first), self.at(first + timedelta(days=count)), grain, False)
 
 
+def _weekday_only(d: Day) -> bool:
+    """A bare weekday ("dimanche"), nothing that fixes its week."""
+    return d.weekday is not None and d == Day(weekday=d.weekday)
+
+
 def _merge(days: list[Day]) -> Day:
-    """Constraints said apart ("lundi ... le 18") complete each other; a contradiction wins."""
+    """Constraints said apart ("lundi ... le 18") complete each other; a contradiction wins,
+    except that a date said in numbers beats a feast named later ("le 19 décembre, c'est
+    pour le repas de Noël" is the 19th)."""
+    dated = [d for d in days if d.day is not None and d.holiday is None]
+    if dated:
+        days = [d for d in days if d.holiday is None]
     merged = days[0]
     for d in days[1:]:
         fields = ("day", "month", "year", "weekday", "offset", "holiday")

@@ -45,6 +45,8 @@ class ResourceEntry(Strict):
     jours: tuple[str, ...] = ()
     horaires: Week | None = None
     duree_creneau: int = Field(default=60, ge=5, le=480)
+    # How many slots in a row one booking may take ("de 18h à 20h" at the gymnasium).
+    creneaux_consecutifs_max: int = Field(default=1, ge=1, le=48)
     capacite: int | None = Field(default=None, ge=1)
     stock: int = Field(default=1, ge=1)
     delai_minimum_heures: int = Field(default=24, ge=0)
@@ -85,6 +87,8 @@ class ResourceEntry(Strict):
             raise ValueError("le matériel se prête à la journée (reservation: journee)")
         if self.type != "materiel" and self.stock != 1:
             raise ValueError("seul le matériel a un stock")
+        if self.reservation != "creneau" and self.creneaux_consecutifs_max != 1:
+            raise ValueError("creneaux_consecutifs_max ne vaut que pour la réservation au créneau")
         return self
 
     def spec(self, slug: str) -> ResourceSpec:
@@ -106,6 +110,7 @@ class ResourceEntry(Strict):
             prefix=self.prefixe,
             windows=windows,
             slot_minutes=self.duree_creneau,
+            max_slots=self.creneaux_consecutifs_max,
             stock=self.stock,
             capacity=self.capacite,
             min_notice=timedelta(hours=self.delai_minimum_heures),

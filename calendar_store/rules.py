@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from calendar_store import wording
@@ -77,7 +78,11 @@ def candidates(spec: ResourceSpec, day: date, units: int, tz: ZoneInfo) -> list[
         covered = [day + timedelta(days=n) for n in range(units)]
         return [day_span(day, tz, units)] if all(open_on(spec, d) for d in covered) else []
     if spec.unit is Unit.SLOT:
-        return slots_on(spec, day, tz)
+        slots = slots_on(spec, day, tz)
+        if units <= 1:
+            return slots
+        runs = [slots[i : i + units] for i in range(len(slots) - units + 1)]
+        return [(run[0][0], run[-1][1]) for run in runs if _consecutive(run)]
     spans = [
         (wall(day, m, tz), wall(day, m + 60 * units, tz))
         for w in spec.windows
@@ -170,8 +175,26 @@ def align(spec: ResourceSpec, start: datetime, end: datetime, tz: ZoneInfo) -> i
         if not inside:
             raise BookingRefused(Refusal.CLOSED, "Ce créneau est en dehors des horaires.")
         return int((end - start) / HOUR)
-    if (start, end) in slots_on(spec, first, tz):
-        return 1
+    slots = slots_on(spec, first, tz)
+    starts = [s for s, _ in slots]
+    if start in starts:
+        run = slots[starts.index(start) :]
+        ends = [e for _, e in run]
+        if end in ends and _consecutive(run[: ends.index(end) + 1]):
+            taken = ends.index(end) + 1
+            if taken <= spec.max_slots:
+                return taken
+            if spec.max_slots == 1:
+                raise BookingRefused(
+                    Refusal.MISALIGNED,
+                    f"On réserve {name.phrase} par créneaux de {spec.slot_minutes} minutes, "
+                    "un seul à la fois.",
+                )
+            longest = wording.duration(timedelta(minutes=spec.slot_minutes * spec.max_slots))
+            raise BookingRefused(
+                Refusal.MISALIGNED,
+                f"On réserve {name.phrase} pour {longest} au plus à la suite.",
+            )
     if not inside:
         raise BookingRefused(Refusal.CLOSED, "Ce créneau est en dehors des horaires.")
     raise BookingRefused(
@@ -179,6 +202,11 @@ def align(spec: ResourceSpec, start: datetime, end: datetime, tz: ZoneInfo) -> i
         f"On réserve {name.phrase} par créneaux de {spec.slot_minutes} minutes, "
         "aux horaires proposés.",
     )
+
+
+def _consecutive(run: list[Span]) -> bool:
+    """Whether slots follow each other without a gap (a lunch break splits them)."""
+    return all(a[1] == b[0] for a, b in pairwise(run))
 
 
 def validate(spec: ResourceSpec, request: BookingRequest, now: datetime, tz: ZoneInfo) -> int:
@@ -199,8 +227,11 @@ def quote(spec: ResourceSpec, request: BookingRequest, units: int) -> Quote:
 
 def units_wanted(spec: ResourceSpec, start: datetime, end: datetime) -> int:
     """How many units a request means, even a misaligned one, to suggest the same length."""
-    if spec.unit is Unit.SLOT or end <= start:
+    if end <= start:
         return 1
+    if spec.unit is Unit.SLOT:
+        slot = timedelta(minutes=spec.slot_minutes)
+        return max(1, min(spec.max_slots, -(-(end - start) // slot)))
     if spec.unit is Unit.HOUR:
         return max(1, -(-int((end - start).total_seconds()) // 3600))
     # Local days are 23 to 25 hours long: the nearest whole number of days is what was meant.

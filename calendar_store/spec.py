@@ -67,6 +67,7 @@ class ResourceSpec:
     prefix: str  # of references, e.g. "SDF" gives SDF-7KQ2
     windows: tuple[Window, ...]
     slot_minutes: int = 60
+    max_slots: int = 1  # consecutive slots one booking may take (unit SLOT)
     stock: int = 1
     capacity: int | None = None
     min_notice: timedelta = timedelta(hours=24)

@@ -15,6 +15,7 @@ from tests.helpers.calendar import (
     ASSOCIATION,
     CHAISES,
     EXTERIEUR,
+    GYMNASE,
     NOW,
     PARIS,
     RESIDENT,
@@ -128,7 +129,7 @@ def refusal(store: Store, wish: BookingRequest) -> BookingRefused:
         (
             request("gymnase", at(TUESDAY, 18), at(TUESDAY, 20), contact=ASSOCIATION),
             Refusal.MISALIGNED,
-            "On réserve le gymnase par créneaux de 60 minutes, aux horaires proposés.",
+            "On réserve le gymnase par créneaux de 60 minutes, un seul à la fois.",
         ),
         (
             request("rdv-titres", at(TUESDAY, 9, 10), at(TUESDAY, 9, 30)),
@@ -270,3 +271,35 @@ def test_nothing_touches_the_database_before_it_is_used(tmp_path: Path) -> None:
     Store(engine, [CHAISES])  # no table yet: building the store must not need one
     assert not (tmp_path / "never" / "created.db").exists()
     engine.dispose()
+
+
+def test_consecutive_slots_make_one_booking_up_to_the_resource_limit(
+    engine: Engine, clock: Clock
+) -> None:
+    gym = replace(GYMNASE, max_slots=3)
+    store = Store(engine, (gym,), tz=PARIS, clock=clock)
+    store.sync()
+    two_hours = request("gymnase", at(TUESDAY, 18), at(TUESDAY, 20), contact=ASSOCIATION)
+    assert store.check(two_hours).price == Decimal(0)
+    held = store.hold(two_hours, by="test")
+    assert (held.start, held.end) == (at(TUESDAY, 18), at(TUESDAY, 20))
+    overlapping = refusal(
+        store, request("gymnase", at(TUESDAY, 19), at(TUESDAY, 21), contact=ASSOCIATION)
+    )
+    assert overlapping.reason is Refusal.TAKEN
+    # The nearest free alternatives keep the length asked for: two slots in a row.
+    assert all(p.end - p.start == timedelta(hours=2) for p in overlapping.alternatives)
+    too_long = refusal(
+        store, request("gymnase", at(WEDNESDAY, 8), at(WEDNESDAY, 12), contact=ASSOCIATION)
+    )
+    assert too_long.reason is Refusal.MISALIGNED
+    assert too_long.message == "On réserve le gymnase pour 3 heures au plus à la suite."
+    off_grid = refusal(
+        store, request("gymnase", at(WEDNESDAY, 8, 30), at(WEDNESDAY, 10), contact=ASSOCIATION)
+    )
+    assert off_grid.reason is Refusal.MISALIGNED
+
+
+def test_one_slot_at_a_time_unless_the_resource_allows_more(store: Store) -> None:
+    wish = request("gymnase", at(TUESDAY, 18), at(TUESDAY, 20), contact=ASSOCIATION)
+    assert refusal(store, wish).reason is Refusal.MISALIGNED
