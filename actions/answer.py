@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune
-from bot import names
+from bot import answers, names
 
 
 class ActionAnswer(Action):
@@ -23,6 +23,15 @@ class ActionAnswer(Action):
     ) -> list[EventType]:
         intent_name = (tracker.latest_message.get("intent") or {}).get("name")
         intent = names.Intent(intent_name) if intent_name in set(names.Intent) else None
+        said = str(tracker.latest_message.get("text") or "")
+        if (
+            intent in names.ACKNOWLEDGED_INTENTS
+            and tracker.active_loop.get("name") is None
+            and answers.cancels_booking(said)
+        ):
+            # « annule celle que je viens de faire » read as a bare « stop »: it is about a
+            # booking already made, and the cancel form asks which one and for a yes.
+            return [FollowupAction(names.Action.CANCEL_FORM)]
         text = commune().reply_to(intent) if intent else None
         dispatcher.utter_message(
             text=text or commune().message("hors_sujet"),

@@ -1,5 +1,5 @@
-"""Booking actions around the form: the questions it asks, the summary, yes, no, stop,
-"mes réservations" and "annuler ma réservation"."""
+"""Booking actions around the form: the summary it asks a yes for, how it ends (booked, given
+up, set aside, handed to an agent), « mes réservations » and « annuler ma réservation »."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_form import spec_of
+from actions import flow
+from actions.asking import ask
+from actions.booking_reading import _period_for, extras_of, spec_of
 from actions.context import calendar, commune, settings, zone
+from actions.human import hand_over
 from bot import booking, wish
 from bot import names as n
 from bot.outbox import booking_notices
@@ -28,25 +31,31 @@ from calendar_store.spec import (
     Requester,
     ResourceSpec,
     Status,
+    Unit,
     WrongState,
 )
 
-_RESET = [SlotSet(s.value, None) for s in n.BOOKING_SLOTS] + [
-    SlotSet(n.Slot.HOLD, None),
-    SlotSet(n.Slot.AWAITING, False),
+RESET: list[EventType] = [
+    SlotSet(s.value, None)
+    for s in (*n.BOOKING_SLOTS, *n.BOOKING_STATE, n.Slot.OFFERS, n.Slot.SWITCH_TO)
+] + [SlotSet(n.Slot.SWITCH_TEXT, None), SlotSet(n.Slot.ASKED, None)]
+YES_NO = [
+    {"title": "Oui, je confirme", "payload": f"/{n.Intent.AFFIRM}"},
+    {"title": "Non", "payload": f"/{n.Intent.DENY}"},
 ]
 
 
-def request_of(tracker: Tracker, spec: ResourceSpec) -> BookingRequest | None:
-    """The booking the filled form describes."""
+def requests_of(tracker: Tracker, spec: ResourceSpec) -> list[BookingRequest]:
+    """The bookings the filled form describes: the resource, then the equipment asked with it."""
     raw_day = tracker.get_slot(n.Slot.DAY)
+    tz = zone()
     period = (
-        booking.period_of(spec, date.fromisoformat(raw_day), tracker.get_slot(n.Slot.TIME), zone())
+        booking.period_of(spec, date.fromisoformat(raw_day), tracker.get_slot(n.Slot.TIME), tz)
         if raw_day
         else None
     )
     if period is None:
-        return None
+        return []
     contact = str(tracker.get_slot(n.Slot.CONTACT) or "")
     requester = Requester(tracker.get_slot(n.Slot.REQUESTER) or Requester.RESIDENT)
     name = str(tracker.get_slot(n.Slot.NAME) or "")
@@ -57,67 +66,99 @@ def request_of(tracker: Tracker, spec: ResourceSpec) -> BookingRequest | None:
         email=contact if "@" in contact else None,
         association=name if requester is Requester.ASSOCIATION else None,
     )
-    return BookingRequest(
-        spec.slug,
-        period[0],
-        period[1],
-        person,
-        quantity=int(tracker.get_slot(n.Slot.QUANTITY) or 1),
-        owner=tracker.sender_id,
-        channel=tracker.sender_id.partition(":")[0] or None,
-    )
-
-
-def _ref(done: Booking) -> str:
-    return json.dumps({"reference": done.reference})
+    items = [(spec, int(tracker.get_slot(n.Slot.QUANTITY) or 1))]
+    items += extras_of(tracker.get_slot(n.Slot.EXTRAS))
+    channel = tracker.sender_id.partition(":")[0] or None
+    return [
+        BookingRequest(
+            item.slug,
+            *_period_for(item, spec, period),
+            person,
+            quantity=quantity,
+            owner=tracker.sender_id,
+            channel=channel,
+        )
+        for item, quantity in items
+    ]
 
 
 def _contact_said(value: str) -> str:
     return wish.say_phone(value) if value.startswith("+") else value
 
 
-class BookingSummary(Action):
-    """Holds the wish in the calendar, then shows the summary with the price and asks for a yes."""
+def release(tracker: Tracker) -> None:
+    """Let go of what the summary held (already gone: nothing is held either way)."""
+    for reference in str(tracker.get_slot(n.Slot.HOLD) or "").split(","):
+        if reference:
+            with contextlib.suppress(BookingNotFound, WrongState):
+                calendar().release(reference, by=tracker.sender_id)
+
+
+class AskConfirm(Action):
+    """The summary: holds the wish in the calendar, shows it with the price, asks for a yes."""
 
     def name(self) -> str:
-        return n.Action.BOOKING_SUMMARY
+        return n.Action.ASK_CONFIRM
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
-        request = request_of(tracker, spec) if spec else None
-        if spec is None or request is None:
+        wishes = requests_of(tracker, spec) if spec else []
+        if spec is None or not wishes:
             dispatcher.utter_message(text=commune().message("indisponible"))
-            return _RESET
+            return [*RESET, ActiveLoop(None), SlotSet("requested_slot", None)]
+        held: list[Booking] = []
         try:
-            quote = calendar().check(request)
-            held = calendar().hold(request, by=tracker.sender_id)
+            if tracker.get_slot(n.Slot.HOLD):
+                release(tracker)  # asked again after a question: hold anew
+            quotes = [calendar().check(w) for w in wishes]
+            for w in wishes:
+                held.append(calendar().hold(w, by=tracker.sender_id))
         except BookingRefused as refusal:
-            from actions.booking_form import alternative_buttons
-
+            for done in held:
+                with contextlib.suppress(BookingNotFound, WrongState):
+                    calendar().release(done.reference, by=tracker.sender_id)
             dispatcher.utter_message(text=french(refusal.message))
-            buttons = alternative_buttons(spec, refusal.alternatives)
-            if buttons:
-                dispatcher.utter_message(text=commune().message("alternatives"), buttons=buttons)
-            return [SlotSet(n.Slot.DAY, None), SlotSet(n.Slot.TIME, None)]
+            dispatcher.utter_message(text=commune().message("reservation_non"))
+            return [
+                SlotSet(n.Slot.DAY, None),
+                SlotSet(n.Slot.TIME, None),
+                SlotSet(n.Slot.HOLD, None),
+            ]
         tz = zone()
-        text = commune().message(
+        first = wishes[0]
+        price = sum((q.price for q in quotes), start=quotes[0].price * 0)
+        deposit = sum((q.deposit for q in quotes), start=quotes[0].deposit * 0)
+        items = [booking.what(spec_of(w.resource) or spec, w.quantity) for w in wishes]
+        question = commune().message(
             "resume",
-            quoi=booking.what(spec, request.quantity),
-            quand=booking.say_period(spec, request.start, request.end, tz),
-            nom=request.contact.name,
-            contact=_contact_said(request.contact.phone or request.contact.email or ""),
-            prix=booking.euros(quote.price),
-            caution=booking.euros(quote.deposit) if quote.deposit else "",
-            validation=quote.approval,
+            quoi=_joined(items),
+            quand=booking.say_period(spec, first.start, first.end, tz),
+            nom=first.contact.name,
+            contact=_contact_said(first.contact.phone or first.contact.email or ""),
+            prix=booking.euros(price),
+            caution=booking.euros(deposit) if deposit else "",
+            validation=any(q.approval for q in quotes),
         )
-        buttons = [
-            {"title": "Oui, je confirme", "payload": f"/{n.Intent.AFFIRM}"},
-            {"title": "Non", "payload": f"/{n.Intent.DENY}"},
-        ]
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet(n.Slot.HOLD, held.reference), SlotSet(n.Slot.AWAITING, True)]
+        hold = SlotSet(n.Slot.HOLD, ",".join(h.reference for h in held))
+        events = ask(
+            dispatcher,
+            tracker,
+            n.Slot.CONFIRM.value,
+            question,
+            YES_NO,
+            "aide_confirmer",
+            back_key="reprendre_reservation",
+        )
+        if flow.misses(tracker, n.Slot.CONFIRM.value):
+            # Reworded, the question drops the summary: say it once more before.
+            dispatcher.utter_message(text=question.rsplit("\n", 1)[0])
+        return [hold, *events]
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def _done_message(done: Booking, spec: ResourceSpec) -> str:
@@ -131,70 +172,167 @@ def _done_message(done: Booking, spec: ResourceSpec) -> str:
     )
 
 
-class BookingConfirm(Action):
-    """The resident said yes: the hold becomes a booking (or a request an agent approves)."""
+class BookingFinish(Action):
+    """The form ended: book what was held on a yes, let it go otherwise, set it aside for
+    another flow or hand the conversation to an agent; then resume a flow set aside."""
 
     def name(self) -> str:
-        return n.Action.BOOKING_CONFIRM
+        return n.Action.BOOKING_FINISH
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reference = tracker.get_slot(n.Slot.HOLD)
-        spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
-        if not reference or spec is None:
+        end = tracker.get_slot(n.Slot.CONFIRM)
+        c = commune()
+        if end == "yes":
+            return [*self._confirm(dispatcher, tracker), *_resume(dispatcher, tracker)]
+        release(tracker)
+        if end == "switch":
+            values = {s.value: tracker.get_slot(s.value) for s in n.BOOKING_SLOTS}
+            values |= {s.value: tracker.get_slot(s.value) for s in n.BOOKING_STATE}
+            values[n.Slot.CONFIRM.value] = None
+            values[n.Slot.HOLD.value] = None
+            kept = flow.aside(n.Action.BOOKING_FORM, values)
+            switch_text = tracker.get_slot(n.Slot.SWITCH_TEXT)
+            return [
+                *RESET,
+                SlotSet(n.Slot.SET_ASIDE, kept),
+                SlotSet(n.Slot.SWITCH_TEXT, switch_text),
+                FollowupAction(n.Action.REPORT_FORM),
+            ]
+        if end == "agent":
+            dispatcher.utter_message(text=c.message("confier_agent"))
+            hand_over(dispatcher, tracker.sender_id, "misunderstood", "agent")
+            return [*RESET, SlotSet(n.Slot.SET_ASIDE, None)]
+        if end == "quiet":
+            dispatcher.utter_message(text=c.message("d_accord"))
+        else:
+            dispatcher.utter_message(text=c.message("reservation_abandonnee"))
+        return [*RESET, *_resume(dispatcher, tracker)]
+
+    def _confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        references = [r for r in str(tracker.get_slot(n.Slot.HOLD) or "").split(",") if r]
+        if not references:
             dispatcher.utter_message(text=commune().message("indisponible"))
-            return _RESET
-        try:
-            done = calendar().confirm(
-                reference, by=tracker.sender_id, after=booking_notices(zone())
-            )
-        except BookingRefused as refusal:
-            dispatcher.utter_message(text=french(refusal.message))
-            dispatcher.utter_message(text=commune().message("reservation_non"))
-            return [*_RESET[:0], SlotSet(n.Slot.HOLD, None), SlotSet(n.Slot.AWAITING, False)]
-        dispatcher.utter_message(text=_done_message(done, spec))
-        return _RESET
+            return RESET
+        for reference in references:
+            try:
+                done = calendar().confirm(
+                    reference, by=tracker.sender_id, after=booking_notices(zone())
+                )
+            except (BookingRefused, BookingNotFound, WrongState) as error:
+                message = error.message if isinstance(error, BookingRefused) else ""
+                if message:
+                    dispatcher.utter_message(text=french(message))
+                dispatcher.utter_message(text=commune().message("reservation_perdue"))
+                continue
+            spec = spec_of(done.resource)
+            if spec is not None:
+                dispatcher.utter_message(text=_done_message(done, spec))
+        return RESET
 
 
-def _release(tracker: Tracker) -> None:
-    reference = tracker.get_slot(n.Slot.HOLD)
-    if reference:
-        # Already gone (expired, cancelled): nothing is held any more either way.
-        with contextlib.suppress(BookingNotFound, WrongState):
-            calendar().release(reference, by=tracker.sender_id)
+def _resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Come back to the flow the resident set aside, where it was."""
+    kept = flow.set_aside(tracker)
+    if kept is None or kept.get("form") != n.Action.REPORT_FORM:
+        return [SlotSet(n.Slot.SET_ASIDE, None)]
+    dispatcher.utter_message(text=commune().message("reprise_signalement"))
+    restored = [SlotSet(k, v) for k, v in kept["slots"].items() if k in _REPORT_KEYS]
+    return [*restored, SlotSet(n.Slot.SET_ASIDE, None), FollowupAction(n.Action.REPORT_FORM)]
 
 
-class BookingChange(Action):
-    """ "Non" to the summary: nothing is booked; the form asks again for what changes."""
+_REPORT_KEYS = {s.value for s in n.REPORT_SLOTS}
+
+
+class AskGo(Action):
+    """A question about a resource came first: the answer, then the offer to book it."""
 
     def name(self) -> str:
-        return n.Action.BOOKING_CHANGE
+        return n.Action.ASK_GO
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        _release(tracker)
-        events: list[EventType] = [SlotSet(n.Slot.HOLD, None), SlotSet(n.Slot.AWAITING, False)]
-        if (tracker.latest_message.get("intent") or {}).get("name") == n.Intent.DENY:
-            # A bare "non": start again from the date; a correction is read by the form.
-            dispatcher.utter_message(text=commune().message("reservation_non"))
-            events += [SlotSet(n.Slot.DAY, None), SlotSet(n.Slot.TIME, None)]
-        return events
+        from actions.resource_info import describe
+
+        spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
+        info, question = describe(spec)
+        dispatcher.utter_message(text=info, json_message={"topic": "resource_info"})
+        buttons = [
+            {"title": "Oui, réserver", "payload": f"/{n.Intent.AFFIRM}"},
+            {"title": "Non merci", "payload": f"/{n.Intent.DENY}"},
+        ]
+        return ask(
+            dispatcher,
+            tracker,
+            n.Slot.GO.value,
+            question,
+            buttons if spec else [],
+            "aide_reserver",
+            back_key=None,
+        )
 
 
-class BookingStop(Action):
-    """ "Laisse tomber": nothing is booked and the form ends."""
+class AskChange(Action):
+    """A bare « non » to the summary: what should change?"""
 
     def name(self) -> str:
-        return n.Action.BOOKING_STOP
+        return n.Action.ASK_CHANGE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        _release(tracker)
-        dispatcher.utter_message(text=commune().message("reservation_abandonnee"))
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *_RESET]
+        release(tracker)
+        spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
+        buttons = [_clear("Changer la date", n.Slot.DAY)]
+        if spec is not None and spec.unit is not Unit.DAY:
+            buttons.append(_clear("Changer les heures", n.Slot.TIME))
+        buttons.append({"title": "Abandonner", "payload": f"/{n.Intent.STOP}"})
+        return [
+            SlotSet(n.Slot.HOLD, None),
+            *ask(
+                dispatcher,
+                tracker,
+                n.Slot.CHANGE.value,
+                commune().message("que_changer"),
+                buttons,
+                "aide_changement",
+                back_key="reprendre_reservation",
+            ),
+        ]
+
+
+def _clear(title: str, slot: n.Slot) -> dict[str, str]:
+    """A button that empties a slot, so that the form asks for it again."""
+    return {"title": title, "payload": f"/{n.Intent.INFORM}" + json.dumps({slot.value: ""})}
+
+
+class AskFlowSwitch(Action):
+    """Another flow asked for in the middle of a form: set this one aside?"""
+
+    def name(self) -> str:
+        return n.Action.ASK_FLOW_SWITCH
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        key = "mettre_de_cote_reservation"
+        if tracker.active_loop.get("name") == n.Action.REPORT_FORM:
+            key = "mettre_de_cote_signalement"
+        buttons = [
+            {"title": "Oui", "payload": f"/{n.Intent.AFFIRM}"},
+            {"title": "Non, continuer", "payload": f"/{n.Intent.DENY}"},
+        ]
+        return ask(
+            dispatcher,
+            tracker,
+            n.Slot.FLOW_SWITCH.value,
+            commune().message(key),
+            buttons,
+            "aide_mettre_de_cote",
+            back_key="reprendre_reservation",
+        )
 
 
 class MyBookings(Action):
@@ -214,7 +352,7 @@ class MyBookings(Action):
         return []
 
 
-def _live(owner: str) -> list[tuple[Booking, ResourceSpec]]:
+def live(owner: str) -> list[tuple[Booking, ResourceSpec]]:
     found = []
     for b in calendar().for_owner(owner):
         spec = spec_of(b.resource)
@@ -225,65 +363,36 @@ def _live(owner: str) -> list[tuple[Booking, ResourceSpec]]:
 
 def _live_lines(owner: str) -> list[str]:
     tz = zone()
-    return [booking.booking_line(b, spec, tz) for b, spec in _live(owner)]
+    return [booking.booking_line(b, spec, tz) for b, spec in live(owner)]
 
 
-class CancelBooking(Action):
-    """ "Annuler ma réservation SDF-7KQ2", from the conversation that made it."""
-
-    def name(self) -> str:
-        return n.Action.CANCEL_BOOKING
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        c = commune()
-        prefixes = [s.prefix for s in c.resources()]
-        entities = {
-            e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities") or []
-        }
-        reference = entities.get("reference") or wish.reference_in(
-            tracker.latest_message.get("text") or "", prefixes
+def cancel(dispatcher: CollectingDispatcher, sender: str, reference: str) -> bool:
+    """Cancel one booking for this conversation and say so; False when it could not."""
+    c = commune()
+    try:
+        done = calendar().cancel(
+            reference,
+            by=sender,
+            owner=_owner(sender, reference),
+            after=booking_notices(zone()),
         )
-        if not reference:
-            live = _live(tracker.sender_id)
-            if not live:
-                dispatcher.utter_message(text=c.message("aucune_reservation"))
-                return []
-            tz = zone()
-            buttons = [
-                {
-                    "title": booking.booking_line(b, spec, tz),
-                    "payload": f"/{n.Intent.CANCEL_BOOKING}{_ref(b)}",
-                }
-                for b, spec in live
-            ]
-            dispatcher.utter_message(text=c.message("quelle_reservation"), buttons=buttons)
-            return []
-        try:
-            done = calendar().cancel(
-                reference,
-                by=tracker.sender_id,
-                owner=_owner(tracker.sender_id, reference),
-                after=booking_notices(zone()),
-            )
-        except (BookingNotFound, NotPermitted):
-            dispatcher.utter_message(text=c.message("reservation_inconnue", reference=reference))
-            return []
-        except WrongState:
-            dispatcher.utter_message(text=c.message("deja_annulee", reference=reference))
-            return []
-        spec = spec_of(done.resource)
-        assert spec is not None
-        dispatcher.utter_message(
-            text=c.message(
-                "annulation_faite",
-                reference=done.reference,
-                quoi=booking.what(spec, done.quantity),
-                quand=booking.say_period(spec, done.start, done.end, zone()),
-            )
+    except (BookingNotFound, NotPermitted):
+        dispatcher.utter_message(text=c.message("reservation_inconnue", reference=reference))
+        return False
+    except WrongState:
+        dispatcher.utter_message(text=c.message("deja_annulee", reference=reference))
+        return False
+    spec = spec_of(done.resource)
+    assert spec is not None
+    dispatcher.utter_message(
+        text=c.message(
+            "annulation_faite",
+            reference=done.reference,
+            quoi=booking.what(spec, done.quantity),
+            quand=booking.say_period(spec, done.start, done.end, zone()),
         )
-        return []
+    )
+    return True
 
 
 def _owner(sender: str, reference: str) -> str:

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_form import hours_of, spec_of
-from actions.context import calendar, commune, zone
+from actions.asking import Buttons, ask
+from actions.booking_reading import (
+    buttons_of,
+    hours_of,
+    offer,
+    spec_of,
+)
+from actions.context import calendar, commune, local_now, zone
 from bot import booking
 from bot import names as n
 from bot.dates import say_date
+from bot.hours import say_time
 from bot.resources import REQUESTER_NAMES
-from calendar_store.spec import Requester, ResourceSpec
+from calendar_store.spec import Kind, Requester, ResourceSpec, Unit
 from calendar_store.wording import noun
 
 _ID_CASES = {
@@ -25,6 +32,18 @@ _ID_CASES = {
     "perte_vol": "Perte ou vol",
     "mineur": "Pour un mineur",
 }
+# What each question is called in the commune file: (question, help).
+KEYS: dict[n.Slot, tuple[str, str]] = {
+    n.Slot.RESOURCE: ("demander_ressource", "aide_ressource"),
+    n.Slot.REQUESTER: ("demander_demandeur", "aide_demandeur"),
+    n.Slot.ID_CASE: ("demander_situation", "aide_situation"),
+    n.Slot.ANTS: ("demander_ants", "aide_ants"),
+    n.Slot.DAY: ("demander_date", "aide_date"),
+    n.Slot.QUANTITY: ("demander_quantite", "aide_quantite"),
+    n.Slot.NAME: ("demander_nom", "aide_nom"),
+    n.Slot.CONTACT: ("demander_contact", "aide_contact"),
+}
+SHOWN = 8  # free slots offered as buttons at most
 
 
 def _button(title: str, slot: n.Slot, value: str) -> dict[str, str]:
@@ -32,11 +51,8 @@ def _button(title: str, slot: n.Slot, value: str) -> dict[str, str]:
 
 
 class _Asking:
-    """Asks for one slot of the booking form, in the commune's words, with buttons.
-
-    A mixin rather than an Action: rasa-sdk registers every Action subclass it finds, and
-    only the concrete askers below have a name.
-    """
+    """Asks for one slot of the booking form (a mixin rather than an Action: rasa-sdk
+    registers every Action subclass it finds, and only the askers below have a name)."""
 
     slot: n.Slot
     action: n.Action
@@ -48,68 +64,136 @@ class _Asking:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
-        text, buttons, events = self.question(tracker, spec)
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return events
-
-    def question(
-        self, tracker: Tracker, spec: ResourceSpec | None
-    ) -> tuple[str, list[dict[str, str]], list[EventType]]:
+        if self.slot is n.Slot.TIME:
+            return _ask_time(dispatcher, tracker, spec)
         c = commune()
-        match self.slot:
-            case n.Slot.RESOURCE:
-                buttons = [
-                    _button(noun(s.name).subject, n.Slot.RESOURCE, s.slug) for s in c.resources()
-                ]
-                return c.message("demander_ressource"), buttons, []
-            case n.Slot.REQUESTER:
-                allowed = spec.allowed if spec else frozenset(Requester)
-                buttons = [
-                    _button(REQUESTER_NAMES[r].capitalize(), n.Slot.REQUESTER, r.value)
-                    for r in Requester
-                    if r in allowed
-                ]
-                return c.message("demander_demandeur"), buttons, []
-            case n.Slot.ID_CASE:
-                buttons = [_button(t, n.Slot.ID_CASE, k) for k, t in _ID_CASES.items()]
-                return c.message("demander_situation"), buttons, []
-            case n.Slot.DAY:
-                name = noun(spec.name).phrase if spec else "cette ressource"
-                return c.message("demander_date", ressource=name), [], []
-            case n.Slot.TIME:
-                return self._time(tracker, spec)
-            case n.Slot.QUANTITY:
-                return c.message("demander_quantite", stock=spec.stock if spec else 1), [], []
-            case n.Slot.ANTS:
-                return c.message("demander_ants"), [], []
-            case n.Slot.NAME:
-                return c.message("demander_nom"), [], []
-            case _:
-                return c.message("demander_contact"), [], []
-
-    def _time(
-        self, tracker: Tracker, spec: ResourceSpec | None
-    ) -> tuple[str, list[dict[str, str]], list[EventType]]:
-        c = commune()
-        raw_day = tracker.get_slot(n.Slot.DAY)
-        if spec is None or not raw_day:
-            return c.message("demander_date", ressource="cette ressource"), [], []
-        day = date.fromisoformat(raw_day)
-        if spec.unit.value == "hour":
-            return c.message("demander_heures", horaires=hours_of(spec, day)), [], []
-        free = calendar().availability(spec.slug, day, day)
-        if not free:
-            return c.message("aucun_creneau", quand=say_date(day)), [], [SlotSet(n.Slot.DAY, None)]
-        tz = zone()
-        buttons = [
-            _button(
-                booking.say_hours(p.start, p.end, tz),
-                n.Slot.TIME,
-                f"{p.start.astimezone(tz):%H:%M}",
-            )
-            for p in free[:12]
+        values: dict[str, Any] = {
+            "ressource": noun(spec.name).phrase if spec else "cette ressource",
+            "stock": spec.stock if spec else 1,
+        }
+        question_key, help_key = KEYS[self.slot]
+        buttons, events = _buttons(self.slot, spec)
+        return [
+            *events,
+            *ask(
+                dispatcher,
+                tracker,
+                self.slot.value,
+                c.message(question_key, **values),
+                buttons,
+                help_key,
+                back_key="reprendre_reservation",
+                **values,
+            ),
         ]
-        return c.message("demander_creneau", quand=say_date(day)), buttons, []
+
+
+def _buttons(slot: n.Slot, spec: ResourceSpec | None) -> tuple[Buttons, list[EventType]]:
+    c = commune()
+    if slot is n.Slot.RESOURCE:
+        return [_button(noun(s.name).subject, slot, s.slug) for s in c.resources()], []
+    if slot is n.Slot.REQUESTER:
+        allowed = spec.allowed if spec else frozenset(Requester)
+        return [
+            _button(REQUESTER_NAMES[r].capitalize(), slot, r.value)
+            for r in Requester
+            if r in allowed
+        ], []
+    if slot is n.Slot.ID_CASE:
+        return [_button(t, slot, k) for k, t in _ID_CASES.items()], []
+    if slot is n.Slot.DAY and spec is not None:
+        offers = _free_days(spec)
+        return buttons_of(offers), [SlotSet(n.Slot.OFFERS, json.dumps(offers, ensure_ascii=False))]
+    return [], []
+
+
+def _free_days(spec: ResourceSpec, count: int = 4) -> list[dict[str, Any]]:
+    """The next days with something free, as offers."""
+    today = local_now().date()
+    free = calendar().availability(spec.slug, today, today + timedelta(days=21))
+    days: list[date] = []
+    for period in free:
+        day = period.start.astimezone(zone()).date()
+        if day not in days:
+            days.append(day)
+        if len(days) == count:
+            break
+    return [offer(say_date(d), {n.Slot.DAY.value: d.isoformat()}) for d in days]
+
+
+def _ask_time(
+    dispatcher: CollectingDispatcher, tracker: Tracker, spec: ResourceSpec | None
+) -> list[EventType]:
+    c = commune()
+    raw_day = tracker.get_slot(n.Slot.DAY)
+    if spec is None or not raw_day:
+        return ask(
+            dispatcher,
+            tracker,
+            n.Slot.DAY.value,
+            c.message("demander_date", ressource="cette ressource"),
+            [],
+            "aide_date",
+            back_key="reprendre_reservation",
+        )
+    day = date.fromisoformat(raw_day)
+    values = {"horaires": hours_of(spec, day), "quand": say_date(day)}
+    if spec.unit is Unit.HOUR:
+        begun = str(tracker.get_slot(n.Slot.TIME) or "")
+        key = "demander_fin" if begun.endswith("-") else "demander_heures"
+        if begun.endswith("-"):
+            values["debut"] = say_time(time.fromisoformat(begun[:-1]))
+        return ask(
+            dispatcher,
+            tracker,
+            n.Slot.TIME.value,
+            c.message(key, **values),
+            [],
+            "aide_heures",
+            back_key="reprendre_reservation",
+            **values,
+        )
+    offers = _free_slots(spec, day, tracker.get_slot(n.Slot.WINDOW))
+    if not offers:
+        dispatcher.utter_message(text=c.message("aucun_creneau", quand=say_date(day)))
+        return [SlotSet(n.Slot.DAY, None), SlotSet(n.Slot.WINDOW, None)]
+    return [
+        SlotSet(n.Slot.OFFERS, json.dumps(offers, ensure_ascii=False)),
+        *ask(
+            dispatcher,
+            tracker,
+            n.Slot.TIME.value,
+            c.message("demander_creneau", **values),
+            buttons_of(offers),
+            "aide_creneau",
+            back_key="reprendre_reservation",
+            **values,
+        ),
+    ]
+
+
+def _free_slots(spec: ResourceSpec, day: date, window: Any) -> list[dict[str, Any]]:
+    """The day's free slots (within the part of the day said, if any), as offers."""
+    tz = zone()
+    free = calendar().availability(spec.slug, day, day)
+    if window:
+        first, _, last = str(window).partition("-")
+        low = datetime.combine(day, time.fromisoformat(first), tzinfo=tz)
+        high = (
+            datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+            if last == "24:00"
+            else datetime.combine(day, time.fromisoformat(last), tzinfo=tz)
+        )
+        free = [p for p in free if low <= p.start and p.end <= high] or free
+    if spec.kind is Kind.APPOINTMENT and len(free) > SHOWN:
+        free = free[:SHOWN]
+    return [
+        offer(
+            booking.say_hours(p.start, p.end, tz),
+            {n.Slot.TIME.value: f"{p.start.astimezone(tz):%H:%M}"},
+        )
+        for p in free[:SHOWN]
+    ]
 
 
 class AskResource(_Asking, Action):

@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import flow
+from actions.asking import ask
 from actions.context import commune, reports, zone
+from actions.human import hand_over
 from actions.report_form import NO_PHOTO, position_of
 from bot import names as n
 from bot import wish
@@ -19,7 +22,18 @@ from bot.report_values import STATES
 from bot.report_wording import history, place_of
 from bot.reports import Draft, Reporter, ReportError, ReportNotFound, Status
 
-_RESET = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [SlotSet(n.Slot.REPORT_AWAITING, False)]
+RESET: list[EventType] = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [
+    SlotSet(n.Slot.SWITCH_TO, None),
+    SlotSet(n.Slot.SWITCH_TEXT, None),
+    SlotSet(n.Slot.ASKED, None),
+]
+# What each question is called in the commune file: (question, help).
+KEYS: dict[n.Slot, tuple[str, str]] = {
+    n.Slot.CATEGORY: ("demander_categorie", "aide_categorie"),
+    n.Slot.PLACE: ("demander_lieu", "aide_lieu"),
+    n.Slot.DESCRIPTION: ("demander_description", "aide_description"),
+    n.Slot.PHOTO: ("demander_photo", "aide_photo"),
+}
 
 
 class _Asking:
@@ -46,14 +60,16 @@ class _Asking:
             ]
         elif self.slot is n.Slot.PHOTO:
             buttons = [{"title": "Pas de photo", "payload": f"/{n.Intent.SKIP_PHOTO}"}]
-        keys = {
-            n.Slot.CATEGORY: "demander_categorie",
-            n.Slot.PLACE: "demander_lieu",
-            n.Slot.DESCRIPTION: "demander_description",
-            n.Slot.PHOTO: "demander_photo",
-        }
-        dispatcher.utter_message(text=c.message(keys[self.slot]), buttons=buttons)
-        return []
+        question, help_key = KEYS[self.slot]
+        return ask(
+            dispatcher,
+            tracker,
+            self.slot.value,
+            c.message(question),
+            buttons,
+            help_key,
+            back_key="reprendre_signalement",
+        )
 
 
 class AskCategory(_Asking, Action):
@@ -92,11 +108,11 @@ def _draft(tracker: Tracker) -> Draft:
     )
 
 
-class ReportSummary(Action):
+class AskReportConfirm(Action):
     """Shows the report before it is sent and asks for a yes."""
 
     def name(self) -> str:
-        return n.Action.REPORT_SUMMARY
+        return n.Action.ASK_REPORT_CONFIRM
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -105,7 +121,7 @@ class ReportSummary(Action):
         key = str(tracker.get_slot(n.Slot.CATEGORY) or "autre")
         category = c.data.signalements.categories.get(key)
         photo = tracker.get_slot(n.Slot.PHOTO)
-        text = c.message(
+        question = c.message(
             "resume_signalement",
             categorie=category.nom if category else key,
             lieu=_place(tracker),
@@ -116,8 +132,17 @@ class ReportSummary(Action):
             {"title": "Oui, envoyer", "payload": f"/{n.Intent.AFFIRM}"},
             {"title": "Non", "payload": f"/{n.Intent.DENY}"},
         ]
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet(n.Slot.REPORT_AWAITING, True)]
+        if flow.misses(tracker, n.Slot.REPORT_CONFIRM.value):
+            dispatcher.utter_message(text=question.rsplit("\n", 1)[0])
+        return ask(
+            dispatcher,
+            tracker,
+            n.Slot.REPORT_CONFIRM.value,
+            question,
+            buttons,
+            "aide_envoyer",
+            back_key="reprendre_signalement",
+        )
 
 
 def reporter_of(tracker: Tracker) -> Reporter:
@@ -126,49 +151,71 @@ def reporter_of(tracker: Tracker) -> Reporter:
     return Reporter(conversation_id=sender, channel=sender.partition(":")[0] or None)
 
 
-class ReportFile(Action):
-    """The resident said yes: the report is filed, or joined to the same one already open."""
+class ReportFinish(Action):
+    """The form ended: file the report on a yes, nothing otherwise, set it aside for a booking
+    or hand the conversation to an agent; then resume a booking set aside."""
 
     def name(self) -> str:
-        return n.Action.REPORT_FILE
+        return n.Action.REPORT_FINISH
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         c = commune()
-        try:
-            filed = reports().file(_draft(tracker), reporter_of(tracker), by=tracker.sender_id)
-        except ReportError as error:
-            dispatcher.utter_message(text=error.message)
-            return [*_RESET, ActiveLoop(None)]
-        report = filed.report
-        if filed.duplicate:
-            category = c.data.signalements.categories.get(report.category)
-            dispatcher.utter_message(
-                text=c.message(
-                    "signalement_doublon",
-                    reference=report.reference,
-                    categorie=category.nom if category else report.category,
-                )
+        end = tracker.get_slot(n.Slot.REPORT_CONFIRM)
+        if end == "yes":
+            return [*_file(dispatcher, tracker), *_resume(dispatcher, tracker)]
+        if end == "switch":
+            values = {s.value: tracker.get_slot(s.value) for s in n.REPORT_SLOTS}
+            values[n.Slot.REPORT_CONFIRM.value] = None
+            switch_text = tracker.get_slot(n.Slot.SWITCH_TEXT)
+            return [
+                *RESET,
+                SlotSet(n.Slot.SET_ASIDE, flow.aside(n.Action.REPORT_FORM, values)),
+                SlotSet(n.Slot.SWITCH_TEXT, switch_text),
+                FollowupAction(n.Action.BOOKING_FORM),
+            ]
+        if end == "agent":
+            dispatcher.utter_message(text=c.message("confier_agent"))
+            hand_over(dispatcher, tracker.sender_id, "misunderstood", "agent")
+            return [*RESET, SlotSet(n.Slot.SET_ASIDE, None)]
+        dispatcher.utter_message(text=c.message("signalement_abandonne"))
+        return [*RESET, *_resume(dispatcher, tracker)]
+
+
+def _file(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    c = commune()
+    try:
+        filed = reports().file(_draft(tracker), reporter_of(tracker), by=tracker.sender_id)
+    except ReportError as error:
+        dispatcher.utter_message(text=error.message)
+        return RESET
+    report = filed.report
+    if filed.duplicate:
+        category = c.data.signalements.categories.get(report.category)
+        dispatcher.utter_message(
+            text=c.message(
+                "signalement_doublon",
+                reference=report.reference,
+                categorie=category.nom if category else report.category,
             )
-        else:
-            dispatcher.utter_message(
-                text=c.message("signalement_enregistre", reference=report.reference)
-            )
-        return _RESET
+        )
+    else:
+        dispatcher.utter_message(
+            text=c.message("signalement_enregistre", reference=report.reference)
+        )
+    return RESET
 
 
-class ReportStop(Action):
-    """ "Laisse tomber" or "non" to the summary: nothing is sent."""
-
-    def name(self) -> str:
-        return n.Action.REPORT_STOP
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=commune().message("signalement_abandonne"))
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *_RESET]
+def _resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Come back to the booking the resident set aside, where it was."""
+    kept = flow.set_aside(tracker)
+    if kept is None or kept.get("form") != n.Action.BOOKING_FORM:
+        return [SlotSet(n.Slot.SET_ASIDE, None)]
+    dispatcher.utter_message(text=commune().message("reprise_reservation"))
+    keys = {s.value for s in (*n.BOOKING_SLOTS, *n.BOOKING_STATE)}
+    restored = [SlotSet(k, v) for k, v in kept["slots"].items() if k in keys]
+    return [*restored, SlotSet(n.Slot.SET_ASIDE, None), FollowupAction(n.Action.BOOKING_FORM)]
 
 
 def _reference(text: str) -> str | None:

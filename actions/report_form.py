@@ -1,8 +1,9 @@
 """The street report form: what, where (a street or a shared position), a description and
-perhaps a photo, read from whatever the resident writes or sends."""
+perhaps a photo, read from whatever the resident writes or sends, then the summary's yes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,17 +11,25 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.booking_form import NOT_ANSWERS, Turn, after_interruption
+from actions import flow
 from actions.context import commune
-from bot import places
-from bot.names import ANSWERED_INTENTS, REPORT_SLOTS, Action, Intent, Slot
+from bot import answers, places
+from bot.answers import Short
+from bot.names import REPORT_SLOTS, Action, Intent, Slot
 
-# Intents that leave the form to a rule when the message gives no report detail.
-INTERRUPTIONS = frozenset(
-    {*ANSWERED_INTENTS, Intent.REQUEST_HUMAN, Intent.STOP, Intent.MY_REPORTS, Intent.MY_BOOKINGS}
-)
+FORM = Action.REPORT_FORM.value
 NO_PHOTO = "aucune"
-_DECLINES = frozenset({Intent.SKIP_PHOTO, Intent.DENY})
+# « pas de photo », « j'en ai pas », « pas dispo »: no photo, however it is said.
+_NO_PHOTO = re.compile(
+    r"\b(?:pas de photo|pas de photos|sans photo|aucune photo|pas d image|pas de photo dispo|"
+    r"j en ai pas|j en ai aucune|je n en ai pas|je n ai pas de photo|j ai pas de photo|"
+    r"pas pris de photo|pas eu le temps|pas dispo|pas possible|impossible|je peux pas|"
+    r"je ne peux pas|pas de telephone|pas d appareil|ca marche pas|ca ne marche pas|"
+    r"je sais pas faire|je ne sais pas faire|pas besoin|non merci|plus tard|rien a envoyer)\b"
+)
+_SEND_WORDS = re.compile(
+    r"\b(?:envoie|envoye|envoyer|envoi|j envoie|je vous l envoie|tenez|voila)\b"
+)
 
 
 def position_slot(lat: float, lon: float) -> str:
@@ -63,67 +72,134 @@ class ValidateReportForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        turn = Turn({s.value: tracker.get_slot(s.value) for s in REPORT_SLOTS})
-        if not after_interruption(tracker):
-            message = tracker.latest_message or {}
-            intent = (message.get("intent") or {}).get("name")
-            requested = tracker.get_slot(REQUESTED_SLOT)
-            metadata = message.get("metadata") or {}
-            given = {e.get("entity"): e.get("value") for e in message.get("entities") or [] if e}
-            read(turn, message.get("text") or "", intent, requested, metadata, given)
-            if not turn.changed and not turn.said and intent in INTERRUPTIONS:
+        turn = flow.Turn({s.value: tracker.get_slot(s.value) for s in REPORT_SLOTS})
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        switched = tracker.get_slot(Slot.SWITCH_TEXT)
+        if switched and requested is None:
+            # Started from another flow: the message that asked for the report is the one
+            # to read, not the « oui » that set the other flow aside.
+            message = flow.Message(str(switched), Intent.REPORT_PROBLEM, 1.0, {}, {})
+            turn.set(Slot.SWITCH_TEXT, None)
+            decided = decide(turn, message, None)
+        elif flow.fresh(tracker, FORM) or requested is None:
+            decided = decide(turn, flow.latest(tracker), requested)
+            if decided is False:
                 return []  # the form is rejected and a rule answers
-            if not turn.changed and requested:
-                turn.set(Slot(requested), None)
+        else:
+            decided = _next(turn)
+        if decided is not True:  # a miss: the question, reworded, says what was wrong
             for said in turn.said:
                 dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
-        following = next((s for s in REPORT_SLOTS if not turn.values.get(s.value)), None)
         events: list[EventType] = [SlotSet(k, v) for k, v in turn.changed.items()]
-        return [*events, SlotSet(REQUESTED_SLOT, following.value if following else None)]
+        if decided is True:  # nothing understood: the question goes out again
+            count, state = flow.missed(tracker, str(requested))
+            if count >= flow.MAX_MISSES:
+                return [
+                    *events,
+                    SlotSet(Slot.REPORT_CONFIRM, "agent"),
+                    SlotSet(REQUESTED_SLOT, None),
+                ]
+            return [*events, SlotSet(Slot.ASKED, state), SlotSet(REQUESTED_SLOT, requested)]
+        return [*events, SlotSet(REQUESTED_SLOT, decided)]
 
 
-def read(
-    turn: Turn,
-    text: str,
-    intent: str | None,
-    requested: str | None,
-    metadata: dict[str, Any],
-    given: dict[str, Any],
-) -> None:
+def _next(turn: flow.Turn) -> str | None:
+    following = next((s for s in REPORT_SLOTS if not turn.values.get(s.value)), None)
+    return following.value if following else None
+
+
+def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str | bool | None:
+    """The slot to ask next, None when the form ends, True when nothing was understood (ask
+    again), False when a rule must answer the message instead."""
+    said = answers.short(message.text)
+    if requested == Slot.FLOW_SWITCH:
+        if said is Short.YES or (said is None and message.sure(Intent.AFFIRM)):
+            turn.set(Slot.REPORT_CONFIRM, "switch")
+            return None
+        turn.set(Slot.SWITCH_TO, None)
+        turn.set(Slot.SWITCH_TEXT, None)
+        turn.say("on_continue")
+        return _next(turn)
+    if requested == Slot.REPORT_CONFIRM and said is Short.YES:
+        turn.set(Slot.REPORT_CONFIRM, "yes")
+        return None
+    if said is Short.STOP or (said is None and answers.abandons(message.text)):
+        turn.set(Slot.REPORT_CONFIRM, "stop")
+        return None
+    if requested == Slot.REPORT_CONFIRM and said in (Short.NO, Short.NO_THANKS):
+        turn.set(Slot.REPORT_CONFIRM, "stop")
+        return None
+    if requested == Slot.PHOTO and not _photo(message.metadata):
+        if said in (Short.NO, Short.NO_THANKS, Short.DONT_KNOW) or _NO_PHOTO.search(message.words):
+            turn.set(Slot.PHOTO, NO_PHOTO)
+            return _next(turn)
+        if message.sure(Intent.SKIP_PHOTO, Intent.DENY) and not _SEND_WORDS.search(message.words):
+            turn.set(Slot.PHOTO, NO_PHOTO)
+            return _next(turn)
+        if said is Short.YES or _SEND_WORDS.search(message.words):
+            return True  # « oui » but no photo came: the question says how to send it
+    if message.sure(Intent.BOOK) and requested != Slot.DESCRIPTION:
+        turn.set(Slot.SWITCH_TO, "booking")
+        turn.set(Slot.SWITCH_TEXT, message.text[:2000])
+        return Slot.FLOW_SWITCH.value
+    if flow.asks_the_desk(message) and requested != Slot.DESCRIPTION:
+        return False
+    read(turn, message, requested)
+    if not turn.changed and not turn.said:
+        if flow.interrupts(message) or message.sure(Intent.ASK_RESOURCE):
+            return False
+        return True if requested else _next(turn)
+    if requested == Slot.REPORT_CONFIRM and turn.changed:
+        turn.set(Slot.REPORT_CONFIRM, None)  # a correction: the summary comes again
+    following = _next(turn)
+    return True if following == requested and not turn.changed else following
+
+
+def read(turn: flow.Turn, message: flow.Message, requested: str | None) -> None:
     """Every report detail of one message: buttons, position, photo, then words."""
     territory = commune().data.signalements
-    category = given.get(Slot.CATEGORY.value)
+    category = message.entities.get(Slot.CATEGORY.value)
     if category in territory.categories:
         turn.set(Slot.CATEGORY, category)
         return
-    position = _position(metadata)
+    position = _position(message.metadata)
     if position is not None:
         if territory.limites.contains(*position):
             turn.set(Slot.PLACE, position_slot(*position))
         else:
             turn.say("position_hors_commune")
-    photo = _photo(metadata)
+    photo = _photo(message.metadata)
     if photo:
         turn.set(Slot.PHOTO, photo)
     if position is not None or photo:
         return
-    if requested == Slot.PHOTO and intent in _DECLINES:
-        turn.set(Slot.PHOTO, NO_PHOTO)
-        return
-    described = intent not in NOT_ANSWERS and not text.rstrip().endswith("?")
-    if requested == Slot.DESCRIPTION and described and text.strip():
-        turn.set(Slot.DESCRIPTION, text.strip()[:2000])
+    text = message.text.strip()
+    question = flow.is_question(message) and message.intent != Intent.REPORT_PROBLEM
+    if requested == Slot.DESCRIPTION and text and not question:
+        turn.set(Slot.DESCRIPTION, text[:2000])
         return
     found = places.category_of(text, territory.categories, territory.rues)
-    if found and not turn.get(Slot.CATEGORY):
+    if found and (not turn.get(Slot.CATEGORY) or requested == Slot.CATEGORY):
         turn.set(Slot.CATEGORY, found[0])
+    elif requested == Slot.CATEGORY and _other(message):
+        turn.set(Slot.CATEGORY, "autre")
     street = places.match_street(text, territory.rues)
     if street is not None:
         turn.set(Slot.PLACE, street.street.nom)
         if not street.exact:
             turn.say("rue_comprise", rue=street.street.nom)
-    elif requested == Slot.PLACE and intent not in INTERRUPTIONS and text.strip():
-        turn.say("rue_inconnue", texte=text.strip()[:80])
-    if intent == Intent.REPORT_PROBLEM and found and not turn.get(Slot.DESCRIPTION):
+    elif requested == Slot.PLACE and text and not flow.interrupts(message):
+        turn.say("rue_inconnue", texte=text[:80])
+    if message.intent == Intent.REPORT_PROBLEM and found and not turn.get(Slot.DESCRIPTION):
         # The first message of a report usually is its description.
-        turn.set(Slot.DESCRIPTION, text.strip()[:2000])
+        turn.set(Slot.DESCRIPTION, text[:2000])
+
+
+def _other(message: flow.Message) -> bool:
+    """« autre », « rien de tout ça »: the category « autre »."""
+    return (
+        re.search(
+            r"\b(?:autre|autres|aucun de|rien de tout|divers|pas dans la liste)\b", message.words
+        )
+        is not None
+    )

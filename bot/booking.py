@@ -30,10 +30,20 @@ def required_slots(spec: ResourceSpec | None) -> tuple[Slot, ...]:
             Slot.TIME,
             Slot.NAME,
             Slot.CONTACT,
+            Slot.CONFIRM,
         )
     middle = (Slot.QUANTITY,) if spec.kind is Kind.EQUIPMENT else ()
     timed = (Slot.TIME,) if spec.unit is not Unit.DAY else ()
-    return (Slot.RESOURCE, Slot.REQUESTER, Slot.DAY, *timed, *middle, Slot.NAME, Slot.CONTACT)
+    return (
+        Slot.RESOURCE,
+        Slot.REQUESTER,
+        Slot.DAY,
+        *timed,
+        *middle,
+        Slot.NAME,
+        Slot.CONTACT,
+        Slot.CONFIRM,
+    )
 
 
 def period_of(
@@ -47,7 +57,7 @@ def period_of(
         return None
     first, _, last = hours.partition("-")
     begin = datetime.combine(day, time.fromisoformat(first), tzinfo=tz)
-    if spec.unit is Unit.SLOT:
+    if spec.unit is Unit.SLOT and not last:
         return begin, begin + timedelta(minutes=spec.slot_minutes)
     if not last:
         return None
@@ -61,9 +71,9 @@ def slots_of(spec: ResourceSpec, period: Period, tz: ZoneInfo) -> dict[str, str]
     """The slot values that select a free period (for alternative buttons)."""
     start, end = period.start.astimezone(tz), period.end.astimezone(tz)
     values = {Slot.DAY.value: start.date().isoformat()}
-    if spec.unit is Unit.SLOT:
+    if spec.unit is Unit.SLOT and end - start <= timedelta(minutes=spec.slot_minutes):
         values[Slot.TIME.value] = f"{start:%H:%M}"
-    elif spec.unit is Unit.HOUR:
+    elif spec.unit is not Unit.DAY:
         values[Slot.TIME.value] = f"{start:%H:%M}-{end:%H:%M}"
     return values
 
@@ -76,7 +86,7 @@ def say_period(spec: ResourceSpec, start: datetime, end: datetime, tz: ZoneInfo)
         if last == start.date():
             return say_date(start.date())
         return f"du {say_date(start.date())} au {say_date(last)}"
-    if spec.unit is Unit.SLOT:
+    if spec.unit is Unit.SLOT and end - start <= timedelta(minutes=spec.slot_minutes):
         return f"{say_date(start.date())} à {say_time(start.time())}"
     return f"{say_date(start.date())} de {say_time(start.time())} à {say_time(end.time())}"
 
@@ -117,4 +127,14 @@ def booking_line(booking: Booking, spec: ResourceSpec, tz: ZoneInfo) -> str:
 
 def filled(values: Mapping[str, Any], spec: ResourceSpec | None) -> Slot | None:
     """The next slot to ask for, or None when the form is complete."""
-    return next((s for s in required_slots(spec) if values.get(s.value) in (None, "")), None)
+    return next((s for s in required_slots(spec) if missing(values, s, spec)), None)
+
+
+def missing(values: Mapping[str, Any], slot: Slot, spec: ResourceSpec | None) -> bool:
+    """Whether the form still needs `slot` (hours with a start but no end still miss)."""
+    value = values.get(slot.value)
+    if value in (None, ""):
+        return True
+    if slot is Slot.TIME and spec is not None and spec.unit is Unit.HOUR:
+        return str(value).endswith("-")
+    return False

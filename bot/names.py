@@ -37,6 +37,8 @@ class Intent(StrEnum):
     MY_REPORTS = "my_reports"
     STILL_BROKEN = "still_broken"
     SKIP_PHOTO = "skip_photo"
+    # A question about a bookable resource (price, deposit, who may book, how many).
+    ASK_RESOURCE = "ask_resource"
     # Produced by Rasa's FallbackClassifier, never trained on.
     NLU_FALLBACK = "nlu_fallback"
 
@@ -55,16 +57,46 @@ class Slot(StrEnum):
     NAME = "contact_name"
     CONTACT = "contact"
     HOLD = "booking_hold"
-    AWAITING = "awaiting_confirmation"
     CATEGORY = "report_category"
     PLACE = "report_place"
     DESCRIPTION = "report_description"
     PHOTO = "report_photo"
-    REPORT_AWAITING = "report_awaiting"
+    # How a booking form ends: "yes" (book it), "stop", "quiet", "switch", "agent".
+    CONFIRM = "booking_confirm"
+    # The resident asked about a resource first: whether they want to book it.
+    GO = "booking_go"
+    # Placeholder the form asks after a bare « non » to its summary: what to change.
+    CHANGE = "booking_change"
+    # Equipment asked in the same request (« 10 tables et 60 chaises »): JSON list.
+    EXTRAS = "booking_extras"
+    # A part of the day for slot resources (« le matin »): "HH:MM-HH:MM".
+    WINDOW = "booking_window"
+    # The choices last proposed (JSON list of {"title", "values"}), to pick one by words.
+    OFFERS = "offers"
+    # The question last asked and how many answers missed it (the loop guard).
+    ASKED = "asked"
+    # Another flow asked for in the middle of a form, and the message that asked for it.
+    SWITCH_TO = "switch_to"
+    SWITCH_TEXT = "switch_text"
+    # Placeholder the form asks: set the current flow aside for the other one?
+    FLOW_SWITCH = "flow_switch"
+    # A flow set aside, to come back to (JSON).
+    SET_ASIDE = "set_aside"
+    # How a report form ends: "yes" (file it), "stop", "switch", "agent".
+    REPORT_CONFIRM = "report_confirm"
+    # The cancel form: which booking, then yes or no.
+    CANCEL_CHOICE = "cancel_choice"
+    CANCEL_OK = "cancel_ok"
 
 
 # What the report form asks, in the order it asks.
-REPORT_SLOTS: tuple[Slot, ...] = (Slot.CATEGORY, Slot.PLACE, Slot.DESCRIPTION, Slot.PHOTO)
+REPORT_SLOTS: tuple[Slot, ...] = (
+    Slot.CATEGORY,
+    Slot.PLACE,
+    Slot.DESCRIPTION,
+    Slot.PHOTO,
+    Slot.REPORT_CONFIRM,
+)
 
 # What the booking form asks, in the order it asks (each kind of resource needs a subset).
 BOOKING_SLOTS: tuple[Slot, ...] = (
@@ -77,7 +109,10 @@ BOOKING_SLOTS: tuple[Slot, ...] = (
     Slot.QUANTITY,
     Slot.NAME,
     Slot.CONTACT,
+    Slot.CONFIRM,
 )
+# Slots of the booking form kept while it runs, besides what it asks.
+BOOKING_STATE: tuple[Slot, ...] = (Slot.GO, Slot.EXTRAS, Slot.WINDOW, Slot.HOLD)
 
 
 class Action(StrEnum):
@@ -88,12 +123,15 @@ class Action(StrEnum):
     HUMAN = "action_human"
     BOOKING_FORM = "booking_form"
     VALIDATE_BOOKING = "validate_booking_form"
-    BOOKING_SUMMARY = "action_booking_summary"
-    BOOKING_CONFIRM = "action_booking_confirm"
-    BOOKING_CHANGE = "action_booking_change"
-    BOOKING_STOP = "action_booking_stop"
+    BOOKING_FINISH = "action_booking_finish"
     MY_BOOKINGS = "action_my_bookings"
     CANCEL_BOOKING = "action_cancel_booking"
+    RESOURCE_INFO = "action_resource_info"
+    CANCEL_FORM = "cancel_form"
+    VALIDATE_CANCEL = "validate_cancel_form"
+    ASK_CANCEL_CHOICE = "action_ask_cancel_choice"
+    ASK_CANCEL_OK = "action_ask_cancel_ok"
+    CANCEL_FINISH = "action_cancel_finish"
     # The form asks for each slot with action_ask_<slot> (wording from the commune file).
     ASK_RESOURCE = "action_ask_booking_resource"
     ASK_ID_CASE = "action_ask_id_case"
@@ -104,15 +142,18 @@ class Action(StrEnum):
     ASK_QUANTITY = "action_ask_booking_quantity"
     ASK_NAME = "action_ask_contact_name"
     ASK_CONTACT = "action_ask_contact"
+    ASK_CONFIRM = "action_ask_booking_confirm"
+    ASK_GO = "action_ask_booking_go"
+    ASK_CHANGE = "action_ask_booking_change"
+    ASK_FLOW_SWITCH = "action_ask_flow_switch"
     REPORT_FORM = "report_form"
     VALIDATE_REPORT = "validate_report_form"
     ASK_CATEGORY = "action_ask_report_category"
     ASK_PLACE = "action_ask_report_place"
     ASK_DESCRIPTION = "action_ask_report_description"
     ASK_PHOTO = "action_ask_report_photo"
-    REPORT_SUMMARY = "action_report_summary"
-    REPORT_FILE = "action_report_file"
-    REPORT_STOP = "action_report_stop"
+    ASK_REPORT_CONFIRM = "action_ask_report_confirm"
+    REPORT_FINISH = "action_report_finish"
     REPORT_STATUS = "action_report_status"
     MY_REPORTS = "action_my_reports"
     REPORT_REOPEN = "action_report_reopen"

@@ -28,7 +28,20 @@ _REQUESTERS: tuple[tuple[Requester, tuple[str, ...]], ...] = (
     (Requester.ASSOCIATION, ("association", "asso", "club", "comite", "amicale", "collectif")),
     (
         Requester.EXTERIEUR,
-        ("exterieur", "pas de la commune", "n habite pas", "hors commune", "autre commune"),
+        (
+            "exterieur",
+            "pas de la commune",
+            "n habite pas",
+            "hors commune",
+            "autre commune",
+            "habite pas",
+            "pas de clairval",
+            "pas d ici",
+            "pas habitant",
+            "commune voisine",
+            "ville voisine",
+            "village voisin",
+        ),
     ),
     (
         Requester.RESIDENT,
@@ -82,6 +95,58 @@ def resource_in(text: str, resources: Iterable[Named]) -> str | None:
             if name and _has(words, name) and (best is None or len(name) > best[0]):
                 best = (len(name), resource.slug)
     return best[1] if best else None
+
+
+def items_in(text: str, resources: Iterable[Named]) -> list[str]:
+    """Every resource the text names, in the order it names them (« 10 tables et 60 chaises »)."""
+    words = f" {plain(text)} "
+    found: list[tuple[int, int, str]] = []  # (position, -length, slug)
+    for resource in resources:
+        for name in resource.names:
+            name = plain(name)
+            if not name:
+                continue
+            for match in re.finditer(rf"(?<![\w]){re.escape(name)}s?(?![\w])", words):
+                found.append((match.start(), -len(name), resource.slug))
+    found.sort()
+    taken: list[tuple[int, int]] = []
+    slugs: list[str] = []
+    for start, minus, slug in found:
+        end = start - minus
+        if any(a < end and start < b for a, b in taken):
+            continue  # « salle des fêtes » holds « salle »: the longer name is the one said
+        taken.append((start, end))
+        if slug not in slugs:
+            slugs.append(slug)
+    return slugs
+
+
+# How residents say who a booking is for, when asked (« moi », « c'est perso »).
+_SELF = re.compile(
+    r"^(?:(?:c est|c|cest|ce sera|ca sera|c sera|ben|bah|euh) )?(?:pour )?"
+    r"(?:moi|moi meme|nous|nous memes|perso|personnel|a titre perso|"
+    r"a titre personnel|particulier|un particulier|en tant que particulier|pour ma famille|"
+    r"ma famille|la famille|famille|prive|a titre prive|je suis d ici|j habite ici|"
+    r"j habite la|d ici|habitant|une habitante|un habitant|citoyen|moi je suis habitant)"
+    r"(?: (?:c est (?:pour )?)?(?:un |une |l )?(?:anniversaire|mariage|bapteme|fete|repas|"
+    r"communion|reunion de famille|fete de famille|soiree))?$"
+)
+_FAMILY_EVENTS = re.compile(
+    r"\b(?:anniversaire|mariage|bapteme|communion|fete de famille|reunion de famille|"
+    r"cousinade|pot de depart|crémaillere|cremaillere)\b"
+)
+
+
+def requester_answer(text: str, resources: Iterable[Named] = ()) -> Requester | None:
+    """Who the booking is for, read as the answer to « pour qui ? »: the cues of
+    requester_in, and the ways people say « for myself »."""
+    said = requester_in(text, resources)
+    if said is not None:
+        return said
+    words = plain(text).replace("-", " ")
+    if _SELF.match(words) or _FAMILY_EVENTS.search(words):
+        return Requester.RESIDENT
+    return None
 
 
 def requester_in(text: str, resources: Iterable[Named] = ()) -> Requester | None:

@@ -44,6 +44,7 @@ def test_the_action_server_serves_exactly_the_domain_actions() -> None:
     assert _registered_actions() == {a.value for a in Action} - {
         Action.BOOKING_FORM,
         Action.REPORT_FORM,
+        Action.CANCEL_FORM,
     }
 
 
