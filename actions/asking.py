@@ -47,6 +47,7 @@ def ask(
 ) -> list[EventType]:
     """Say the question for `slot` as the loop guard says, and remember it was asked."""
     asks, misses, state = flow.asking(tracker, slot, said=None)
+    told = flow.explained(tracker, slot)
     c = commune()
     helped = c.message(help_key, **values)
     back = f"{c.message(back_key)} {question}" if back_key else question
@@ -54,7 +55,7 @@ def ask(
         wordings = [f"{c.message('proposer_agent')}\n{helped}"]
         buttons = [*buttons, AGENT_BUTTON, GIVE_UP_BUTTON]
     elif misses == 1:
-        wordings = [helped, _and(question), back]
+        wordings = [_and(question), helped, back] if told else [helped, _and(question), back]
     elif flow.after_interruption(tracker) and asks > 1:
         wordings = [back, question, _and(question)]
     else:

@@ -109,9 +109,14 @@ class AskConfirm(Action):
             dispatcher.utter_message(text=commune().message("indisponible"))
             return [*RESET, ActiveLoop(None), SlotSet("requested_slot", None)]
         held: list[Booking] = []
+        # One summary at a time per conversation: what it held before (asked again after a
+        # question, or a turn lost with a server that died) is let go before holding anew.
+        release(tracker)
+        for stale in calendar().for_owner(tracker.sender_id):
+            if stale.status is Status.HELD:
+                with contextlib.suppress(BookingNotFound, WrongState):
+                    calendar().release(stale.reference, by=tracker.sender_id)
         try:
-            if tracker.get_slot(n.Slot.HOLD):
-                release(tracker)  # asked again after a question: hold anew
             quotes = [calendar().check(w) for w in wishes]
             for w in wishes:
                 held.append(calendar().hold(w, by=tracker.sender_id))
@@ -121,10 +126,12 @@ class AskConfirm(Action):
                     calendar().release(done.reference, by=tracker.sender_id)
             dispatcher.utter_message(text=french(refusal.message))
             dispatcher.utter_message(text=commune().message("reservation_non"))
+            # The form now waits for another date, not for a yes.
             return [
                 SlotSet(n.Slot.DAY, None),
                 SlotSet(n.Slot.TIME, None),
                 SlotSet(n.Slot.HOLD, None),
+                SlotSet("requested_slot", n.Slot.DAY.value),
             ]
         tz = zone()
         first = wishes[0]
@@ -213,7 +220,7 @@ class BookingFinish(Action):
     def _confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         references = [r for r in str(tracker.get_slot(n.Slot.HOLD) or "").split(",") if r]
         if not references:
-            dispatcher.utter_message(text=commune().message("indisponible"))
+            dispatcher.utter_message(text=commune().message("reservation_perdue"))
             return RESET
         for reference in references:
             try:

@@ -53,12 +53,11 @@ class ValidateBookingForm(FormValidationAction):
             # Back after a question answered in passing, or resumed after another flow: the
             # message was not for the form; only say which slot comes next.
             decided = _next(turn)
-        if decided != ASKED:  # a miss: the question, reworded, says what was wrong
-            for said in turn.said:
-                dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
+        for said in turn.said:
+            dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
         events: list[EventType] = [SlotSet(k, v) for k, v in turn.changed.items()]
         if decided == ASKED:  # answered nothing: the question goes out again
-            count, state = flow.missed(tracker, str(requested))
+            count, state = flow.missed(tracker, str(requested), explained=bool(turn.said))
             if count >= flow.MAX_MISSES:
                 events.append(SlotSet(Slot.CONFIRM, "agent"))
                 return [*events, SlotSet(REQUESTED_SLOT, None)]
@@ -70,7 +69,7 @@ class ValidateBookingForm(FormValidationAction):
 def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracker: Tracker) -> Any:
     """Read one message: the slot to ask next, None (the form ends), ASKED (nothing was
     understood: ask again) or REJECT (a rule must answer it instead)."""
-    said = answers.short(message.text)
+    said = message.short()
     if requested == Slot.FLOW_SWITCH:
         return _switch_answer(turn, message, said)
     if message.entities.get(Slot.CONFIRM.value) or (
@@ -117,6 +116,11 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
     if set(turn.changed) - {Slot.OFFERS.value} and requested in (Slot.CONFIRM, Slot.CHANGE):
         turn.set(Slot.HOLD, None)  # a correction: the summary holds the new wish
     following = _next(turn)
+    channel, _, number = tracker.sender_id.partition(":")
+    if following == Slot.CONTACT and channel == "sms" and wish.normalise_phone(number):
+        # Writing by SMS, the resident is reachable at the number they write from.
+        turn.set(Slot.CONTACT, wish.normalise_phone(number))
+        following = _next(turn)
     return ASKED if following == requested and not turn.changed else following
 
 

@@ -46,7 +46,7 @@ class ValidateCancelForm(FormValidationAction):
             following = n.Slot.CANCEL_OK if tracker.get_slot(n.Slot.CANCEL_CHOICE) else None
             return [SlotSet(REQUESTED_SLOT, (following or n.Slot.CANCEL_CHOICE).value)]
         message = flow.latest(tracker)
-        said = answers.short(message.text)
+        said = message.short()
         reference = _reference(message)
         if reference:
             return [

@@ -17,7 +17,8 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.context import commune
-from bot.answers import plain
+from bot import answers
+from bot.answers import Short, plain
 from bot.names import ANSWERED_INTENTS, Intent, Slot
 
 # Intents a form leaves to a rule (then it asks its question again), when the message gives
@@ -49,6 +50,13 @@ _DESK_WORDS = re.compile(
     r"\b(?:mairie|accueil|guichet|dechetterie|dechetteries|encombrants|urbanisme|"
     r"carte grise|acte de naissance|listes electorales|etat civil|horaires de la mairie)\b"
 )
+# Buttons that say yes or no: their payload is an intent.
+_PAYLOADS = {
+    Intent.AFFIRM.value: Short.YES,
+    Intent.DENY.value: Short.NO,
+    Intent.STOP.value: Short.STOP,
+    Intent.SKIP_PHOTO.value: Short.NO,
+}
 # Confidence above which an intent other than the form's own wins over the form.
 SURE = 0.5
 
@@ -88,6 +96,12 @@ class Message:
     @property
     def words(self) -> str:
         return plain(self.text)
+
+    def short(self) -> Short | None:
+        """Yes, no, « laisse tomber »…: typed, or pressed as a button (« /affirm »)."""
+        if self.text.startswith("/"):
+            return _PAYLOADS.get(str(self.intent))
+        return answers.short(self.text)
 
     def sure(self, *intents: Intent) -> bool:
         return self.intent in intents and self.confidence >= SURE
@@ -188,13 +202,19 @@ def misses(tracker: Tracker, slot: str | None) -> int:
     return int(state.get("misses") or 0) if state.get("slot") == slot else 0
 
 
-def missed(tracker: Tracker, slot: str) -> tuple[int, str]:
-    """Count one more answer that did not fill `slot`: the new count and the slot's value."""
+def missed(tracker: Tracker, slot: str, *, explained: bool = False) -> tuple[int, str]:
+    """Count one more answer that did not fill `slot`: the new count and the slot's value.
+    `explained`: the form already said what was wrong (« je ne trouve pas cette rue »)."""
     state = asked_state(tracker)
     same = state.get("slot") == slot
     count = (int(state.get("misses") or 0) if same else 0) + 1
     kept = {"asks": int(state.get("asks") or 0), "said": state.get("said") or {}} if same else {}
-    return count, json.dumps({"slot": slot, **kept, "misses": count})
+    return count, json.dumps({"slot": slot, **kept, "misses": count, "explained": explained})
+
+
+def explained(tracker: Tracker, slot: str) -> bool:
+    state = asked_state(tracker)
+    return state.get("slot") == slot and bool(state.get("explained"))
 
 
 def said_counts(tracker: Tracker, slot: str) -> dict[str, int]:
@@ -215,7 +235,8 @@ def asking(tracker: Tracker, slot: str, said: str | None) -> tuple[int, int, str
     counts = said_counts(tracker, slot)
     if said is not None:
         counts[said] = counts.get(said, 0) + 1
-    return asks, count, json.dumps({"slot": slot, "asks": asks, "misses": count, "said": counts})
+    state = {"slot": slot, "asks": asks, "misses": count, "said": counts}
+    return asks, count, json.dumps(state)
 
 
 # ---- Flows set aside ------------------------------------------------------------------

@@ -87,12 +87,11 @@ class ValidateReportForm(FormValidationAction):
                 return []  # the form is rejected and a rule answers
         else:
             decided = _next(turn)
-        if decided is not True:  # a miss: the question, reworded, says what was wrong
-            for said in turn.said:
-                dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
+        for said in turn.said:
+            dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
         events: list[EventType] = [SlotSet(k, v) for k, v in turn.changed.items()]
         if decided is True:  # nothing understood: the question goes out again
-            count, state = flow.missed(tracker, str(requested))
+            count, state = flow.missed(tracker, str(requested), explained=bool(turn.said))
             if count >= flow.MAX_MISSES:
                 return [
                     *events,
@@ -111,7 +110,7 @@ def _next(turn: flow.Turn) -> str | None:
 def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str | bool | None:
     """The slot to ask next, None when the form ends, True when nothing was understood (ask
     again), False when a rule must answer the message instead."""
-    said = answers.short(message.text)
+    said = message.short()
     if requested == Slot.FLOW_SWITCH:
         if said is Short.YES or (said is None and message.sure(Intent.AFFIRM)):
             turn.set(Slot.REPORT_CONFIRM, "switch")

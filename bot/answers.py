@@ -29,66 +29,97 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w@+]", " ", text).split())
 
 
-def _words(*phrases: str) -> re.Pattern[str]:
-    return re.compile(r"^(?:" + "|".join(phrases) + r")$")
+# A short answer is a run of known pieces: yes or no phrases, « merci » and other politeness
+# (« oui oui je confirme merci beaucoup », « non merci c'est tout »).
+_YES_PIECES = (
+    "oui", "ouii", "ouiii", "ouai", "ouais", "ouaip", "ouep", "ouip", "wi", "si", "yes", "yep",
+    "yup", "ok", "okk", "okay", "oki", "okey", "d accord", "dac", "dacc", "d ac", "daccord",
+    "entendu", "parfait", "parfaitement", "super", "tres bien", "bien sur", "evidemment",
+    "c est bon", "c bon", "cest bon", "c est ok", "c ok", "ca marche", "sa marche", "ca me va",
+    "ca me convient", "ca roule", "nickel", "impec", "impeccable", "top", "genial", "exact",
+    "exactement", "tout a fait", "absolument", "carrement", "volontiers", "avec plaisir", "go",
+    "vas y", "allez y", "allons y", "valide", "je valide", "valider", "je confirme", "confirme",
+    "confirmer", "confirmez", "confirmation", "c est tout bon", "tout est bon", "tout bon",
+    "c est correct", "correct", "c est ca", "c est parfait", "c est juste", "pourquoi pas",
+    "affirmatif", "envoie", "envoyez", "envoyer", "envoyez le", "vous pouvez", "tu peux",
+    "reserve", "reservez", "reserver", "je veux bien", "je le veux bien", "banco",
+    "cela me convient", "cela me va", "je prends", "c est nickel", "c est top", "bien recu",
+    "ca ira tres bien", "c est d accord", "ca me va tres bien", "on y va", "let s go", "cool",
+    "bien", "ok cool", "ok top", "c est cool", "tres bien merci", "oui bien sur",
+)  # fmt: skip
+_NO_PIECES = (
+    "non", "nn", "nan", "nop", "nope", "no", "niet", "pas du tout", "absolument pas",
+    "surtout pas", "negatif", "pas ca", "c est pas ca", "ce n est pas ca", "pas bon",
+    "c est pas bon", "ce n est pas bon", "c est faux", "faux", "erreur", "pas correct",
+    "incorrect", "pas exactement", "pas tout a fait", "pas vraiment", "je ne veux pas",
+    "je veux pas", "non plus",
+)  # fmt: skip
+_DECLINE_PIECES = (
+    "pas besoin", "plus besoin", "pas la peine", "ca ira", "ca va aller", "c est tout", "rien",
+    "aucun", "aucune", "pas maintenant", "plus tard", "une autre fois",
+    "c etait juste pour savoir", "juste pour savoir", "pas interesse",
+    "ca ne m interesse pas", "finalement", "je n en veux pas", "j en veux pas", "merci",
+    "c est bon", "je vais m en passer", "sans facon", "sans facons",
+)  # fmt: skip
+_FILLER_PIECES = (
+    "merci", "merci beaucoup", "merci bien", "mille merci", "beaucoup", "svp", "stp",
+    "s il vous plait", "s il te plait", "bonjour", "bonsoir", "madame", "monsieur", "alors",
+    "euh", "ben", "bah", "eh bien", "ah", "oh", "bon", "hein", "c est", "la reservation",
+    "ma reservation", "pour moi", "pour nous", "tout", "et", "je vous remercie",
+    "je vous en remercie", "voila", "d avance", "encore", "ca va",
+)  # fmt: skip
+_LEXICON: dict[tuple[str, ...], set[str]] = {}
+for _kind, _listed in (
+    ("yes", _YES_PIECES),
+    ("no", _NO_PIECES),
+    ("decline", _DECLINE_PIECES),
+    ("filler", _FILLER_PIECES),
+):
+    for _phrase in _listed:
+        _LEXICON.setdefault(tuple(_phrase.split()), set()).add(_kind)
+_LONGEST = max(len(p) for p in _LEXICON)
 
 
-# Whole answers (after plain()): a short answer is the whole message, give or take politeness.
+def _runs(words: list[str]) -> list[list[set[str]]] | None:
+    """Every way of cutting the words into listed pieces: their kinds, or None if none."""
+    cuts: list[list[list[set[str]]]] = [[] for _ in range(len(words) + 1)]
+    cuts[0] = [[]]
+    for i in range(len(words)):
+        if not cuts[i]:
+            continue
+        for size in range(1, min(_LONGEST, len(words) - i) + 1):
+            kinds = _LEXICON.get(tuple(words[i : i + size]))
+            if kinds:
+                cuts[i + size].extend([*run, kinds] for run in cuts[i][:8])
+    return cuts[-1] or None
+
+
 _POLITE = re.compile(
     r"\b(?:merci(?: beaucoup| bien)?|svp|stp|s il vous plait|s il te plait|bonjour|bonsoir|"
     r"madame|monsieur|bien sur|alors|euh|ben|bah|eh bien|hein|ah|oh|bon)\b"
 )
-_YES = _words(
-    r"oui+", r"ouais+", r"ouai", r"oue", r"ouep", r"ouip", r"wi", r"yes", r"yep", r"ok+",
-    r"okay", r"oki", r"okey", r"ok ok", r"d accord", r"dac+", r"d ac", r"daccord", r"entendu",
-    r"parfait", r"parfaitement", r"super", r"tres bien", r"c est bon", r"c bon", r"cest bon",
-    r"c est ok", r"c ok", r"ca marche", r"sa marche", r"ca me va", r"ca me convient",
-    r"ca roule", r"nickel", r"impec", r"impeccable", r"top", r"genial", r"exact", r"exactement",
-    r"tout a fait", r"absolument", r"carrement", r"volontiers", r"avec plaisir", r"go",
-    r"vas y", r"allez y", r"allons y", r"valide", r"je valide", r"je confirme", r"confirme",
-    r"confirmer", r"je confirme la reservation", r"c est tout bon", r"tout est bon",
-    r"c est correct", r"correct", r"c est ca", r"c est parfait", r"oui c est ca",
-    r"oui c est bon", r"bien sur", r"evidemment", r"why not", r"pourquoi pas", r"ca va",
-    r"ok pour moi", r"c est juste", r"juste", r"affirmatif", r"envoie", r"envoyez",
-    r"envoyer", r"vous pouvez", r"tu peux", r"reserve", r"reservez", r"reserver",
-    r"confirmez", r"oui je veux bien", r"je veux bien", r"oui volontiers", r"oui svp",
-    r"oui merci", r"ok merci", r"d accord merci", r"parfait merci", r"super merci",
-    r"c est bon merci", r"oui oui", r"oui c est parfait", r"ca me va tres bien",
-    r"cela me convient", r"cela me va", r"ca ira", r"banco", r"let s go",
-)  # fmt: skip
-_NO_THANKS = _words(
-    r"non merci", r"nan merci", r"non c est bon", r"non ca ira", r"non ca va", r"non c est tout",
-    r"ca ira", r"pas besoin", r"non pas besoin", r"pas la peine", r"non pas la peine",
-    r"non je ne veux pas", r"non je veux pas", r"je ne veux pas", r"je veux pas",
-    r"non finalement", r"finalement non", r"plus besoin", r"non plus besoin",
-    r"c etait juste pour savoir", r"juste pour savoir", r"non juste pour savoir",
-    r"non c etait juste une question", r"c etait juste une question", r"non rien",
-    r"rien", r"aucun", r"aucune", r"non aucun", r"non aucune", r"non non", r"non non merci",
-    r"ca ne m interesse pas", r"pas interesse", r"non pas maintenant", r"pas maintenant",
-    r"plus tard", r"non plus tard", r"une autre fois", r"non une autre fois",
-)  # fmt: skip
-_NO = _words(
-    r"non+", r"nan+", r"no", r"nope", r"niet", r"pas du tout", r"absolument pas",
-    r"surtout pas", r"negatif", r"pas ca", r"non pas ca", r"c est pas ca", r"ce n est pas ca",
-    r"non ce n est pas ca", r"non c est pas ca", r"pas bon", r"c est pas bon", r"non c est faux",
-    r"c est faux", r"faux", r"erreur", r"non erreur", r"pas correct", r"c est pas correct",
-    r"ce n est pas correct", r"ce n est pas bon", r"non ce n est pas bon", r"incorrect",
-    r"pas exactement", r"pas tout a fait", r"non pas tout a fait",
-)  # fmt: skip
+
+
+def _squeeze(word: str) -> str:
+    """ "ouiiii" → "oui", "nonnn" → "non", "okkk" → "ok": letters typed again and again."""
+    return re.sub(r"(\w)\1{2,}", r"\1", word)
+
+
 _STOP = re.compile(
     r"\b(?:laisse[zr]? tomber|laisse tombe|laissez tombe|oublie[zr]?|on oublie|tant pis|"
-    r"j abandonne|abandonne[zr]?|abandon|on arrete|arrete[zr]?|arret|stop+|stoppe[zr]?|"
+    r"j abandonne|abandonne[rz]|abandonner la|on arrete|arrete[zr]?|stop+|stoppe[zr]?|"
     r"annule[zr]?|annulation|on annule|je ne veux plus|je veux plus|ne veux plus|"
     r"c est plus la peine|ce n est plus la peine|plus la peine|je renonce|renonce[zr]?|"
-    r"ca ne m interesse plus|laisser tomber|cancel|quitter|quitte[zr]?|sortir|fin de la demande|"
-    r"je change d avis|j ai change d avis|changement d avis)\b"
+    r"ca ne m interesse plus|laisser tomber|je change d avis|j ai change d avis|"
+    r"changement d avis|finalement non|non finalement|plus besoin)\b"
 )
 # Words that make « annuler » about an existing booking or report rather than this request.
 _EXISTING = re.compile(
     r"\b(?:ma reservation|mes reservations|la reservation [a-z]{2,4} ?[a-z0-9]{4}|"
     r"reservation d hier|reservation de|rendez vous du|mon rendez vous|mon rdv|"
-    r"celle que|celle d|celle du|celle de|ma demande de|mon signalement|[a-z]{2,4} [a-z0-9]{4})\b"
+    r"celle que|celle d|celle du|celle de|ma demande de|mon signalement)\b"
 )
+_REFERENCE = re.compile(r"\b[A-Za-z]{2,4}[- ][A-Za-z0-9]{4}\b(?<=[A-Z0-9]{4})")
 _DONT_KNOW = re.compile(
     r"^(?:je (?:ne )?(?:le )?sais pas(?: encore)?|je n en sais rien|j en sais rien|"
     r"sais pas|jsp|chais pas|chai pas|aucune idee|pas d idee|je ne suis pas sur|"
@@ -125,20 +156,27 @@ def core(text: str) -> str:
 
 def short(text: str) -> Short | None:
     """What a whole short message says, or None when it says more (a date, a name…)."""
-    words = plain(text)
-    if not words or len(words.split()) > 12:
+    words = [_squeeze(w) for w in plain(text).split()]
+    if not words or len(words) > 12:
         return None
-    if _NO_THANKS.match(words) or _NO_THANKS.match(core(text)):
-        return Short.NO_THANKS
-    if _DONT_KNOW.match(words) or _DONT_KNOW.match(core(text)):
+    joined = " ".join(words)
+    if _DONT_KNOW.match(joined) or _DONT_KNOW.match(core(joined)):
         return Short.DONT_KNOW
     if abandons(text):
         return Short.STOP
-    for candidate in (words, core(text)):
-        if _YES.match(candidate):
+    runs = _runs(words)
+    if runs is None:
+        return None
+    for run in runs:
+        if any("no" in k for k in run) and all(k & {"no", "decline", "filler"} for k in run):
+            declined = any("decline" in k and "no" not in k for k in run)
+            return Short.NO_THANKS if declined else Short.NO
+    for run in runs:
+        if any("yes" in k for k in run) and all(k & {"yes", "filler"} for k in run):
             return Short.YES
-        if _NO.match(candidate):
-            return Short.NO
+    for run in runs:
+        if all(k & {"decline", "filler"} for k in run) and any(k == {"decline"} for k in run):
+            return Short.NO_THANKS
     return None
 
 
@@ -146,9 +184,11 @@ def abandons(text: str) -> bool:
     """« laisse tomber », « annule », « stop », « finalement je ne veux plus »: give up what is
     under way (« annuler ma réservation SDA-7KQ3 » is about another booking, not this one)."""
     words = plain(text)
-    if not _STOP.search(words):
+    found = _STOP.search(words)
+    if found is None or _EXISTING.search(words) or _REFERENCE.search(text):
         return False
-    return not _EXISTING.search(words)
+    # « l'arrêt de bus est cassé » is no giving up: the words must be the message, or open it.
+    return len(words.split()) <= 8 or len(words[: found.start()].split()) <= 3
 
 
 _CANCEL_VERB = re.compile(r"\b(?:annule[zr]?|annulation|supprime[zr]?|decommande[zr]?)\b")
@@ -157,7 +197,8 @@ _CANCEL_VERB = re.compile(r"\b(?:annule[zr]?|annulation|supprime[zr]?|decommande
 def cancels_booking(text: str) -> bool:
     """« annule celle que je viens de faire », « annuler ma réservation »: an existing booking."""
     words = plain(text)
-    return bool(_CANCEL_VERB.search(words)) and bool(_EXISTING.search(words))
+    existing = _EXISTING.search(words) or _REFERENCE.search(text)
+    return bool(_CANCEL_VERB.search(words)) and bool(existing)
 
 
 def starts_no(text: str) -> bool:
