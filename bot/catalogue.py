@@ -52,7 +52,12 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "choix_perime": {},
     "sms_desinscrit": {},
     "sms_reinscrit": {},
-    "urgence": {},
+    "urgence": {
+        "situation": "une fuite de gaz",
+        "numeros": ["18 (pompiers)", "112 (urgences)"],
+        "conseil": "Sortez tout de suite.",
+    },
+    "deuil": {},
     "agent_va_repondre": {},
     "agent_repondra": {"quand": "lundi 30 novembre 2026 à 8h30"},
     "retour_assistant": {},

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError, field_validator
 
 from bot.catalogue import ANSWERS, MESSAGES, REPLIES
+from bot.emergency import Safety
 from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
 from bot.resources import ResourceEntry
@@ -61,6 +62,7 @@ class CommuneFile(Strict):
     ressources: dict[str, ResourceEntry]
     pieces_titres: dict[Literal["premiere", "renouvellement", "perte_vol", "mineur"], str]
     signalements: Territory
+    urgences: Safety
 
     @field_validator("fuseau_horaire")
     @classmethod

@@ -9,8 +9,6 @@ outbox). Every change is one transaction; the action server and the gateway shar
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.commune import Commune
 from bot.dates import say_date
 from bot.db import make_session_factory, utcnow
+from bot.emergency import Alarm, advice, numbers, situation_names
 from bot.handoff_records import ACTIVE, HandoffRow
 from bot.hours import DAYS, say_time
 from bot.models import Conversation, Message
@@ -29,29 +28,8 @@ from bot.outbox import REPLY, queue
 from bot.schema import Week
 from bot.transcript import ConversationRef, ensure_conversation
 
-# Words that call a person at once (accents and case ignored): a false alarm costs an agent a
-# look, a missed one much more. Danger also gets the emergency numbers; a death does not (it is
-# most often a declaration to the registry office, said by someone grieving).
-_DANGER = re.compile(
-    r"\b(urgence|urgent|danger|dangereux|violence|violent|violente|violences|agression|"
-    r"agresse|agressee|suicide|au secours|a l aide|incendie|malaise|blesse|blessee)\b"
-)
-_GRIEF = re.compile(r"\b(deces|decede|decedee|mort|morte)\b")
 # Channels an agent's reply reaches by the outbox; the web chat fetches its own.
 PUSHED = ("sms", "telegram")
-
-
-def _plain(text: str) -> str:
-    bare = unicodedata.normalize("NFKD", text.lower().replace("’", " ").replace("'", " "))
-    return "".join(c for c in bare if not unicodedata.combining(c))
-
-
-def alarm(text: str) -> str | None:
-    """ "danger" (numbers first, then an agent), "grief" (an agent at once), or None."""
-    plain = _plain(text)
-    if _DANGER.search(plain):
-        return "danger"
-    return "grief" if _GRIEF.search(plain) else None
 
 
 def next_opening(week: Week, now: datetime) -> datetime | None:
@@ -207,7 +185,7 @@ def _push(
     return message.id
 
 
-def announcement(commune: Commune, now: datetime, emergency: bool = False) -> str:
+def announcement(commune: Commune, now: datetime) -> str:
     """What the resident is told on escalation: an agent will answer, and when if closed."""
     local = now.astimezone(ZoneInfo(commune.data.fuseau_horaire))
     opening = next_opening(commune.data.mairie.horaires, local)
@@ -216,4 +194,18 @@ def announcement(commune: Commune, now: datetime, emergency: bool = False) -> st
     else:
         day = "aujourd’hui" if opening.date() == local.date() else say_date(opening.date())
         said = commune.message("agent_repondra", quand=f"{day} à {say_time(opening.time())}")
-    return f"{commune.message('urgence')}\n{said}" if emergency else said
+    return said
+
+
+def alarm_text(commune: Commune, found: Alarm) -> str:
+    """The answer to a danger (its numbers and what to do) or to grief, before the agent's."""
+    safety = commune.data.urgences
+    if found.kind == "grief":
+        return commune.message("deuil")
+    names = list(situation_names(found, safety).values())
+    return commune.message(
+        "urgence",
+        situation=" et ".join(names[:2]) if names else "",
+        numeros=numbers(found, safety),
+        conseil=" ".join(advice(found, safety)),
+    )

@@ -14,8 +14,9 @@ from bot.db import Base, UTCDateTime, utcnow
 ACTIVE = ("waiting", "answered")
 STATES = (*ACTIVE, "returned", "closed")
 # asked: the resident asked for a person; misunderstood: two misunderstandings in a row;
-# failure: a flow failed (Rasa or an action); emergency: distress or emergency words.
-REASONS = ("asked", "misunderstood", "failure", "emergency")
+# failure: a flow failed (Rasa or an action); emergency: a danger described in the message;
+# grief: a death said in the message.
+REASONS = ("asked", "misunderstood", "failure", "emergency", "grief")
 
 
 class HandoffRow(Base):

@@ -9,7 +9,8 @@ from anyio import to_thread
 
 from bot.commune import CommuneStore
 from bot.db import utcnow
-from bot.handoff import Handoffs, alarm, announcement
+from bot.emergency import alarm
+from bot.handoff import Handoffs, alarm_text, announcement
 from bot.transcript import Author, ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
@@ -43,9 +44,12 @@ class Turns:
             # With the agents: the assistant stays silent; the console shows the message.
             await to_thread.run_sync(self._handoffs.touch, ref.id)
             return []
-        kind = alarm(inbound.text)
-        if kind is not None:
-            return await self._escalate(ref, recipient_id, "emergency", kind == "danger")
+        # Safety first: a danger or a death said in words goes before any form or intent.
+        found = alarm(inbound.text, self._commune.get().data.urgences)
+        if found is not None:
+            first = alarm_text(self._commune.get(), found)
+            reason = "emergency" if found.kind == "danger" else "grief"
+            return await self._escalate(ref, recipient_id, reason, first)
         try:
             raw = await self._rasa.turn(ref.id, inbound.text, inbound.metadata)
         except RasaInterrupted as error:
@@ -63,7 +67,9 @@ class Turns:
         if not replies:
             # An empty answer means a failed flow (every intent we train gets a reply): say
             # sorry, and give the conversation to the agents.
-            return await self._escalate(ref, recipient_id, "failure", False)
+            return await self._escalate(
+                ref, recipient_id, "failure", self._commune.get().message("indisponible")
+            )
         author: Author = "assistant"
         topic = _topic(raw)
         entries = [
@@ -74,13 +80,10 @@ class Turns:
         return replies
 
     async def _escalate(
-        self, ref: ConversationRef, recipient_id: str, reason: str, danger: bool
+        self, ref: ConversationRef, recipient_id: str, reason: str, first: str
     ) -> list[OutgoingMessage]:
         await to_thread.run_sync(self._handoffs.escalate, ref, reason)
-        commune = self._commune.get()
-        said = announcement(commune, utcnow(), emergency=danger)
-        if reason == "failure":
-            said = f"{commune.message('indisponible')}\n{said}"
+        said = f"{first}\n{announcement(self._commune.get(), utcnow())}"
         entry = Entry("system", said, {"handoff": reason})
         await to_thread.run_sync(self._transcript.record, ref, [entry])
         return [{"recipient_id": recipient_id, "text": said}]

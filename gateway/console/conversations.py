@@ -29,6 +29,7 @@ REASONS = {
     "misunderstood": "incompris deux fois",
     "failure": "panne de l’assistant",
     "emergency": "urgence ou détresse",
+    "grief": "deuil",
 }
 CHANNELS = {"web": "chat web", "sms": "SMS", "telegram": "Telegram"}
 STATES = {"waiting": "en attente", "answered": "répondu", "returned": "rendu", "closed": "clos"}

@@ -34,7 +34,11 @@ def test_the_next_slot_to_ask() -> None:
     values = {"booking_resource": "salle-des-fetes", "requester_type": "resident"}
     assert booking.filled(values, spec) is Slot.DAY
     values |= {"booking_day": "2026-12-05", "contact_name": "Marie", "contact": "+33612345678"}
-    assert booking.filled(values, spec) is None
+    assert booking.filled(values, spec) is Slot.CONFIRM  # the summary's yes comes last
+    assert booking.filled(values | {"booking_confirm": "yes"}, spec) is None
+    hours = SPECS["salle-des-associations"]
+    partial = values | {"booking_resource": hours.slug, "booking_time": "18:00-"}
+    assert booking.filled(partial, hours) is Slot.TIME  # a start without an end still misses
 
 
 def test_a_whole_day_on_the_clock_change_days_is_23_or_25_hours() -> None:

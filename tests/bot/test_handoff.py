@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.commune import load_commune
 from bot.db import make_session_factory
-from bot.handoff import Handoffs, alarm, announcement, next_opening
+from bot.handoff import Handoffs, announcement, next_opening
 from bot.handoff_records import HandoffRow
 from bot.outbox import Notification
 from bot.settings import ROOT
@@ -20,21 +20,6 @@ from tests.helpers.calendar import PARIS
 CLAIRVAL = load_commune(ROOT / "communes" / "clairval.yml")
 WEB = ConversationRef("web", "abc")
 SMS = ConversationRef("sms", "+33612345678")
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("Au secours, il y a un incendie rue des Lilas", "danger"),
-        ("c'est URGENT", "danger"),
-        ("mon voisin est violent", "danger"),
-        ("je veux déclarer le décès de mon père", "grief"),
-        ("Quels sont les horaires de la mairie ?", None),
-        ("le mortier du mur est abîmé", None),  # a word that only starts like one
-    ],
-)
-def test_alarm_words(text: str, kind: str | None) -> None:
-    assert alarm(text) == kind
 
 
 def test_next_opening_follows_the_commune_hours() -> None:
@@ -52,8 +37,6 @@ def test_the_announcement_says_when_outside_opening_hours() -> None:
     assert "lundi 30 novembre 2026 à 8h30" in closed and "fermée" in closed
     opened = announcement(CLAIRVAL, datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     assert "va vous répondre" in opened
-    danger = announcement(CLAIRVAL, datetime(2026, 11, 30, 9, 0, tzinfo=UTC), emergency=True)
-    assert danger.startswith("Si une personne est en danger") and "112" in danger
 
 
 def test_escalation_is_idempotent_and_ends(engine: Engine) -> None:

@@ -1,0 +1,133 @@
+"""Safety first: a danger described in plain words (a smell of gas, a person lying motionless,
+water in the cellars, threats, a wish to die) is recognised in every message, on every
+channel, before any form or intent, and answered at once with the right numbers; grief gets
+a human answer. The situations, their words and their numbers are the commune file's.
+
+Words alone do not make an emergency: « URGENT, j'ai perdu mon passeport », « au secours je
+ne comprends rien au site » or « le lampadaire est dangereux » are ordinary requests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from pydantic import Field
+
+from bot.answers import plain
+from bot.schema import Strict
+
+
+class Situation(Strict):
+    """One kind of danger: the words that describe it, the numbers to call, what to do."""
+
+    nom: str
+    # Phrases matched without accents or case; « * » stands for one to three words
+    # (« ne * respire plus »), and a final « s » or « e » is allowed.
+    mots: tuple[str, ...] = Field(min_length=1)
+    # Words that make the phrase no danger (« monument aux morts », « mort de rire »).
+    sauf: tuple[str, ...] = ()
+    numeros: tuple[str, ...] = Field(min_length=1)
+    conseil: str = ""
+
+
+class Safety(Strict):
+    """The commune file's `urgences`: the situations, and the numbers always given."""
+
+    toujours: tuple[str, ...] = Field(min_length=1)
+    situations: dict[str, Situation]
+    # Grief: a death said in words; a human answer and an agent, no emergency numbers.
+    deuil: tuple[str, ...] = ()
+    deuil_sauf: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """What a message calls for: a danger (its situations, most specific first) or grief."""
+
+    kind: str  # "danger" | "grief"
+    situations: tuple[str, ...] = ()
+
+
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = []
+    for phrase in phrases:
+        words = [re.escape(w) for w in plain(phrase.replace("*", " etoile0 ")).split()]
+        if not words:
+            continue
+        body = r" ".join(words).replace("etoile0", r"(?:\w+ ){0,2}\w+")
+        parts.append(body + r"(?:s|e|es)?")
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+Compiled = tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]
+# The commune file is reread when it changes: patterns are compiled once per version of it.
+_COMPILED: dict[int, tuple[Safety, Compiled]] = {}
+
+
+def _compiled(safety: Safety) -> Compiled:
+    kept = _COMPILED.get(id(safety))
+    if kept is not None and kept[0] is safety:
+        return kept[1]
+    compiled = tuple(
+        (key, pattern, _pattern(s.sauf))
+        for key, s in safety.situations.items()
+        if (pattern := _pattern(s.mots)) is not None
+    )
+    if len(_COMPILED) > 8:
+        _COMPILED.clear()
+    _COMPILED[id(safety)] = (safety, compiled)
+    return compiled
+
+
+def alarm(text: str, safety: Safety) -> Alarm | None:
+    """The danger or grief a message describes, or None for an ordinary message."""
+    words = plain(text.replace("-", " "))
+    found: list[tuple[int, str]] = []
+    for key, pattern, unless in _compiled(safety):
+        match = pattern.search(words)
+        if match is None:
+            continue
+        if unless is not None and unless.search(words):
+            continue
+        found.append((match.start(), key))
+    if found:
+        return Alarm("danger", tuple(key for _, key in sorted(found)))
+    grief, unless = _grief(safety.deuil, safety.deuil_sauf)
+    if grief is not None and grief.search(words) and not (unless and unless.search(words)):
+        return Alarm("grief")
+    return None
+
+
+@cache
+def _grief(
+    words: tuple[str, ...], unless: tuple[str, ...]
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    return _pattern(words), _pattern(unless)
+
+
+def numbers(alarm: Alarm, safety: Safety) -> list[str]:
+    """The numbers to give, those of the situations first, without repeats."""
+    said: list[str] = []
+    for key in alarm.situations:
+        for number in safety.situations[key].numeros:
+            if number not in said:
+                said.append(number)
+    for number in safety.toujours:
+        if number not in said:
+            said.append(number)
+    return said
+
+
+def advice(alarm: Alarm, safety: Safety) -> list[str]:
+    return [
+        safety.situations[key].conseil for key in alarm.situations if safety.situations[key].conseil
+    ]
+
+
+def situation_names(alarm: Alarm, safety: Safety) -> Mapping[str, str]:
+    return {key: safety.situations[key].nom for key in alarm.situations}

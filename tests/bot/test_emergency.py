@@ -1,0 +1,86 @@
+"""The safety layer: dangers described in plain words get their numbers; ordinary urgent
+requests do not; grief gets a human answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commune import load_commune
+from bot.emergency import Alarm, alarm, numbers
+from bot.handoff import alarm_text
+from bot.settings import ROOT
+
+CLAIRVAL = load_commune(ROOT / "communes" / "clairval.yml")
+SAFETY = CLAIRVAL.data.urgences
+
+
+@pytest.mark.parametrize(
+    ("text", "situation", "number"),
+    [
+        ("ça sent super fort le gaz dans mon immeuble", "gaz", "0 800 47 33 33"),
+        (
+            "il y a un monsieur allongé par terre devant la pharmacie, il bouge plus",
+            "malaise",
+            "15",
+        ),
+        ("mon voisin est tombé dans l'escalier il saigne beaucoup", "malaise", "15"),
+        ("de la fumée noire sort du garage d'en face", "feu", "18"),
+        ("ma cave est complètement inondée, l'eau monte encore", "inondation", "18"),
+        ("mon mari me frappe, j'ai peur", "violence", "3919"),
+        ("un homme avec un couteau crie dans la rue", "menace", "17"),
+        ("je n'ai plus envie de vivre, je veux en finir", "suicide", "3114"),
+        ("un câble électrique est tombé par terre après l'orage", "electricite", "18"),
+        ("ma mère âgée a disparu depuis ce matin", "disparition", "17"),
+        ("un chien m'a mordu devant l'école, il est encore en liberté", "animal", "17"),
+        ("une voiture vient de renverser un cycliste, il y a eu un accident", "accident", "15"),
+    ],
+)
+def test_a_danger_said_in_plain_words_gets_its_numbers(
+    text: str, situation: str, number: str
+) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and found.kind == "danger"
+    assert situation in found.situations
+    given = numbers(found, SAFETY)
+    assert any(n.startswith(number) for n in given)
+    assert any(n.startswith("112") for n in given)  # always given
+    said = alarm_text(CLAIRVAL, found)
+    assert number in said and "114" in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "URGENT j'ai perdu mon passeport, il me faut un rendez-vous",
+        "c'est urgent, il me faut un acte de naissance pour demain",
+        "au secours je comprends rien au site de l'ANTS",
+        "le lampadaire penche, il est dangereux",
+        "il y a un trou dangereux sur la route de Montreuil",
+        "mon chat a disparu depuis hier",
+        "le panneau du stop a disparu",
+        "je passe des coups de fil toute la journée sans réponse",
+        "une battue aux sangliers est prévue dimanche ?",
+        "le feu rouge de la place est en panne",
+        "horaires de la mairie ?",
+        "j'ai eu un accident la semaine dernière, comment faire pour la carte grise",
+    ],
+)
+def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is None or found.kind != "danger", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mon père est décédé cette nuit, que dois-je faire ?", "ma femme vient de mourir"],
+)
+def test_grief_gets_a_human_answer_without_emergency_numbers(text: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found == Alarm("grief")
+    said = alarm_text(CLAIRVAL, found)
+    assert "condoléances" in said and "112" not in said
+
+
+def test_words_that_only_look_like_death_are_no_grief() -> None:
+    assert alarm("mort de rire ton message", SAFETY) is None
+    assert alarm("le monument aux morts est tagué", SAFETY) is None
