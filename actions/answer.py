@@ -1,4 +1,5 @@
-"""Answers to greetings, questions and out-of-scope messages, worded by the commune file."""
+"""Answers to greetings, questions and out-of-scope messages, worded by the commune file; a
+question about another place or institution gets its directory entry, never our facts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune
 from bot import answers, names
+from bot.directory import elsewhere
+
+# Questions whose answer names a place and its hours: asked about another place, the
+# directory answers instead (« les horaires de la poste », « la mairie de Montreuil »).
+PLACE_QUESTIONS = frozenset(
+    {
+        names.Intent.ASK_HOURS,
+        names.Intent.ASK_HOURS_WEEKEND,
+        names.Intent.ASK_HOURS_LUNCH,
+        names.Intent.ASK_CONTACT,
+        names.Intent.ASK_WASTE_CENTRE,
+        names.Intent.ASK_BULKY_WASTE,
+        names.Intent.OUT_OF_SCOPE,
+        names.Intent.ASK_ELSEWHERE,
+    }
+)
 
 
 class ActionAnswer(Action):
@@ -32,9 +49,19 @@ class ActionAnswer(Action):
             # « annule celle que je viens de faire » read as a bare « stop »: it is about a
             # booking already made, and the cancel form asks which one and for a yes.
             return [FollowupAction(names.Action.CANCEL_FORM)]
-        text = commune().reply_to(intent) if intent else None
+        current = commune()
+        if intent in PLACE_QUESTIONS:
+            found = elsewhere(said, current.data.annuaire, current.name)
+            if found is not None:
+                dispatcher.utter_message(
+                    text=current.directory(found), json_message={"topic": f"directory:{found.key}"}
+                )
+                return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
+        text = current.reply_to(intent) if intent else None
+        topic = str(intent_name) if text else "hors_sujet"
+        if intent is names.Intent.ASK_ELSEWHERE:
+            topic = "not_ours"
         dispatcher.utter_message(
-            text=text or commune().message("hors_sujet"),
-            json_message={"topic": intent_name if text else "hors_sujet"},
+            text=text or current.message("hors_sujet"), json_message={"topic": topic}
         )
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]

@@ -43,6 +43,7 @@ def ask(
     help_key: str,
     *,
     back_key: str | None,
+    topic: str | None = None,
     **values: Any,
 ) -> list[EventType]:
     """Say the question for `slot` as the loop guard says, and remember it was asked."""
@@ -62,6 +63,7 @@ def ask(
         wordings = [question, _and(question), back, helped]
     said = flow.said_counts(tracker, slot)
     text = next((w for w in wordings if said.get(_key(w), 0) < 2), wordings[-1])
-    dispatcher.utter_message(text=text, buttons=buttons)
+    custom = {"topic": topic} if topic else None
+    dispatcher.utter_message(text=text, buttons=buttons, json_message=custom)
     _, _, state = flow.asking(tracker, slot, said=_key(text))
     return [SlotSet(n.Slot.ASKED, state)]

@@ -265,7 +265,8 @@ class AskGo(Action):
 
         spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
         info, question = describe(spec)
-        dispatcher.utter_message(text=info, json_message={"topic": "resource_info"})
+        topic = f"resource_info:{spec.slug}" if spec else "resource_info"
+        dispatcher.utter_message(text=info, json_message={"topic": topic})
         buttons = [
             {"title": "Oui, réserver", "payload": f"/{n.Intent.AFFIRM}"},
             {"title": "Non merci", "payload": f"/{n.Intent.DENY}"},
@@ -353,10 +354,18 @@ class MyBookings(Action):
     ) -> list[EventType]:
         lines = _live_lines(tracker.sender_id)
         if not lines:
-            dispatcher.utter_message(text=commune().message("aucune_reservation"))
+            dispatcher.utter_message(
+                text=commune().message("aucune_reservation"), json_message=_MINE
+            )
         else:
-            dispatcher.utter_message(text=commune().message("mes_reservations", reservations=lines))
+            dispatcher.utter_message(
+                text=commune().message("mes_reservations", reservations=lines), json_message=_MINE
+            )
         return []
+
+
+_MINE = {"topic": "my_bookings"}
+CANCELLING = {"topic": "cancel_booking"}
 
 
 def live(owner: str) -> list[tuple[Booking, ResourceSpec]]:
@@ -384,10 +393,14 @@ def cancel(dispatcher: CollectingDispatcher, sender: str, reference: str) -> boo
             after=booking_notices(zone()),
         )
     except (BookingNotFound, NotPermitted):
-        dispatcher.utter_message(text=c.message("reservation_inconnue", reference=reference))
+        dispatcher.utter_message(
+            text=c.message("reservation_inconnue", reference=reference), json_message=CANCELLING
+        )
         return False
     except WrongState:
-        dispatcher.utter_message(text=c.message("deja_annulee", reference=reference))
+        dispatcher.utter_message(
+            text=c.message("deja_annulee", reference=reference), json_message=CANCELLING
+        )
         return False
     spec = spec_of(done.resource)
     assert spec is not None
@@ -397,7 +410,8 @@ def cancel(dispatcher: CollectingDispatcher, sender: str, reference: str) -> boo
             reference=done.reference,
             quoi=booking.what(spec, done.quantity),
             quand=booking.say_period(spec, done.start, done.end, zone()),
-        )
+        ),
+        json_message=CANCELLING,
     )
     return True
 

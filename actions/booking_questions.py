@@ -46,6 +46,11 @@ KEYS: dict[n.Slot, tuple[str, str]] = {
 SHOWN = 8  # free slots offered as buttons at most
 
 
+def booking_topic(spec: ResourceSpec | None) -> str:
+    """What the booking is about, for the dashboard: "book:gymnase"."""
+    return f"book:{spec.slug}" if spec else "book"
+
+
 def _button(title: str, slot: n.Slot, value: str) -> dict[str, str]:
     return {"title": title, "payload": f"/{n.Intent.INFORM}{json.dumps({slot.value: value})}"}
 
@@ -83,6 +88,7 @@ class _Asking:
                 buttons,
                 help_key,
                 back_key="reprendre_reservation",
+                topic=booking_topic(spec),
                 **values,
             ),
         ]
@@ -135,6 +141,7 @@ def _ask_time(
             [],
             "aide_date",
             back_key="reprendre_reservation",
+            topic=booking_topic(spec),
         )
     day = date.fromisoformat(raw_day)
     values = {"horaires": hours_of(spec, day), "quand": say_date(day)}
@@ -151,6 +158,7 @@ def _ask_time(
             [],
             "aide_heures",
             back_key="reprendre_reservation",
+            topic=booking_topic(spec),
             **values,
         )
     offers = _free_slots(spec, day, tracker.get_slot(n.Slot.WINDOW))
@@ -167,6 +175,7 @@ def _ask_time(
             buttons_of(offers),
             "aide_creneau",
             back_key="reprendre_reservation",
+            topic=booking_topic(spec),
             **values,
         ),
     ]

@@ -13,7 +13,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions import flow
 from actions.asking import ask
-from actions.booking import cancel, live
+from actions.booking import CANCELLING, cancel, live
 from actions.booking_reading import buttons_of, offer, offers_of
 from actions.context import commune, zone
 from bot import answers, booking, wish
@@ -122,6 +122,7 @@ class AskCancelChoice(Action):
                 buttons_of(offers),
                 "aide_quelle_reservation",
                 back_key="reprendre_annulation",
+                topic="cancel_booking",
             ),
         ]
 
@@ -155,6 +156,7 @@ class AskCancelOk(Action):
             buttons,
             "aide_confirmer_annulation",
             back_key="reprendre_annulation",
+            topic="cancel_booking",
             reservation=line,
         )
 
@@ -172,9 +174,11 @@ class CancelFinish(Action):
         if ok == "yes" and reference:
             cancel(dispatcher, tracker.sender_id, str(reference))
         elif ok == "none":
-            dispatcher.utter_message(text=c.message("aucune_reservation"))
+            dispatcher.utter_message(text=c.message("aucune_reservation"), json_message=CANCELLING)
         else:
-            dispatcher.utter_message(text=c.message("annulation_abandonnee"))
+            dispatcher.utter_message(
+                text=c.message("annulation_abandonnee"), json_message=CANCELLING
+            )
         return [*_RESET, SlotSet(n.Slot.OFFERS, None), SlotSet(n.Slot.ASKED, None)]
 
 
@@ -194,7 +198,9 @@ class CancelBooking(Action):
             return []
         mine = live(tracker.sender_id)
         if not mine:
-            dispatcher.utter_message(text=commune().message("aucune_reservation"))
+            dispatcher.utter_message(
+                text=commune().message("aucune_reservation"), json_message=CANCELLING
+            )
             return []
         tz = zone()
         buttons = [
@@ -204,5 +210,7 @@ class CancelBooking(Action):
             }
             for b, spec in mine
         ]
-        dispatcher.utter_message(text=commune().message("quelle_reservation"), buttons=buttons)
+        dispatcher.utter_message(
+            text=commune().message("quelle_reservation"), buttons=buttons, json_message=CANCELLING
+        )
         return []

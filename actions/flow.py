@@ -31,6 +31,7 @@ ONE_SHOTS = frozenset(
         Intent.REPORT_STATUS,
         Intent.MY_REPORTS,
         Intent.STILL_BROKEN,
+        Intent.EMERGENCY,
     }
 )
 SMALL_TALK = frozenset({Intent.GREET, Intent.THANK, Intent.GOODBYE})
@@ -147,6 +148,7 @@ INTERRUPTING = frozenset(
         "action_my_reports",
         "action_report_reopen",
         "action_resource_info",
+        "action_emergency",
     }
 )
 

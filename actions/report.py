@@ -69,7 +69,14 @@ class _Asking:
             buttons,
             help_key,
             back_key="reprendre_signalement",
+            topic=report_topic(tracker),
         )
+
+
+def report_topic(tracker: Tracker) -> str:
+    """What the report is about, for the dashboard: "report:eclairage"."""
+    category = tracker.get_slot(n.Slot.CATEGORY)
+    return f"report:{category}" if category else "report"
 
 
 class AskCategory(_Asking, Action):
@@ -218,6 +225,11 @@ def _resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
     return [*restored, SlotSet(n.Slot.SET_ASIDE, None), FollowupAction(n.Action.BOOKING_FORM)]
 
 
+_STATUS = {"topic": "report_status"}
+_MINE = {"topic": "my_reports"}
+_REOPEN = {"topic": "still_broken"}
+
+
 def _reference(text: str) -> str | None:
     return wish.reference_in(text, ("SIG",))
 
@@ -242,14 +254,16 @@ class ReportStatusAction(Action):
         if reference is None:
             mine = reports().for_owner(tracker.sender_id)
             if not mine:
-                dispatcher.utter_message(text=c.message("aucun_signalement"))
+                dispatcher.utter_message(text=c.message("aucun_signalement"), json_message=_STATUS)
                 return []
             report = mine[0]
         else:
             try:
                 report = reports().get(reference)
             except ReportNotFound:
-                dispatcher.utter_message(text=c.message("signalement_inconnu", reference=reference))
+                dispatcher.utter_message(
+                    text=c.message("signalement_inconnu", reference=reference), json_message=_STATUS
+                )
                 return []
         category = c.data.signalements.categories.get(report.category)
         dispatcher.utter_message(
@@ -260,7 +274,8 @@ class ReportStatusAction(Action):
                 lieu=place_of(report),
                 etat=STATES[report.status],
                 historique=history(report, zone()),
-            )
+            ),
+            json_message=_STATUS,
         )
         return []
 
@@ -276,10 +291,14 @@ class MyReports(Action):
     ) -> list[EventType]:
         mine = reports().for_owner(tracker.sender_id)
         if not mine:
-            dispatcher.utter_message(text=commune().message("aucun_signalement"))
+            dispatcher.utter_message(
+                text=commune().message("aucun_signalement"), json_message=_MINE
+            )
         else:
             lines = [_line(r) for r in mine[:10]]
-            dispatcher.utter_message(text=commune().message("mes_signalements", signalements=lines))
+            dispatcher.utter_message(
+                text=commune().message("mes_signalements", signalements=lines), json_message=_MINE
+            )
         return []
 
 
@@ -304,7 +323,7 @@ class ReportReopen(Action):
                 if r.status is Status.RESOLVED and (street is None or r.street == street.street.nom)
             ]
             if not resolved:
-                dispatcher.utter_message(text=c.message("aucun_signalement"))
+                dispatcher.utter_message(text=c.message("aucun_signalement"), json_message=_REOPEN)
                 return []
             reference = resolved[0].reference
         try:
@@ -312,10 +331,14 @@ class ReportReopen(Action):
                 reference, by=tracker.sender_id, conversation_id=tracker.sender_id
             )
         except ReportNotFound:
-            dispatcher.utter_message(text=c.message("signalement_inconnu", reference=reference))
+            dispatcher.utter_message(
+                text=c.message("signalement_inconnu", reference=reference), json_message=_REOPEN
+            )
             return []
         except ReportError as error:
-            dispatcher.utter_message(text=error.message)
+            dispatcher.utter_message(text=error.message, json_message=_REOPEN)
             return []
-        dispatcher.utter_message(text=c.message("signalement_rouvert", reference=report.reference))
+        dispatcher.utter_message(
+            text=c.message("signalement_rouvert", reference=report.reference), json_message=_REOPEN
+        )
         return []

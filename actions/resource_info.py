@@ -99,5 +99,6 @@ class ResourceInfo(Action):
         found = wish.items_in(text, named_resources())
         spec = spec_of(found[0] if found else tracker.get_slot(n.Slot.RESOURCE))
         info, _ = describe(spec)
-        dispatcher.utter_message(text=info, json_message={"topic": "resource_info"})
+        topic = f"resource_info:{spec.slug}" if spec else "resource_info"
+        dispatcher.utter_message(text=info, json_message={"topic": topic})
         return []

@@ -29,6 +29,7 @@ REPLIES: dict[Intent, str] = {
     Intent.THANK: "merci",
     Intent.GOODBYE: "au_revoir",
     Intent.OUT_OF_SCOPE: "hors_sujet",
+    Intent.ASK_ELSEWHERE: "hors_ressort",
     # Yes, no or stop when nothing is under way.
     Intent.AFFIRM: "d_accord",
     Intent.DENY: "d_accord",
@@ -44,6 +45,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "merci": {},
     "au_revoir": {},
     "hors_sujet": {},
+    "hors_ressort": {},
     "reformuler": {},
     "indisponible": {},
     "interrompu": {},

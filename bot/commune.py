@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError, field_validator
 
 from bot.catalogue import ANSWERS, MESSAGES, REPLIES
+from bot.directory import NEIGHBOUR, Directory, Found
 from bot.emergency import Safety
 from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
@@ -63,6 +64,7 @@ class CommuneFile(Strict):
     pieces_titres: dict[Literal["premiere", "renouvellement", "perte_vol", "mineur"], str]
     signalements: Territory
     urgences: Safety
+    annuaire: Directory
 
     @field_validator("fuseau_horaire")
     @classmethod
@@ -160,6 +162,13 @@ class Commune:
         if intent in REPLIES:
             return self.message(REPLIES[intent])
         return None
+
+    def directory(self, found: Found) -> str:
+        """A directory entry's text, or the answer for another town."""
+        if found.key == NEIGHBOUR:
+            place = found.place.title() if found.place else "cette commune"
+            return self._render(self.data.annuaire.ailleurs, {"lieu": place})
+        return self._render(self.data.annuaire.entrees[found.key].texte)
 
     def resources(self) -> tuple[ResourceSpec, ...]:
         """The bookable resources, in the file's order."""

@@ -39,6 +39,10 @@ class Intent(StrEnum):
     SKIP_PHOTO = "skip_photo"
     # A question about a bookable resource (price, deposit, who may book, how many).
     ASK_RESOURCE = "ask_resource"
+    # A question about another place or institution (La Poste, the gendarmerie, a school…).
+    ASK_ELSEWHERE = "ask_elsewhere"
+    # A danger the lexicon of the commune file did not recognise: numbers, then an agent.
+    EMERGENCY = "emergency"
     # Produced by Rasa's FallbackClassifier, never trained on.
     NLU_FALLBACK = "nlu_fallback"
 
@@ -127,6 +131,7 @@ class Action(StrEnum):
     MY_BOOKINGS = "action_my_bookings"
     CANCEL_BOOKING = "action_cancel_booking"
     RESOURCE_INFO = "action_resource_info"
+    EMERGENCY = "action_emergency"
     CANCEL_FORM = "cancel_form"
     VALIDATE_CANCEL = "validate_cancel_form"
     ASK_CANCEL_CHOICE = "action_ask_cancel_choice"
@@ -178,6 +183,7 @@ ANSWERED_INTENTS: frozenset[Intent] = frozenset(
         Intent.ASK_VEHICLE_REGISTRATION,
         Intent.ASK_CONTACT,
         Intent.OUT_OF_SCOPE,
+        Intent.ASK_ELSEWHERE,
     }
 )
 

@@ -89,6 +89,24 @@ class RasaClient:
             return _replies(url, response)
         raise RasaUnavailable(f"no Rasa server reachable ({'; '.join(refused)})")
 
+    async def parse(self, text: str) -> tuple[str | None, float]:
+        """What one server's NLU makes of a text alone: its intent and confidence (the
+        conversation is not touched)."""
+        for url in self._order(text):
+            try:
+                response = await self._http.post(
+                    f"{url}/model/parse",
+                    params={"token": self._token},
+                    json={"text": text},
+                    timeout=self._timeout,
+                )
+                response.raise_for_status()
+                intent = response.json().get("intent") or {}
+            except (httpx.HTTPError, ValueError, AttributeError):
+                continue
+            return intent.get("name"), float(intent.get("confidence") or 0.0)
+        raise RasaUnavailable("no Rasa server could parse the text")
+
     async def model_loaded(self) -> dict[str, str | None]:
         """Each server: None if it answers with a model loaded, otherwise why not."""
         states = await asyncio.gather(*(self._status(url) for url in self._urls))

@@ -7,15 +7,25 @@ from typing import Any
 
 from anyio import to_thread
 
+from bot.clauses import clauses
 from bot.commune import CommuneStore
 from bot.db import utcnow
 from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
-from bot.transcript import Author, ConversationRef, Entry, Transcript
+from bot.names import ANSWERED_INTENTS, Intent
+from bot.transcript import ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 
 log = logging.getLogger(__name__)
+# What a clause must be understood as, and how surely, for a message to count as several
+# requests: questions and wishes, never a bare « oui », a date or small talk.
+QUESTIONS = ANSWERED_INTENTS - {Intent.GREET, Intent.THANK, Intent.GOODBYE, Intent.OUT_OF_SCOPE}
+SPLITTABLE = frozenset(
+    {*(i.value for i in QUESTIONS), "ask_resource", "ask_elsewhere", "book", "report_problem"}
+    | {"my_bookings", "cancel_booking", "report_status", "my_reports"}
+)
+SPLIT_CONFIDENCE = 0.6
 
 
 class Turns:
@@ -49,9 +59,14 @@ class Turns:
         if found is not None:
             first = alarm_text(self._commune.get(), found)
             reason = "emergency" if found.kind == "danger" else "grief"
-            return await self._escalate(ref, recipient_id, reason, first)
+            about = f"emergency:{found.situations[0]}" if found.situations else "grief"
+            return await self._escalate(ref, recipient_id, reason, first, about)
+        raw: list[dict[str, Any]] = []
         try:
-            raw = await self._rasa.turn(ref.id, inbound.text, inbound.metadata)
+            for number, part in enumerate(await self._parts(inbound.text)):
+                answered = await self._rasa.turn(ref.id, part, inbound.metadata)
+                part_topic = _topic(answered)
+                raw += [{**r, "part": number, "part_topic": part_topic} for r in answered]
         except RasaInterrupted as error:
             # One Rasa server went away with this turn; the others carry on. Say sorry and
             # let the resident send it again rather than leave them without an answer.
@@ -63,29 +78,61 @@ class Turns:
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", ref.id, error)
             raw = []
-        replies = render(raw, recipient_id)
+        replies: list[OutgoingMessage] = []
+        entries: list[Entry] = []
+        tagged: set[int] = set()
+        for reply in _without_repeats(raw):
+            for rendered in render([reply], recipient_id):
+                # What each request was about, on its first reply (the dashboard counts it).
+                number = int(reply["part"])
+                topic = None if number in tagged else reply.get("part_topic")
+                tagged.add(number)
+                replies.append(rendered)
+                entries.append(Entry("assistant", rendered.get("text"), _kept(rendered, topic)))
         if not replies:
             # An empty answer means a failed flow (every intent we train gets a reply): say
             # sorry, and give the conversation to the agents.
             return await self._escalate(
                 ref, recipient_id, "failure", self._commune.get().message("indisponible")
             )
-        author: Author = "assistant"
-        topic = _topic(raw)
-        entries = [
-            Entry(author, r.get("text"), _kept(r, topic if index == 0 else None))
-            for index, r in enumerate(replies)
-        ]
         await to_thread.run_sync(self._transcript.record, ref, entries)
         return replies
 
+    async def _parts(self, text: str) -> list[str]:
+        """The message as one turn, or as one turn per request when it asks several things
+        (« votre adresse et vos horaires ? »): each clause is understood alone, and the
+        clauses that ask nothing (« bonjour », « c'est pour le 12 ») go with their neighbour."""
+        pieces = clauses(text)
+        if len(pieces) < 2:
+            return [text]
+        try:
+            understood = [await self._rasa.parse(piece) for piece in pieces]
+        except RasaUnavailable:
+            return [text]
+        groups: list[list[str]] = []
+        intents: list[str] = []
+        pending: list[str] = []
+        for piece, (intent, confidence) in zip(pieces, understood, strict=True):
+            if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE and intent not in intents:
+                groups.append([*pending, piece])
+                intents.append(intent)
+                pending = []
+            elif groups:
+                groups[-1].append(piece)
+            else:
+                pending.append(piece)
+        if len(groups) < 2:
+            return [text]
+        groups[-1] += pending
+        return [" ".join(group) for group in groups]
+
     async def _escalate(
-        self, ref: ConversationRef, recipient_id: str, reason: str, first: str
+        self, ref: ConversationRef, recipient_id: str, reason: str, first: str, topic: str = ""
     ) -> list[OutgoingMessage]:
         await to_thread.run_sync(self._handoffs.escalate, ref, reason)
         said = f"{first}\n{announcement(self._commune.get(), utcnow())}"
-        entry = Entry("system", said, {"handoff": reason})
-        await to_thread.run_sync(self._transcript.record, ref, [entry])
+        kept = {"handoff": reason, **({"topic": topic} if topic else {})}
+        await to_thread.run_sync(self._transcript.record, ref, [Entry("system", said, kept)])
         return [{"recipient_id": recipient_id, "text": said}]
 
 
@@ -96,6 +143,19 @@ def _topic(raw: list[dict[str, Any]]) -> str | None:
         if isinstance(custom, dict) and isinstance(custom.get("topic"), str):
             return str(custom["topic"])
     return None
+
+
+def _without_repeats(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Several requests answered in one turn: a question that a later answer asks again
+    (« Revenons à votre réservation : pour qui… ? ») is said once, the last time."""
+    kept = []
+    for index, reply in enumerate(raw):
+        text = str(reply.get("text") or "")
+        later = [str(r.get("text") or "") for r in raw[index + 1 :]]
+        if text.rstrip().endswith("?") and any(text.strip() in other for other in later):
+            continue
+        kept.append(reply)
+    return kept
 
 
 def _kept(reply: OutgoingMessage, topic: str | None) -> dict[str, Any] | None:

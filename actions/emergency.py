@@ -1,0 +1,48 @@
+"""A danger the commune file's lexicon missed (the gateway answers the others before Rasa):
+the emergency numbers at once, then an agent when the classifier is sure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import commune
+from actions.human import hand_over
+from bot import names
+from bot.emergency import Alarm, numbers
+
+# Below this, the numbers are given but nobody is called: a false alarm would silence the
+# assistant until an agent looks.
+SURE = 0.75
+
+
+class ActionEmergency(Action):
+    """Give the emergency numbers; hand the conversation to an agent."""
+
+    def name(self) -> str:
+        return names.Action.EMERGENCY
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        current = commune()
+        safety = current.data.urgences
+        general = ("15 (SAMU)", "17 (police secours)", "18 (pompiers)")
+        said = current.message(
+            "urgence",
+            situation="",
+            numeros=[*general, *numbers(Alarm("danger"), safety)],
+            conseil="",
+        )
+        confidence = float(
+            ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0
+        )
+        if confidence < SURE:
+            dispatcher.utter_message(text=said, json_message={"topic": "emergency"})
+            return []
+        dispatcher.utter_message(text=said, json_message={"topic": "emergency"})
+        hand_over(dispatcher, tracker.sender_id, "emergency", "emergency")
+        return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
