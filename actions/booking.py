@@ -211,7 +211,9 @@ class BookingFinish(Action):
             dispatcher.utter_message(text=c.message("confier_agent"))
             hand_over(dispatcher, tracker.sender_id, "misunderstood", "agent")
             return [*RESET, SlotSet(n.Slot.SET_ASIDE, None)]
-        if end == "quiet":
+        if end == "done":
+            pass  # answered already (another town's hall, someone else's service)
+        elif end == "quiet":
             dispatcher.utter_message(text=c.message("d_accord"))
         else:
             dispatcher.utter_message(text=c.message("reservation_abandonnee"))
@@ -264,9 +266,10 @@ class AskGo(Action):
         from actions.resource_info import describe
 
         spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
-        info, question = describe(spec)
-        topic = f"resource_info:{spec.slug}" if spec else "resource_info"
-        dispatcher.utter_message(text=info, json_message={"topic": topic})
+        asked = str((tracker.latest_message or {}).get("text") or "")
+        described = describe(spec, asked)
+        question = described.offer
+        dispatcher.utter_message(text=described.info, json_message={"topic": described.topic})
         buttons = [
             {"title": "Oui, réserver", "payload": f"/{n.Intent.AFFIRM}"},
             {"title": "Non merci", "payload": f"/{n.Intent.DENY}"},

@@ -18,9 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions import flow
-from actions.booking_reading import check, read, read_resources, spec_of
-from actions.context import local_now
-from bot import answers, booking, moment, places, wish
+from actions.booking_reading import check, read, spec_of
+from bot import answers, booking, places, wish
 from bot.answers import Short
 from bot.names import BOOKING_SLOTS, BOOKING_STATE, Action, Intent, Slot
 
@@ -53,8 +52,7 @@ class ValidateBookingForm(FormValidationAction):
             # Back after a question answered in passing, or resumed after another flow: the
             # message was not for the form; only say which slot comes next.
             decided = _next(turn)
-        for said in turn.said:
-            dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
+        turn.utter(dispatcher)
         events: list[EventType] = [SlotSet(k, v) for k, v in turn.changed.items()]
         if decided == ASKED:  # answered nothing: the question goes out again
             count, state = flow.missed(tracker, str(requested), explained=bool(turn.said))
@@ -93,6 +91,9 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
     if requested == Slot.CONFIRM and said is Short.NO:
         turn.set(Slot.HOLD, None)  # released by the summary's next run or by the end
         return Slot.CHANGE.value
+    if requested is None and flow.not_ours(turn, message):
+        turn.set(Slot.CONFIRM, "done")
+        return None
     other = _other_flow(message, requested)
     if other is not None:
         turn.set(Slot.SWITCH_TO, other)
@@ -101,8 +102,17 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
     if flow.asks_the_desk(message) and not _about_booking(message):
         return REJECT  # « la mairie ouvre à quelle heure ? »: a rule answers, then the form
     if (requested is None or requested == Slot.GO) and _asks_about(message):
-        # « vous prêtez des barnums ? »: the answer first, then the offer to book.
-        read_resources(turn, message.text, requested)
+        # « vous prêtez des barnums ? »: the answer first, then the offer to book it, or the
+        # next question when the message also asks to book (« c'est combien, et libre le 14 ? »).
+        read(turn, message, requested, tracker.sender_id)
+        if requested is None and _wishes(message, turn):
+            from actions.resource_info import describe
+
+            described = describe(spec_of(turn.get(Slot.RESOURCE)), message.text)
+            turn.tell(described.info, topic=described.topic)
+            turn.set(Slot.GO, "yes")
+            check(turn)
+            return _next(turn)
         turn.set(Slot.GO, "ask")
         return Slot.GO.value
     read(turn, message, requested, tracker.sender_id)
@@ -160,22 +170,32 @@ def _other_flow(message: flow.Message, requested: str | None) -> str | None:
 
 # Words of a question about a resource rather than a wish to book it.
 _INFO_WORDS = re.compile(
-    r"\b(?:pretez|pretes|prete|preter|louez|louer|loue|location|combien|prix|tarif|tarifs|"
-    r"cout|coute|coutent|caution|gratuit|gratuite|payant|payante|qui peut|ouvert aux|"
-    r"ouverte aux|reserve aux|reservee aux|conditions|capacite|combien de personnes|"
-    r"vous avez des|vous avez un|vous avez une|est ce qu il y a|y a t il|il y a des)\b"
+    r"\b(?:pretez|pretes|prete|preter|pret|louez|loue|location|combien|prix|tarif|tarifs|"
+    r"cout|coute|coutent|caution|gratuit|gratuite|payant|payante|payer|paient|paye|qui peut|"
+    r"ouvert aux|ouverte aux|reserve aux|reservee aux|conditions|capacite|combien de personnes|"
+    r"tient combien|accueillir combien|vous avez des|vous avez un|vous avez une|"
+    r"est ce qu il y a|y a t il|il y a des|c est ou|se trouve ou|ou se trouve)\b"
+)
+# Words of a wish to book, besides a date: the question then comes with the booking.
+_WISH_WORDS = re.compile(
+    r"\b(?:dispo|disponible|libre|reserver|reservation|je voudrais|j aimerais|"
+    r"je souhaite|on voudrait|nous voudrions|il me faut|il nous faut|besoin)\b"
 )
 
 
 def _asks_about(message: flow.Message) -> bool:
-    """A question about what can be booked, its price or its rules (not yet a wish)."""
+    """A question about what can be booked, its price or its rules."""
     if message.sure(Intent.ASK_RESOURCE):
         return True
     if message.intent not in (Intent.BOOK, Intent.INFORM) or not flow.is_question(message):
         return False
-    if not _INFO_WORDS.search(message.words):
-        return False
-    return moment.read(message.text, local_now()) is None
+    return bool(_INFO_WORDS.search(message.words))
+
+
+def _wishes(message: flow.Message, turn: flow.Turn) -> bool:
+    """Whether a question about a resource also asks to book it (« … et elle est dispo le
+    14 ? »): a date was read, or words of a wish."""
+    return bool(turn.get(Slot.DAY)) or bool(_WISH_WORDS.search(message.words))
 
 
 def _about_booking(message: flow.Message) -> bool:

@@ -49,6 +49,12 @@ def named_resources() -> list[wish.Named]:
     return [wish.Named(slug, (noun(e.nom).bare, *e.synonymes)) for slug, e in entries.items()]
 
 
+def names_of(spec: ResourceSpec) -> tuple[str, ...]:
+    """How residents name one resource (« tables », « plateaux »)."""
+    entry = commune().data.ressources.get(spec.slug)
+    return (noun(spec.name).bare, *(entry.synonymes if entry else ()))
+
+
 def spec_of(slug: Any) -> ResourceSpec | None:
     return next((s for s in commune().resources() if s.slug == slug), None)
 
@@ -116,8 +122,10 @@ def read(turn: Turn, message: Message, requested: str | None, sender: str) -> No
         return
     text = message.text
     read_resources(turn, text, requested)
-    if not turn.get(Slot.RESOURCE) and (wish.id_case_in(text) or wish.ants_number_in(text)):
-        # « renouvellement », « 7FQ2K9LM3T »: only an ID appointment asks for these.
+    if not turn.get(Slot.RESOURCE) and (
+        wish.ants_number_in(text) or (requested == Slot.RESOURCE and wish.id_case_in(text))
+    ):
+        # « 7FQ2K9LM3T », or « renouvellement » when asked what to book: an ID appointment.
         appointment = next((s for s in commune().resources() if s.kind is Kind.APPOINTMENT), None)
         if appointment is not None:
             turn.set(Slot.RESOURCE, appointment.slug)
@@ -159,7 +167,7 @@ def read(turn: Turn, message: Message, requested: str | None, sender: str) -> No
     if contact or ants or wish.looks_like_phone(text):
         return  # numbers that are not dates
     if spec and spec.kind is Kind.EQUIPMENT:
-        quantity = wish.quantity_in(text, (noun(spec.name).bare,), alone=requested == Slot.QUANTITY)
+        quantity = wish.quantity_in(text, names_of(spec), alone=requested == Slot.QUANTITY)
         if quantity:
             turn.set(Slot.QUANTITY, float(quantity))
             if requested == Slot.QUANTITY:
@@ -210,7 +218,7 @@ def read_resources(turn: Turn, text: str, requested: str | None) -> None:
         if spec.unit is not Unit.DAY:
             turn.say("un_a_la_fois", autre=noun(spec.name).phrase)
             continue
-        quantity = wish.quantity_in(text, (noun(spec.name).bare,)) or 1
+        quantity = wish.quantity_in(text, names_of(spec)) or 1
         extras.append({"resource": slug, "quantity": quantity})
     if extras:
         turn.set(Slot.EXTRAS, json.dumps(extras))

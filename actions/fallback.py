@@ -1,4 +1,5 @@
-"""Unsure understanding: first ask to rephrase with topic buttons, then hand over to a person."""
+"""Unsure understanding: a second look at the words first (a form to start, another place, a
+frequent question's words); then ask to rephrase with topic buttons; then hand over."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import answer
 from actions.context import commune
 from actions.human import hand_over
-from bot import names, places, wish
+from bot import names, places, topics, wish
 from bot.answers import plain
+from bot.catalogue import ANSWERS
 
 # Words of a wish to book, and of a problem in the street.
 _BOOKING = re.compile(
@@ -24,6 +27,11 @@ _PROBLEM = re.compile(
     r"eteinte|trou|trous|abime|abimee|tombe|tombee|renverse|arrache|arrachee|deborde|"
     r"degrade|degradee|sale|bouche|bouchee|signaler|signale|probleme)\b"
 )
+# Below the FallbackClassifier's threshold, a frequent question the classifier still puts
+# first is answered when its words agree, or alone from this confidence.
+AGREEING = 0.2
+ALONE = 0.45
+_BY_KEY = {key: intent for intent, key in ANSWERS.items()}
 
 
 def guess(text: str) -> str | None:
@@ -40,6 +48,28 @@ def guess(text: str) -> str | None:
     return None
 
 
+def second_opinion(tracker: Tracker) -> names.Intent | None:
+    """The frequent question a message is about, when the words and the classifier agree."""
+    message = tracker.latest_message or {}
+    text = str(message.get("text") or "")
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    top = ranking[0] if ranking else {}
+    top_name, confidence = top.get("name"), float(top.get("confidence") or 0.0)
+    words = commune().data.mots_des_reponses
+    by_words = topics.best(text, words, at_least=1)
+    worded = _BY_KEY.get(by_words) if by_words else None
+    alone = len(topics.scores(text, words)) == 1
+    if worded is not None and (
+        (worded == top_name and confidence >= AGREEING)
+        or alone
+        or topics.best(text, words) is not None
+    ):
+        return worded
+    if top_name in {i.value for i in names.ANSWERED_INTENTS} and confidence >= ALONE:
+        return names.Intent(top_name)
+    return None
+
+
 class ActionFallback(Action):
     """Count misunderstandings in a row; the second one escalates to the agents."""
 
@@ -49,11 +79,17 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        guessed = guess(str((tracker.latest_message or {}).get("text") or ""))
+        text = str((tracker.latest_message or {}).get("text") or "")
+        guessed = guess(text)
         if guessed is not None:
             # Unsure of the intent, but the words name a resource to book or a street
             # problem: the form asks what it needs rather than « reformulez ».
             return [FollowupAction(guessed)]
+        intent = second_opinion(tracker)
+        if intent is not None or answer(dispatcher, tracker, None, directory_only=True):
+            if intent is not None:
+                answer(dispatcher, tracker, intent)
+            return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
         misses = int(tracker.get_slot(names.Slot.MISUNDERSTANDINGS) or 0) + 1
         current = commune()
         if misses == 1:

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune
 from bot import answers
 from bot.answers import Short, plain
+from bot.directory import NEIGHBOUR, NOT_OURS, everywhere
 from bot.names import ANSWERED_INTENTS, Intent, Slot
 
 # Intents a form leaves to a rule (then it asks its question again), when the message gives
@@ -80,8 +82,19 @@ class Turn:
     def say(self, key: str, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
         self.said.append({"text": commune().message(key, **values), "buttons": buttons or []})
 
-    def tell(self, text: str, buttons: list[dict[str, str]] | None = None) -> None:
-        self.said.append({"text": text, "buttons": buttons or []})
+    def tell(
+        self, text: str, buttons: list[dict[str, str]] | None = None, topic: str | None = None
+    ) -> None:
+        self.said.append({"text": text, "buttons": buttons or [], "topic": topic})
+
+    def utter(self, dispatcher: CollectingDispatcher) -> None:
+        """Say what the turn has to say (with its topic, for the dashboard)."""
+        for said in self.said:
+            topic = said.get("topic")
+            custom = {"topic": topic} if topic else None
+            dispatcher.utter_message(
+                text=said["text"], buttons=said["buttons"], json_message=custom
+            )
 
 
 @dataclass(frozen=True)
@@ -163,9 +176,20 @@ def after_interruption(tracker: Tracker) -> bool:
     return False
 
 
+def not_ours(turn: Turn, message: Message, *, also_sure: bool = False) -> bool:
+    """A message about another town or someone else's service (« la salle des fêtes de
+    Montreuil », « le consulat »): the directory answers it, and the form ends there."""
+    current = commune()
+    found = everywhere(message.text, current.data.annuaire, current.name)
+    elsewhere = [f for f in found if f.key in (NEIGHBOUR, NOT_OURS) or (also_sure and f.sure)]
+    for one in elsewhere[:2]:
+        turn.tell(current.directory(one), topic=f"directory:{one.key}")
+    return bool(elsewhere)
+
+
 def is_question(message: Message) -> bool:
     """Whether the message asks something rather than answers."""
-    return message.text.rstrip().endswith("?") or bool(_QUESTION_OPENERS.match(message.words))
+    return "?" in message.text or bool(_QUESTION_OPENERS.match(message.words))
 
 
 def asks_the_desk(message: Message) -> bool:

@@ -186,6 +186,10 @@ class ReportFinish(Action):
             dispatcher.utter_message(text=c.message("confier_agent"))
             hand_over(dispatcher, tracker.sender_id, "misunderstood", "agent")
             return [*RESET, SlotSet(n.Slot.SET_ASIDE, None)]
+        if end == "status":
+            return [*RESET, FollowupAction(n.Action.REPORT_STATUS)]
+        if end == "done":
+            return [*RESET, *_resume(dispatcher, tracker)]
         dispatcher.utter_message(text=c.message("signalement_abandonne"))
         return [*RESET, *_resume(dispatcher, tracker)]
 

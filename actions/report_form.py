@@ -13,7 +13,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions import flow
 from actions.context import commune
-from bot import answers, places
+from bot import answers, places, wish
 from bot.answers import Short
 from bot.names import REPORT_SLOTS, Action, Intent, Slot
 
@@ -87,8 +87,7 @@ class ValidateReportForm(FormValidationAction):
                 return []  # the form is rejected and a rule answers
         else:
             decided = _next(turn)
-        for said in turn.said:
-            dispatcher.utter_message(text=said["text"], buttons=said["buttons"])
+        turn.utter(dispatcher)
         events: list[EventType] = [SlotSet(k, v) for k, v in turn.changed.items()]
         if decided is True:  # nothing understood: the question goes out again
             count, state = flow.missed(tracker, str(requested), explained=bool(turn.said))
@@ -124,6 +123,16 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str
         return None
     if said is Short.STOP or (said is None and answers.abandons(message.text)):
         turn.set(Slot.REPORT_CONFIRM, "stop")
+        return None
+    if requested is None and wish.reference_in(message.text, ("SIG",)):
+        turn.set(Slot.REPORT_CONFIRM, "status")  # « où en est SIG-4F7P ? » said as a problem
+        return None
+    if (
+        requested is None
+        and not _category(message)
+        and flow.not_ours(turn, message, also_sure=True)
+    ):
+        turn.set(Slot.REPORT_CONFIRM, "done")  # « plus de courant chez moi »: Enedis
         return None
     if requested == Slot.REPORT_CONFIRM and said in (Short.NO, Short.NO_THANKS):
         turn.set(Slot.REPORT_CONFIRM, "stop")
@@ -192,6 +201,12 @@ def read(turn: flow.Turn, message: flow.Message, requested: str | None) -> None:
     if message.intent == Intent.REPORT_PROBLEM and found and not turn.get(Slot.DESCRIPTION):
         # The first message of a report usually is its description.
         turn.set(Slot.DESCRIPTION, text[:2000])
+
+
+def _category(message: flow.Message) -> str | None:
+    territory = commune().data.signalements
+    found = places.category_of(message.text, territory.categories, territory.rues)
+    return found[0] if found else None
 
 
 def _other(message: flow.Message) -> bool:

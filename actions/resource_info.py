@@ -3,6 +3,8 @@ fêtes avec la caution ? »): the answer from the commune file, before any offer
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +15,8 @@ from actions.booking_reading import named_resources, spec_of
 from actions.context import commune
 from bot import booking, wish
 from bot import names as n
+from bot.answers import plain
+from bot.names import Intent
 from calendar_store.spec import Kind, Requester, ResourceSpec, Unit
 from calendar_store.wording import duration, noun, only
 
@@ -74,16 +78,34 @@ def facts(spec: ResourceSpec) -> dict[str, Any]:
     }
 
 
-def describe(spec: ResourceSpec | None) -> tuple[str, str]:
+_PRICE = re.compile(r"\b(?:combien|prix|tarif|cout|coute|payant|payer|gratuit|timbre)\b")
+
+
+@dataclass(frozen=True)
+class Described:
+    """The answer about a resource, the offer to book it, and what the answer was about."""
+
+    info: str
+    offer: str
+    topic: str
+
+
+def describe(spec: ResourceSpec | None, asked: str = "") -> Described:
     """What the commune says about a resource (or all of them), and the offer to book."""
     c = commune()
     if spec is None:
         lines = [f"{noun(s.name).subject} : {_unit(s)}, {_prices(s)}" for s in c.resources()]
-        return c.message("liste_ressources", ressources=lines), c.message("demander_ressource")
-    values = facts(spec)
+        listed = c.message("liste_ressources", ressources=lines)
+        return Described(listed, c.message("demander_ressource"), "resource_info")
     name = noun(spec.name)
     wanted = f"des {name.bare}" if spec.kind is Kind.EQUIPMENT and name.plural else name.phrase
-    return c.message("infos_ressource", **values), c.message("vouloir_reserver", ressource=wanted)
+    offer = c.message("vouloir_reserver", ressource=wanted)
+    if spec.kind is Kind.APPOINTMENT:
+        # An ID appointment is free; what people ask is the price or the papers of the title.
+        intent = Intent.ASK_ID_PRICE if _PRICE.search(plain(asked)) else Intent.ASK_ID_DOCUMENTS
+        return Described(c.reply_to(intent) or "", offer, intent.value)
+    info = c.message("infos_ressource", **facts(spec))
+    return Described(info, offer, f"resource_info:{spec.slug}")
 
 
 class ResourceInfo(Action):
@@ -98,7 +120,6 @@ class ResourceInfo(Action):
         text = str((tracker.latest_message or {}).get("text") or "")
         found = wish.items_in(text, named_resources())
         spec = spec_of(found[0] if found else tracker.get_slot(n.Slot.RESOURCE))
-        info, _ = describe(spec)
-        topic = f"resource_info:{spec.slug}" if spec else "resource_info"
-        dispatcher.utter_message(text=info, json_message={"topic": topic})
+        described = describe(spec, text)
+        dispatcher.utter_message(text=described.info, json_message={"topic": described.topic})
         return []

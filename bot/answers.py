@@ -22,11 +22,16 @@ class Short(StrEnum):
     DONT_KNOW = "dont_know"
 
 
+def fold(text: str) -> str:
+    """Lower case, no accents, « œ » as « oe »: how residents' words are compared."""
+    text = text.lower().replace("’", "'").replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def plain(text: str) -> str:
-    """Lower case, no accents, apostrophes and punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w@+]", " ", text).split())
+    """Folded (see fold), punctuation as spaces, single spaces."""
+    return " ".join(re.sub(r"[^\w@+]", " ", fold(text)).split())
 
 
 # A short answer is a run of known pieces: yes or no phrases, « merci » and other politeness

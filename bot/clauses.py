@@ -11,22 +11,43 @@ import re
 
 # Where a message may hold another request: after a question mark, a full stop, a new line,
 # a semicolon; and before « et », « aussi », « ainsi que » opening a new question.
-_HARD = re.compile(r"(?<=[?!.;])\s+|\n+")
+_HARD = re.compile(r"(?<=[?!.;])\s+|\n+|\s+[+&]\s+")
+# What may open a new request after « et », « aussi », « ainsi que »…: a question word, an
+# article or a possessive, a verb wanting something, or an infinitive (« et refaire mon
+# passeport », « et de réserver »).
+_OPENERS = (
+    r"les|la|le|l'|l’|vos|votre|vôtre|mes|mon|ma|pour|combien|quand|où|ou|comment|est-ce|"
+    r"est ce|faut-il|faut il|c'est|c’est|il faut|vous|on peut|je peux|quel|quelle|quels|"
+    r"quelles|à quelle|a quelle|y a|ya|qu'en|qu’en|si|savoir|celui|celle|ceux|celles|"
+    r"donnez|dites|indiquez|envoyez|pouvez|pourriez|je voudrais|j'aimerais|j’aimerais|"
+    r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre"
+)
+_INFINITIVE = r"(?:de |d'|d’)?\w{3,}(?:er|ir|re)\b"
 _SOFT = re.compile(
-    r",?\s+(?:et|aussi|ainsi que|puis|sinon)\s+(?=(?:les|la|le|l'|l’|vos|votre|pour|combien|"
-    r"quand|où|ou|comment|est-ce|est ce|faut-il|faut il|c'est|c’est|il faut|vous|on peut|"
-    r"je peux|quel|quelle|quels|quelles|à quelle|a quelle|y a|ya|qu'en|qu’en)\b)",
+    rf",?\s+(?:et|aussi|ainsi que|puis|sinon|par ailleurs|au passage)\s+"
+    rf"(?=(?:{_OPENERS})\b|{_INFINITIVE})",
     re.IGNORECASE,
 )
-# « je voudrais un rdv passeport, c'est combien ? »: a comma before a question.
+# « je voudrais un rdv passeport, c'est combien ? »: a comma before a question or a request.
 _COMMA = re.compile(
-    r",\s+(?=(?:c'est combien|c’est combien|combien|c'est quoi|c’est quoi|c'est où|c’est où|"
+    r"[,;:]\s+(?=(?:c'est combien|c’est combien|combien|c'est quoi|c’est quoi|c'est où|c’est où|"
+    r"c'est ouvert|c’est ouvert|c est ouvert|vous êtes ouverts|vous etes ouverts|vous ouvrez|"
     r"est-ce qu|est ce qu|faut-il|faut il|vous êtes|vous etes|quel|quelle|quels|quelles|"
-    r"quand|comment|où)\b)",
+    r"quand|comment|où|je veux|je voudrais|j'aimerais|et|ah et|sinon|par ailleurs)\b)",
     re.IGNORECASE,
 )
-_LEAD = re.compile(r"^(?:et|aussi|puis|sinon|ah|oh|au fait|autre question)\b[\s,:]*", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage|ah et)\b[\s,:]*",
+    re.IGNORECASE,
+)
 MAX_CLAUSES = 4
+# « Le numéro de la gendarmerie et celui de la mairie »: « celui » stands for « le numéro ».
+_STANDS_FOR = re.compile(r"^(?:celui|celle|ceux|celles)\b", re.IGNORECASE)
+_HEAD = re.compile(
+    r"\b((?:le|la|les|l'|l’|mon|ma|mes|votre|vos|son|sa|ses)\s*[\w’'-]+"
+    r"(?: d'ouverture| d’ouverture)?)\s+(?:de|du|des|d'|d’)",
+    re.IGNORECASE,
+)
 
 
 def clauses(text: str) -> list[str]:
@@ -35,6 +56,9 @@ def clauses(text: str) -> list[str]:
     for sentence in _HARD.split(text.strip()):
         for piece in (p for s in _SOFT.split(sentence) for p in _COMMA.split(s)):
             piece = _LEAD.sub("", piece.strip()).strip(" ,")
+            head = _HEAD.search(parts[-1]) if parts and _STANDS_FOR.match(piece) else None
+            if head is not None:
+                piece = _STANDS_FOR.sub(head.group(1), piece, count=1)
             if re.search(r"\w", piece):
                 parts.append(piece)
     return parts[:MAX_CLAUSES] if len(parts) > 1 else [text]

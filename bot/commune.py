@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from bot.catalogue import ANSWERS, MESSAGES, REPLIES
-from bot.directory import NEIGHBOUR, Directory, Found
+from bot.directory import NEIGHBOUR, NOT_OURS, Directory, Found
 from bot.emergency import Safety
 from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
@@ -65,6 +65,8 @@ class CommuneFile(Strict):
     signalements: Territory
     urgences: Safety
     annuaire: Directory
+    # The words that announce each answer, for a question the classifier is unsure of.
+    mots_des_reponses: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @field_validator("fuseau_horaire")
     @classmethod
@@ -96,6 +98,14 @@ class CommuneFile(Strict):
     @classmethod
     def _messages(cls, value: dict[str, str]) -> dict[str, str]:
         return _exact_keys(value, set(MESSAGES), "message")
+
+    @field_validator("mots_des_reponses")
+    @classmethod
+    def _answer_words(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        unknown = sorted(set(value) - set(ANSWERS.values()))
+        if unknown:
+            raise ValueError(f"« {unknown[0]} » n’est pas le nom d’une réponse")
+        return value
 
     @field_validator("sujets")
     @classmethod
@@ -165,6 +175,8 @@ class Commune:
 
     def directory(self, found: Found) -> str:
         """A directory entry's text, or the answer for another town."""
+        if found.key == NOT_OURS:
+            return self.message("hors_ressort")
         if found.key == NEIGHBOUR:
             place = found.place.title() if found.place else "cette commune"
             return self._render(self.data.annuaire.ailleurs, {"lieu": place})

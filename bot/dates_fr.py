@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+from bot.answers import fold
 
 WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5}
 WEEKDAYS |= {"dimanche": 6, "lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6}
@@ -124,8 +125,7 @@ Rule = Callable[[list[str], int], tuple[Piece, int] | None]
 
 def normalise(text: str) -> list[str]:
     """Lower-case, accents and elisions off, compounds joined, number words as digits."""
-    s = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = fold(text)
     s = re.sub(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"\3/\2/\1", s)
     s = re.sub(r"\b(\d{1,2})[-.](\d{1,2})[-.](\d{2}|\d{4})\b", r"\1/\2/\3", s)
     s = re.sub(r"\b(\d+) ?(''|\")", r"\1 secondes ", s)

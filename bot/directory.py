@@ -14,6 +14,7 @@ from bot.answers import plain
 from bot.schema import Strict
 
 NEIGHBOUR = "mairie_voisine"
+NOT_OURS = "not_ours"
 
 
 class Entry(Strict):
@@ -29,6 +30,8 @@ class Directory(Strict):
 
     entrees: dict[str, Entry]
     ailleurs: str  # another town: {{ lieu }} is what the resident named
+    # Places that are nobody's public service (a bank, a shop, a notary): « not ours ».
+    pas_nous: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,14 @@ class Found:
 
     key: str
     place: str = ""
+    sure: bool = False  # named by several words (« permis de conduire »), or another town
 
 
 # « la mairie de Montreuil », « la déchetterie de Bagnolet », « à Rosny, la piscine ».
 _PLACES = (
     r"mairie|mairies|dechetterie|decheterie|dechetteries|hotel de ville|ville|commune|"
-    r"piscine|mediatheque|bibliotheque|cimetiere|centre social|ccas|encombrants"
+    r"piscine|mediatheque|bibliotheque|cimetiere|centre social|ccas|encombrants|"
+    r"salle des fetes|salle polyvalente|gymnase|police municipale|ecole|services techniques"
 )
 _OTHER_TOWN = re.compile(
     rf"\b(?:{_PLACES}) (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )"
@@ -54,29 +59,51 @@ _GENERIC = frozenset(
         "secteur", "centre", "proximite", "residence", "naissance", "deces", "mariage",
         "rendez", "rdv", "demain", "aujourd", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "midi", "quelle", "quel", "combien", "l", "heure", "ouverture",
+        "qui", "quoi", "ou", "mon", "ma", "mes", "votre", "vos", "notre", "nos", "cette", "ce",
+        "fetes", "fete", "sport", "reunion", "associations", "assos", "environ",
+        "nuit", "week", "clairval",
     }
 )  # fmt: skip
 
 
-def _has(words: str, phrase: str) -> bool:
-    said = plain(phrase)
-    return bool(said) and re.search(rf"(?<!\w){re.escape(said)}s?(?!\w)", words) is not None
-
-
 def elsewhere(text: str, directory: Directory, commune: str) -> Found | None:
-    """The other place or institution the text asks about, or None if it is about us."""
+    """The other place or institution the text asks about first, or None if it is ours."""
+    found = everywhere(text, directory, commune)
+    return found[0] if found else None
+
+
+def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
+    """Every other place or institution the text asks about, in the order it names them."""
     words = plain(text)
-    best: tuple[int, str] | None = None
+    hits: list[tuple[int, int, Found]] = []
     for key, entry in directory.entrees.items():
+        best: tuple[int, int] | None = None
         for phrase in entry.mots:
-            if _has(words, phrase) and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), key)
-    if best is not None:
-        return Found(best[1])
+            at = _find(words, phrase)
+            if at is not None and (best is None or len(phrase) > best[1]):
+                best = (at, len(phrase))
+        if best is not None:
+            sure = any(
+                len(plain(p).split()) > 1 and _find(words, p) is not None for p in entry.mots
+            )
+            hits.append((best[0], -best[1], Found(key, sure=sure)))
     ours = plain(commune)
-    for match in _OTHER_TOWN.finditer(words):
-        place = match.group(1)
+    for town in _OTHER_TOWN.finditer(words):
+        place = town.group(1)
         if place.split()[0] in _GENERIC or place.startswith(ours):
             continue
-        return Found(NEIGHBOUR, place)
-    return None
+        hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=True)))
+        break
+    if not hits:
+        for phrase in directory.pas_nous:
+            where = _find(words, phrase)
+            if where is not None:
+                hits.append((where, 0, Found(NOT_OURS)))
+                break
+    return [found for _, _, found in sorted(hits, key=lambda h: (h[0], h[1]))]
+
+
+def _find(words: str, phrase: str) -> int | None:
+    said = plain(phrase)
+    match = re.search(rf"(?<!\w){re.escape(said)}s?(?!\w)", words) if said else None
+    return match.start() if match else None

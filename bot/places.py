@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from bot.answers import fold
 from bot.territory import Category, Street
 
 # How residents shorten the kind of street ("av. des Tilleuls", "r des écoles", "bd").
@@ -128,9 +129,7 @@ def match_street(text: str, streets: Sequence[Street]) -> StreetMatch | None:
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
 
 
 def category_of(
@@ -145,17 +144,24 @@ def category_of(
     for street in streets:
         said = said.replace(f" {_plain(street.nom)} ", " ")
     found: dict[str, int] = {}
+    first: dict[str, int] = {}
     for key, category in categories.items():
         if key == "autre":
             continue
         for word in category.mots:
             plain = _plain(word)
             # A plural ("lampadaires", "travaux") still names the thing.
-            if plain and re.search(rf" {re.escape(plain)}[sx]? ", said):
+            match = re.search(rf" {re.escape(plain)}[sx]? ", said) if plain else None
+            if match:
                 found[key] = found.get(key, 0) + len(plain)
+                first[key] = min(first.get(key, len(said)), match.start())
     if not found:
         return None
-    best = max(found, key=lambda key: found[key])
+    # What the sentence is about comes first (« la haie déborde sur le trottoir »), unless
+    # another category's words clearly outweigh it.
+    subject = min(first, key=lambda key: first[key])
+    heaviest = max(found, key=lambda key: found[key])
+    best = heaviest if found[heaviest] >= 2 * found[subject] else subject
     return best, len(found) == 1
 
 

@@ -8,12 +8,12 @@ resident can give several at once ("50 chaises samedi, c'est pour mon associatio
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import phonenumbers
 
+from bot.answers import fold
 from calendar_store.spec import Requester
 
 # Number words residents type for quantities.
@@ -68,9 +68,7 @@ _GROUPS = re.compile(r"\b[A-Z0-9]{1,5}(?:[ -][A-Z0-9]{1,5}){1,4}\b")
 
 def plain(text: str) -> str:
     """Lower case, no accents, apostrophes as spaces: how the rules compare words."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w@+.-]", " ", text).split())
+    return " ".join(re.sub(r"[^\w@+.-]", " ", fold(text)).split())
 
 
 def _has(words: str, phrase: str) -> bool:
@@ -97,16 +95,25 @@ def resource_in(text: str, resources: Iterable[Named]) -> str | None:
     return best[1] if best else None
 
 
+_LINKS = frozenset({"de", "des", "du", "la", "le", "les", "l", "d", "a", "au", "aux"})
+
+
+def _key(text: str) -> str:
+    """Words without articles and plural marks: « salle fetes » names « la salle des fêtes »."""
+    words = [w for w in plain(text).replace("-", " ").split() if w not in _LINKS]
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
+
+
 def items_in(text: str, resources: Iterable[Named]) -> list[str]:
     """Every resource the text names, in the order it names them (« 10 tables et 60 chaises »)."""
-    words = f" {plain(text)} "
+    words = f" {_key(text)} "
     found: list[tuple[int, int, str]] = []  # (position, -length, slug)
     for resource in resources:
         for name in resource.names:
-            name = plain(name)
+            name = _key(name)
             if not name:
                 continue
-            for match in re.finditer(rf"(?<![\w]){re.escape(name)}s?(?![\w])", words):
+            for match in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", words):
                 found.append((match.start(), -len(name), resource.slug))
     found.sort()
     taken: list[tuple[int, int]] = []
