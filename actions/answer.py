@@ -99,7 +99,10 @@ def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
         return intent
     words = commune().data.mots_des_reponses
     mine = ANSWERS.get(intent) if intent else None
-    if mine and topics.scores(text, words).get(mine):
-        return intent
+    found = topics.scores(text, words)
+    if mine and found.get(mine):
+        # « les horaires de la mairie le samedi »: the hours, on a Saturday.
+        refined = [k for k, base in topics.REFINES.items() if base == mine and k in found]
+        return _BY_KEY.get(refined[0], intent) if refined else intent
     best = topics.best(text, words)
     return _BY_KEY.get(best, intent) if best else intent

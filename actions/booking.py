@@ -20,6 +20,7 @@ from actions.human import hand_over
 from bot import booking, wish
 from bot import names as n
 from bot.outbox import booking_notices
+from bot.places import category_of
 from bot.typography import french
 from calendar_store.spec import (
     Booking,
@@ -211,6 +212,8 @@ class BookingFinish(Action):
             dispatcher.utter_message(text=c.message("confier_agent"))
             hand_over(dispatcher, tracker.sender_id, "misunderstood", "agent")
             return [*RESET, SlotSet(n.Slot.SET_ASIDE, None)]
+        if end == "cancel":
+            return [*RESET, FollowupAction(n.Action.CANCEL_FORM)]
         if end == "done":
             pass  # answered already (another town's hall, someone else's service)
         elif end == "quiet":
@@ -329,8 +332,16 @@ class AskFlowSwitch(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         key = "mettre_de_cote_reservation"
+        wanted = str(tracker.get_slot(n.Slot.SWITCH_TEXT) or "")
+        territory = commune().data.signalements
+        found = category_of(wanted, territory.categories, territory.rues)
+        topic = f"report:{found[0]}" if found else "report"
         if tracker.active_loop.get("name") == n.Action.REPORT_FORM:
             key = "mettre_de_cote_signalement"
+            from actions.booking_reading import named_resources
+
+            items = wish.items_in(wanted, named_resources())
+            topic = f"book:{items[0]}" if items else "book"
         buttons = [
             {"title": "Oui", "payload": f"/{n.Intent.AFFIRM}"},
             {"title": "Non, continuer", "payload": f"/{n.Intent.DENY}"},
@@ -343,6 +354,7 @@ class AskFlowSwitch(Action):
             buttons,
             "aide_mettre_de_cote",
             back_key="reprendre_reservation",
+            topic=topic,
         )
 
 

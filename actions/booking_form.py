@@ -76,7 +76,10 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
         turn.set(Slot.CONFIRM, "yes")
         return None
     if said is Short.STOP or (said is None and answers.abandons(message.text)):
-        turn.set(Slot.CONFIRM, "stop")
+        # Nothing under way yet and a booking named: it is one already made (« les chaises
+        # de samedi, je n'en veux plus »), which the cancel form finds.
+        gone = requested is None and (message.intent == Intent.CANCEL_BOOKING or _names(message))
+        turn.set(Slot.CONFIRM, "cancel" if gone else "stop")
         return None
     if requested == Slot.GO:
         if said is Short.YES:
@@ -101,6 +104,8 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
         return Slot.FLOW_SWITCH.value
     if flow.asks_the_desk(message) and not _about_booking(message):
         return REJECT  # « la mairie ouvre à quelle heure ? »: a rule answers, then the form
+    if requested not in (None, Slot.GO) and message.sure(Intent.ASK_RESOURCE):
+        return REJECT  # « et vous prêtez aussi des barnums ? »: answered, then the form
     if (requested is None or requested == Slot.GO) and _asks_about(message):
         # « vous prêtez des barnums ? »: the answer first, then the offer to book it, or the
         # next question when the message also asks to book (« c'est combien, et libre le 14 ? »).
@@ -187,7 +192,8 @@ def _asks_about(message: flow.Message) -> bool:
     """A question about what can be booked, its price or its rules."""
     if message.sure(Intent.ASK_RESOURCE):
         return True
-    if message.intent not in (Intent.BOOK, Intent.INFORM) or not flow.is_question(message):
+    unsure = (Intent.BOOK, Intent.INFORM, Intent.NLU_FALLBACK, Intent.ASK_RESOURCE, None)
+    if message.intent not in unsure or not flow.is_question(message):
         return False
     return bool(_INFO_WORDS.search(message.words))
 
@@ -196,6 +202,12 @@ def _wishes(message: flow.Message, turn: flow.Turn) -> bool:
     """Whether a question about a resource also asks to book it (« … et elle est dispo le
     14 ? »): a date was read, or words of a wish."""
     return bool(turn.get(Slot.DAY)) or bool(_WISH_WORDS.search(message.words))
+
+
+def _names(message: flow.Message) -> bool:
+    from actions.booking_reading import named_resources
+
+    return bool(wish.items_in(message.text, named_resources()))
 
 
 def _about_booking(message: flow.Message) -> bool:

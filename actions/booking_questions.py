@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.asking import Buttons, ask
 from actions.booking_reading import (
     buttons_of,
+    extras_of,
     hours_of,
     offer,
     spec_of,
@@ -46,9 +47,12 @@ KEYS: dict[n.Slot, tuple[str, str]] = {
 SHOWN = 8  # free slots offered as buttons at most
 
 
-def booking_topic(spec: ResourceSpec | None) -> str:
-    """What the booking is about, for the dashboard: "book:gymnase"."""
-    return f"book:{spec.slug}" if spec else "book"
+def booking_topic(spec: ResourceSpec | None, tracker: Tracker | None = None) -> str:
+    """What the booking is about, for the dashboard: "book:gymnase", "book:tables+chaises"."""
+    if spec is None:
+        return "book"
+    extras = [s.slug for s, _ in extras_of(tracker.get_slot(n.Slot.EXTRAS))] if tracker else []
+    return "book:" + "+".join([spec.slug, *extras])
 
 
 def _button(title: str, slot: n.Slot, value: str) -> dict[str, str]:
@@ -88,7 +92,7 @@ class _Asking:
                 buttons,
                 help_key,
                 back_key="reprendre_reservation",
-                topic=booking_topic(spec),
+                topic=booking_topic(spec, tracker),
                 **values,
             ),
         ]
@@ -141,7 +145,7 @@ def _ask_time(
             [],
             "aide_date",
             back_key="reprendre_reservation",
-            topic=booking_topic(spec),
+            topic=booking_topic(spec, tracker),
         )
     day = date.fromisoformat(raw_day)
     values = {"horaires": hours_of(spec, day), "quand": say_date(day)}
@@ -158,7 +162,7 @@ def _ask_time(
             [],
             "aide_heures",
             back_key="reprendre_reservation",
-            topic=booking_topic(spec),
+            topic=booking_topic(spec, tracker),
             **values,
         )
     offers = _free_slots(spec, day, tracker.get_slot(n.Slot.WINDOW))
@@ -175,7 +179,7 @@ def _ask_time(
             buttons_of(offers),
             "aide_creneau",
             back_key="reprendre_reservation",
-            topic=booking_topic(spec),
+            topic=booking_topic(spec, tracker),
             **values,
         ),
     ]

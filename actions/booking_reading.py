@@ -122,10 +122,8 @@ def read(turn: Turn, message: Message, requested: str | None, sender: str) -> No
         return
     text = message.text
     read_resources(turn, text, requested)
-    if not turn.get(Slot.RESOURCE) and (
-        wish.ants_number_in(text) or (requested == Slot.RESOURCE and wish.id_case_in(text))
-    ):
-        # « 7FQ2K9LM3T », or « renouvellement » when asked what to book: an ID appointment.
+    if not turn.get(Slot.RESOURCE) and wish.ants_number_in(text):
+        # « 7FQ2K9LM3T »: only an ID appointment asks for this.
         appointment = next((s for s in commune().resources() if s.kind is Kind.APPOINTMENT), None)
         if appointment is not None:
             turn.set(Slot.RESOURCE, appointment.slug)

@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import commune
 from actions.human import hand_over
 from bot import names
-from bot.emergency import Alarm, numbers
+from bot.emergency import likely, numbers
+from bot.handoff import alarm_text
 
 # Below this, the numbers are given but nobody is called: a false alarm would silence the
 # assistant until an agent looks.
@@ -30,19 +31,22 @@ class ActionEmergency(Action):
     ) -> list[EventType]:
         current = commune()
         safety = current.data.urgences
-        general = ("15 (SAMU)", "17 (police secours)", "18 (pompiers)")
-        said = current.message(
-            "urgence",
-            situation="",
-            numeros=[*general, *numbers(Alarm("danger"), safety)],
-            conseil="",
-        )
+        text = str((tracker.latest_message or {}).get("text") or "")
+        found = likely(text, safety)
+        if found.situations:
+            said = alarm_text(current, found)
+            topic = f"emergency:{found.situations[0]}"
+        else:
+            general = ("15 (SAMU)", "17 (police secours)", "18 (pompiers)")
+            given = [*general, *numbers(found, safety)]
+            said = current.message("urgence", situation="", numeros=given, conseil="")
+            topic = "emergency"
         confidence = float(
             ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0
         )
         if confidence < SURE:
-            dispatcher.utter_message(text=said, json_message={"topic": "emergency"})
+            dispatcher.utter_message(text=said, json_message={"topic": topic})
             return []
-        dispatcher.utter_message(text=said, json_message={"topic": "emergency"})
+        dispatcher.utter_message(text=said, json_message={"topic": topic})
         hand_over(dispatcher, tracker.sender_id, "emergency", "emergency")
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]

@@ -20,12 +20,12 @@ from bot.catalogue import ANSWERS
 # Words of a wish to book, and of a problem in the street.
 _BOOKING = re.compile(
     r"\b(?:rdv|rendez vous|reserver|reservation|resa|louer|location|emprunter|pret|preter|"
-    r"besoin|dispo|disponible|libre|creneau|il me faut|il nous faut|je voudrais|j aimerais)\b"
+    r"besoin|dispo|disponible|libre|creneau|il me faut|il nous faut|il faudrait|faudrait|"
+    r"je voudrais|j aimerais|combien|prix|tarif|caution|capacite|accueillir|tient)\b"
 )
 _PROBLEM = re.compile(
-    r"\b(?:casse|cassee|panne|marche plus|marche pas|fonctionne plus|fonctionne pas|eteint|"
-    r"eteinte|trou|trous|abime|abimee|tombe|tombee|renverse|arrache|arrachee|deborde|"
-    r"degrade|degradee|sale|bouche|bouchee|signaler|signale|probleme)\b"
+    r"\b(?:cass|panne|marche plus|marche pas|fonctionne plus|fonctionne pas|eteint|trou|"
+    r"abim|tomb|renvers|arrach|debord|degrad|sale|bouch|signal|probleme|clignot|fuit|fuite)\w*"
 )
 # Below the FallbackClassifier's threshold, a frequent question the classifier still puts
 # first is answered when its words agree, or alone from this confidence.
@@ -39,7 +39,8 @@ def guess(text: str) -> str | None:
     from actions.booking_reading import named_resources
 
     words = plain(text)
-    if wish.items_in(text, named_resources()) and _BOOKING.search(words):
+    named = wish.items_in(text, named_resources())
+    if named and (_BOOKING.search(words) or len(words.split()) <= 3):
         return names.Action.BOOKING_FORM.value
     territory = commune().data.signalements
     found = places.category_of(text, territory.categories, territory.rues)

@@ -188,6 +188,8 @@ class ReportFinish(Action):
             return [*RESET, SlotSet(n.Slot.SET_ASIDE, None)]
         if end == "status":
             return [*RESET, FollowupAction(n.Action.REPORT_STATUS)]
+        if end == "booking":
+            return [*RESET, FollowupAction(n.Action.BOOKING_FORM)]
         if end == "done":
             return [*RESET, *_resume(dispatcher, tracker)]
         dispatcher.utter_message(text=c.message("signalement_abandonne"))

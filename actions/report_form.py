@@ -127,6 +127,9 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str
     if requested is None and wish.reference_in(message.text, ("SIG",)):
         turn.set(Slot.REPORT_CONFIRM, "status")  # « où en est SIG-4F7P ? » said as a problem
         return None
+    if requested is None and not _category(message) and _resource_named(message):
+        turn.set(Slot.REPORT_CONFIRM, "booking")  # « la salle de l'avenue des Tilleuls… ? »
+        return None
     if (
         requested is None
         and not _category(message)
@@ -201,6 +204,12 @@ def read(turn: flow.Turn, message: flow.Message, requested: str | None) -> None:
     if message.intent == Intent.REPORT_PROBLEM and found and not turn.get(Slot.DESCRIPTION):
         # The first message of a report usually is its description.
         turn.set(Slot.DESCRIPTION, text[:2000])
+
+
+def _resource_named(message: flow.Message) -> bool:
+    from actions.booking_reading import named_resources
+
+    return bool(wish.items_in(message.text, named_resources()))
 
 
 def _category(message: flow.Message) -> str | None:

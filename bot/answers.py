@@ -114,6 +114,7 @@ _STOP = re.compile(
     r"\b(?:laisse[zr]? tomber|laisse tombe|laissez tombe|oublie[zr]?|on oublie|tant pis|"
     r"j abandonne|abandonne[rz]|abandonner la|on arrete|arrete[zr]?|stop+|stoppe[zr]?|"
     r"annule[zr]?|annulation|on annule|je ne veux plus|je veux plus|ne veux plus|"
+    r"n en veux plus|en veux plus|n en ai plus besoin|en ai plus besoin|"
     r"c est plus la peine|ce n est plus la peine|plus la peine|je renonce|renonce[zr]?|"
     r"ca ne m interesse plus|laisser tomber|je change d avis|j ai change d avis|"
     r"changement d avis|finalement non|non finalement|plus besoin)\b"

@@ -24,8 +24,8 @@ _OPENERS = (
 )
 _INFINITIVE = r"(?:de |d'|d’)?\w{3,}(?:er|ir|re)\b"
 _SOFT = re.compile(
-    rf",?\s+(?:et|aussi|ainsi que|puis|sinon|par ailleurs|au passage)\s+"
-    rf"(?=(?:{_OPENERS})\b|{_INFINITIVE})",
+    rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
+    r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question)[\s,:]+)",
     re.IGNORECASE,
 )
 # « je voudrais un rdv passeport, c'est combien ? »: a comma before a question or a request.

@@ -178,7 +178,7 @@ class Commune:
         if found.key == NOT_OURS:
             return self.message("hors_ressort")
         if found.key == NEIGHBOUR:
-            place = found.place.title() if found.place else "cette commune"
+            place = found.place or "cette commune"
             return self._render(self.data.annuaire.ailleurs, {"lieu": place})
         return self._render(self.data.annuaire.entrees[found.key].texte)
 

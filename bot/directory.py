@@ -50,8 +50,8 @@ _PLACES = (
     r"salle des fetes|salle polyvalente|gymnase|police municipale|ecole|services techniques"
 )
 _OTHER_TOWN = re.compile(
-    rf"\b(?:{_PLACES}) (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )"
-    r"([a-z]+(?: (?:sur|sous|les|en|le|la) [a-z]+)?)"
+    rf"\b(?:{_PLACES})(?: annexe)? (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )"
+    r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
 )
 _GENERIC = frozenset(
     {
@@ -60,8 +60,8 @@ _GENERIC = frozenset(
         "rendez", "rdv", "demain", "aujourd", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "midi", "quelle", "quel", "combien", "l", "heure", "ouverture",
         "qui", "quoi", "ou", "mon", "ma", "mes", "votre", "vos", "notre", "nos", "cette", "ce",
-        "fetes", "fete", "sport", "reunion", "associations", "assos", "environ",
-        "nuit", "week", "clairval",
+        "fetes", "fete", "sport", "reunion", "associations", "assos", "environ", "nuit", "week",
+        "clairval", "village", "bourg", "coin", "un", "une", "des", "son", "sa", "ses",
     }
 )  # fmt: skip
 
@@ -100,7 +100,9 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
             if where is not None:
                 hits.append((where, 0, Found(NOT_OURS)))
                 break
-    return [found for _, _, found in sorted(hits, key=lambda h: (h[0], h[1]))]
+    # A service named in several words (« porter plainte ») before one named in a word
+    # (« la gare »), then in the order they come.
+    return [found for _, _, found in sorted(hits, key=lambda h: (not h[2].sure, h[0], h[1]))]
 
 
 def _find(words: str, phrase: str) -> int | None:

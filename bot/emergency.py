@@ -110,6 +110,27 @@ def _grief(
     return _pattern(words), _pattern(unless)
 
 
+_SMALL = frozenset(
+    {"dans", "pour", "avec", "plus", "tout", "toute", "elle", "mais", "sont", "fait", "faire"}
+)
+
+
+def likely(text: str, safety: Safety) -> Alarm:
+    """A danger the classifier saw but no phrase describes: the situation whose words the
+    message shares most (« coups », « fumée », « gaz »…), or none in particular."""
+    said = set(plain(text.replace("-", " ")).split())
+    scores: dict[str, int] = {}
+    for key, situation in safety.situations.items():
+        words = {w for m in situation.mots for w in plain(m).split() if len(w) > 3}
+        shared = (words - _SMALL) & said
+        if shared:
+            scores[key] = len(shared)
+    if not scores:
+        return Alarm("danger")
+    best = max(scores, key=lambda key: scores[key])
+    return Alarm("danger", (best,))
+
+
 def numbers(alarm: Alarm, safety: Safety) -> list[str]:
     """The numbers to give, those of the situations first, without repeats."""
     said: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from anyio import to_thread
@@ -23,9 +24,22 @@ log = logging.getLogger(__name__)
 QUESTIONS = ANSWERED_INTENTS - {Intent.GREET, Intent.THANK, Intent.GOODBYE, Intent.OUT_OF_SCOPE}
 SPLITTABLE = frozenset(
     {*(i.value for i in QUESTIONS), "ask_resource", "ask_elsewhere", "book", "report_problem"}
-    | {"my_bookings", "cancel_booking", "report_status", "my_reports"}
+    | {"my_bookings", "cancel_booking", "report_status", "my_reports", "request_human"}
 )
-SPLIT_CONFIDENCE = 0.6
+# Frequent questions count as a request only when asked (« vos horaires ? », « les horaires
+# svp »): « mon passeport a été volé » is the context of what follows, not a question.
+ASKED = re.compile(
+    r"\?|^(?:est[ -]ce|qu'est|comment|combien|quand|où|ou |quel|quelle|quels|quelles|"
+    r"pourquoi|faut[ -]il|c'est quoi|c koi|c quoi|à quelle|a quelle|y a[ -]t[ -]il)|"
+    r"\b(?:svp|stp|s'il vous pla[iî]t|je voudrais savoir|j'aimerais savoir|je cherche|"
+    r"pouvez[ -]vous|pourriez[ -]vous|dites[ -]moi|donnez[ -]moi|indiquez[ -]moi)\b",
+    re.IGNORECASE,
+)
+FAQ = frozenset(i.value for i in QUESTIONS)
+SPLIT_CONFIDENCE = 0.5
+# Requests that may come twice in one message, about two different things (« qui peut
+# emprunter les chaises, et la sono est-elle gratuite ? »).
+TWICE = frozenset({"ask_resource", "ask_elsewhere"})
 
 
 class Turns:
@@ -113,7 +127,9 @@ class Turns:
         intents: list[str] = []
         pending: list[str] = []
         for piece, (intent, confidence) in zip(pieces, understood, strict=True):
-            if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE and intent not in intents:
+            new = intent not in intents or intent in TWICE
+            asked = intent not in FAQ or ASKED.search(piece.strip()) is not None
+            if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE and new and asked:
                 groups.append([*pending, piece])
                 intents.append(intent)
                 pending = []
@@ -149,11 +165,15 @@ def _without_repeats(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Several requests answered in one turn: a question that a later answer asks again
     (« Revenons à votre réservation : pour qui… ? ») is said once, the last time."""
     kept = []
+    said: set[str] = set()
     for index, reply in enumerate(raw):
         text = str(reply.get("text") or "")
         later = [str(r.get("text") or "") for r in raw[index + 1 :]]
         if text.rstrip().endswith("?") and any(text.strip() in other for other in later):
             continue
+        if text and text in said and not reply.get("buttons"):
+            continue  # the same answer to two requests (« la CAF et les APL »): once
+        said.add(text)
         kept.append(reply)
     return kept
 

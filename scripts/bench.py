@@ -184,7 +184,7 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
 
 
 PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
-PARTS += ("open311", "reportconv", "channels", "console", "nlu", "scale")
+PARTS += ("open311", "reportconv", "channels", "console", "nlu", "scale", "dialogues")
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
@@ -207,6 +207,7 @@ STORED = {  # report.json key of each part
     "console": ["console"],
     "nlu": ["nlu"],
     "scale": ["scale"],
+    "dialogues": ["dialogues"],
 }
 
 
@@ -326,6 +327,7 @@ def _steps(args: argparse.Namespace, parts: list[str]) -> list[Step]:
         ),
         "nlu": ("nlu", partial(_nlu, args)),
         "scale": ("scale", partial(_scale, args)),
+        "dialogues": ("dialogues", partial(_dialogues, args)),
     }
     for part, (key, step) in steps.items():
         if part in parts:
@@ -344,6 +346,12 @@ def _scale(args: argparse.Namespace) -> dict[str, Any]:
     from bench_scale import scale  # its own file, imported when the part runs
 
     return scale(args.scale_conversations, args.scale_seconds)
+
+
+def _dialogues(args: argparse.Namespace) -> dict[str, Any]:
+    from bench_dialogues import dialogues  # its own file, imported when the part runs
+
+    return dialogues(quick=args.quick)
 
 
 def readme(results: dict[str, Any], out: Path) -> None:

@@ -395,6 +395,14 @@ def nlu(part: dict[str, Any] | None) -> list[str]:
     return _section(bench_nlu.report_lines(part))
 
 
+def dialogues(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    import bench_dialogues  # imported here: it may use this module's helpers
+
+    return _section(bench_dialogues.report_lines(part))
+
+
 def scale(part: dict[str, Any] | None, picture: str | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -439,6 +447,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *console(results.get("console")),
         *dates(results.get("dates")),
         *nlu(results.get("nlu")),
+        *dialogues(results.get("dialogues")),
         *failures(results),
     ]
     markdown = "\n".join(lines)

@@ -22,10 +22,16 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "nlu"
 OUT = SOURCES / "generated" / "augmented.yml"
-HELDOUT = (ROOT / "tests" / "nlu" / "heldout_fr.yml", ROOT / "tests" / "understanding" / "heldout.yml")
+HELDOUT = (
+    ROOT / "tests" / "nlu" / "heldout_fr.yml",
+    ROOT / "tests" / "understanding" / "heldout.yml",
+    ROOT / "tests" / "understanding" / "dev.yml",
+)
 SEED = 20261203
 # Short answers get no polite wrapper (« Bonjour, oui. » is not how people confirm).
-SHORT_ANSWERS = frozenset({"inform", "affirm", "deny", "stop", "skip_photo", "greet", "thank", "goodbye"})
+SHORT_ANSWERS = frozenset(
+    {"inform", "affirm", "deny", "stop", "skip_photo", "greet", "thank", "goodbye"}
+)
 BEFORE = (
     "Bonjour, ", "Bonjour madame, ", "Bonjour monsieur, ", "Bonsoir, ", "Salut, ", "Bjr ",
     "Excusez-moi de vous déranger, ", "Bonjour, petite question : ", "Rebonjour, ",
@@ -42,7 +48,8 @@ AFTER = (
     " Merci pour votre aide.", " svp", " s'il vous plaît", " merci", " Merci !!",
     " Je vous remercie par avance.", " C'est assez urgent pour moi.", " Bien à vous.",
     " Je n'arrive pas à trouver l'info.", " Merci de votre réponse rapide.", " :)",
-    " Bonne soirée.", " Merci, Martine.", " D'avance merci.", " Je ne suis pas très douée avec internet.",
+    " Bonne soirée.", " Merci, Martine.", " D'avance merci.",
+    " Je ne suis pas très douée avec internet.",
 )  # fmt: skip
 SMS = (
     ("s'il vous plaît", "svp"), ("s'il vous plait", "svp"), ("s'il te plaît", "stp"),
@@ -54,7 +61,8 @@ SMS = (
     ("d'accord", "dac"), ("comment", "cmt"), ("pourquoi", "pk"), ("combien", "cb"),
     ("je sais pas", "jsp"), ("quelque chose", "qqch"), ("je peux", "jpeux"), ("ne ", ""),
 )  # fmt: skip
-NEIGHBOURS = dict(zip("azertyuiopqsdfghjklmwxcvbn", "zaeryuiopmsqdfghjklmwxcvbnb"[:26], strict=True))
+# A key next to each letter on a French keyboard, for typos.
+NEIGHBOURS = dict(zip("azertyuiopqsdfghjklmwxcvbn", "zaeryuiopmsqdfghjklmwxcvbn", strict=True))
 
 
 def plain(text: str) -> str:
@@ -137,11 +145,11 @@ def _near(text: str, protected: set[str]) -> bool:
         return True
     words = key.split()
     # One word added, dropped or changed: drop each word in turn and compare.
-    return any(" ".join(words[:i] + words[i + 1 :]).replace(" ", "") in protected for i in range(len(words)))
+    return any("".join(words[:i] + words[i + 1 :]) in protected for i in range(len(words)))
 
 
 def generate() -> str:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 (reproducible training data, no secret)
     protected: set[str] = set()
     for path in HELDOUT:
         if path.exists():
@@ -195,7 +203,8 @@ def main() -> int:
     if args.check:
         current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
         if current != text:
-            print(f"{OUT.relative_to(ROOT)} is not up to date: run scripts/nlu_augment.py", file=sys.stderr)
+            where = OUT.relative_to(ROOT)
+            print(f"{where} is not up to date: run scripts/nlu_augment.py", file=sys.stderr)
             return 1
         return 0
     OUT.parent.mkdir(parents=True, exist_ok=True)

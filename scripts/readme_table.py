@@ -29,6 +29,7 @@ OUTBOX_PER_S = 25.0
 FEED_MS = 1000
 PAGE_P95_MS = 300
 NLU_F1 = 0.95  # weighted, cross-validation and held-out alike (scripts/bench_nlu.py)
+DIALOGUES = 0.98  # simulated residents who reach their goal (scripts/bench_dialogues.py)
 
 Figure = tuple[str, bool | None]  # the value shown, and whether the goal is met (None: no goal)
 
@@ -174,6 +175,16 @@ def nlu_heldout(part: dict[str, Any]) -> Figure:
     return shown, held["weighted_f1"] >= NLU_F1
 
 
+def dialogues(part: dict[str, Any]) -> Figure:
+    total, ok = part["conversations"], part["succeeded"]
+    shown = f"{number(100 * ok / total if total else 0)} % ({ok}/{total})"
+    shown += f", {part['wrong_side_effects']} avec effet de bord, {part['triple_questions']} avec"
+    shown += " une question 3 fois ; par catégorie : "
+    shown += ", ".join(f"{name} {c['ok']}/{c['total']}" for name, c in part["by_category"].items())
+    met = bool(total) and ok / total >= DIALOGUES
+    return shown, met and not part["wrong_side_effects"] and not part["triple_questions"]
+
+
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 Row = tuple[str, str, str, Callable[[dict[str, Any]], Figure]]
 
@@ -263,6 +274,12 @@ def rows(results: dict[str, Any]) -> list[Row]:
             "nlu",
             f"F1 pondéré ≥ {number(NLU_F1, 2)}",
             nlu_heldout,
+        ),
+        (
+            "conversations d’habitants simulés menées au but (tests/dialogues, toutes horloges)",
+            "dialogues",
+            f"≥ {DIALOGUES:.0%}".replace("%", " %") + ", 0 effet de bord, 0 question 3 fois",
+            dialogues,
         ),
     ]
 

@@ -31,7 +31,7 @@ KINDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "animal": (frozenset({"animal"}), ("17",)),
 }
 # What an out-of-scope question may get: the polite « not here », or « not ours ».
-OUT_OF_SCOPE = frozenset({"out_of_scope", "hors_sujet", "not_ours"})
+OUT_OF_SCOPE = frozenset({"out_of_scope", "hors_sujet", "not_ours", "directory:not_ours"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,9 @@ def _matches(label: str, topic: str, text: str) -> bool:
         return right_kind and all(f"le {n}" in text or n in text for n in numbers)
     if label in ("book", "resource_info", "report"):
         return topic == label or topic.startswith(f"{label}:")
+    if label.startswith("book:") and topic.startswith("book:"):
+        # One booking of several items: « book:salle-des-fetes+chaises ».
+        return label.split(":", 1)[1] in topic.split(":", 1)[1].split("+")
     return topic == label
 
 
