@@ -50,13 +50,20 @@ class ActionAnswer(Action):
         if (
             intent in names.ACKNOWLEDGED_INTENTS
             and tracker.active_loop.get("name") is None
-            and answers.cancels_booking(said)
+            and (answers.cancels_booking(said) or _cancels_what_was_made(said, tracker))
         ):
             # « annule celle que je viens de faire » read as a bare « stop »: it is about a
             # booking already made, and the cancel form asks which one and for a yes.
             return [FollowupAction(names.Action.CANCEL_FORM)]
         answer(dispatcher, tracker, intent)
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
+
+
+def _cancels_what_was_made(said: str, tracker: Tracker) -> bool:
+    """« finalement j'annule » with a booking made in this conversation: that one."""
+    from actions.booking import live
+
+    return answers.cancel_verb(said) and bool(live(tracker.sender_id))
 
 
 def answer(

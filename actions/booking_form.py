@@ -121,12 +121,20 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
         turn.set(Slot.GO, "ask")
         return Slot.GO.value
     read(turn, message, requested, tracker.sender_id)
+    if requested == Slot.CONFIRM and not turn.changed and answers.leans_yes(message.text):
+        turn.set(Slot.CONFIRM, "yes")  # « Oui, tout est correct, je confirme. »
+        return None
     if not turn.changed:
         if not turn.said and flow.interrupts(message):
             return REJECT
         return _next(turn) if requested is None else ASKED
     if requested == Slot.GO:
         turn.set(Slot.GO, "yes")  # details given: they want it
+    if requested in (Slot.CONFIRM, Slot.CHANGE):
+        from actions.booking import release
+
+        release(tracker)  # what the summary held must not stand in the way of its correction
+        turn.set(Slot.HOLD, None)
     check(turn)
     if set(turn.changed) - {Slot.OFFERS.value} and requested in (Slot.CONFIRM, Slot.CHANGE):
         turn.set(Slot.HOLD, None)  # a correction: the summary holds the new wish
@@ -163,19 +171,23 @@ def _switch_answer(turn: flow.Turn, message: flow.Message, said: Short | None) -
 
 
 def _other_flow(message: flow.Message, requested: str | None) -> str | None:
-    """A street report asked for in the middle of a booking."""
-    if not message.sure(Intent.REPORT_PROBLEM) or requested in (Slot.NAME,):
-        return None
+    """A street report asked for in the middle of a booking (at the name question, only with
+    the words of a report category: a name may sound like anything to the classifier)."""
     from actions.context import commune
 
     territory = commune().data.signalements
     found = places.category_of(message.text, territory.categories, territory.rues)
+    if requested == Slot.NAME:
+        return "report" if found and len(message.words.split()) > 3 else None
+    if not message.sure(Intent.REPORT_PROBLEM):
+        return None
     return "report" if found or message.confidence >= 0.8 else None
 
 
 # Words of a question about a resource rather than a wish to book it.
 _INFO_WORDS = re.compile(
     r"\b(?:pretez|pretes|prete|preter|pret|louez|loue|location|combien|prix|tarif|tarifs|"
+    r"emprunter|emprunt|possible d emprunter|possible d avoir|est il possible|c est possible|"
     r"cout|coute|coutent|caution|gratuit|gratuite|payant|payante|payer|paient|paye|qui peut|"
     r"ouvert aux|ouverte aux|reserve aux|reservee aux|conditions|capacite|combien de personnes|"
     r"tient combien|accueillir combien|vous avez des|vous avez un|vous avez une|"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,6 +36,13 @@ _PROBE = Contact(name="vérification", type=Requester.RESIDENT, email="verificat
 _SAME_NUMBER = re.compile(
     r"\b(?:meme numero|ce numero|celui ci|celui la|ce numero la|le numero d ou j ecris|"
     r"ce tel|ce portable|ce telephone|le meme|celui avec lequel)\b"
+)
+# What introduces a corrected name at the summary (in the original text: « nom » + « de »,
+# « : » or « c'est »).
+_NAME_CUE = re.compile(
+    r"\b(?:au nom de|nom de|nom d'|nom c'est|nom est|nom :|nom n'est pas bon\s*:?|"
+    r"nom n'est pas le bon\s*:?|mauvais nom\s*:?|le nom\s*:)\s*",
+    re.IGNORECASE,
 )
 # Answers that are never a name (« moi », « oui », a question…).
 _NOT_NAMES = re.compile(
@@ -162,6 +170,15 @@ def read(turn: Turn, message: Message, requested: str | None, sender: str) -> No
         if name:
             turn.set(Slot.NAME, name)
             return
+    elif requested in (Slot.CONFIRM, Slot.CHANGE) and _NAME_CUE.search(
+        message.text.replace("’", "'")
+    ):
+        # « non, c'est au nom de Camille Roux », « le nom n'est pas bon : Camille Roux ».
+        said = _NAME_CUE.split(message.text.replace("’", "'"), maxsplit=1)[-1]
+        name = name_in(replace(message, text=said))
+        if name:
+            turn.set(Slot.NAME, name)
+            return
     if contact or ants or wish.looks_like_phone(text):
         return  # numbers that are not dates
     if spec and spec.kind is Kind.EQUIPMENT:
@@ -183,7 +200,10 @@ def name_in(message: Message) -> str | None:
         return None
     if message.text.rstrip().endswith("?") or wish.corrects(message.text):
         return None
-    return wish.name_in(message.text)
+    name = wish.name_in(message.text)
+    if name is None or len(name.split()) > 7:
+        return None  # a sentence, not a name
+    return name
 
 
 def _day(turn: Turn) -> date | None:

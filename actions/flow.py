@@ -73,6 +73,8 @@ class Turn:
     said: list[dict[str, Any]] = field(default_factory=list)
 
     def set(self, slot: Slot, value: Any) -> None:
+        if self.values.get(slot.value) == value and slot.value not in self.changed:
+            return  # said again: nothing changes (and an answer that only repeats is no answer)
         self.values[slot.value] = value
         self.changed[slot.value] = value
 
@@ -234,8 +236,11 @@ def missed(tracker: Tracker, slot: str, *, explained: bool = False) -> tuple[int
     state = asked_state(tracker)
     same = state.get("slot") == slot
     count = (int(state.get("misses") or 0) if same else 0) + 1
-    kept = {"asks": int(state.get("asks") or 0), "said": state.get("said") or {}} if same else {}
-    return count, json.dumps({"slot": slot, **kept, "misses": count, "explained": explained})
+    kept = {"asks": int(state.get("asks") or 0)} if same else {}
+    said = state.get("said") or {}
+    return count, json.dumps(
+        {"slot": slot, **kept, "misses": count, "explained": explained, "said": said}
+    )
 
 
 def explained(tracker: Tracker, slot: str) -> bool:
@@ -244,9 +249,9 @@ def explained(tracker: Tracker, slot: str) -> bool:
 
 
 def said_counts(tracker: Tracker, slot: str) -> dict[str, int]:
-    """How many times each wording of the question for `slot` went out (by a short hash)."""
-    state = asked_state(tracker)
-    said = state.get("said") if state.get("slot") == slot else None
+    """How many times each wording went out in this flow (by a short hash): a question asked
+    again after others (a date refused twice) must not repeat itself word for word."""
+    said = asked_state(tracker).get("said")
     return {str(k): int(v) for k, v in said.items()} if isinstance(said, dict) else {}
 
 

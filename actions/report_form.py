@@ -156,6 +156,9 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str
     if flow.asks_the_desk(message) and requested != Slot.DESCRIPTION:
         return False
     read(turn, message, requested)
+    if requested == Slot.REPORT_CONFIRM and not turn.changed and answers.leans_yes(message.text):
+        turn.set(Slot.REPORT_CONFIRM, "yes")  # « Oui c'est bien ça, vous pouvez valider. »
+        return None
     if not turn.changed and not turn.said:
         if flow.interrupts(message) or message.sure(Intent.ASK_RESOURCE):
             return False

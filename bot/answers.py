@@ -121,7 +121,9 @@ _STOP = re.compile(
 )
 # Words that make « annuler » about an existing booking or report rather than this request.
 _EXISTING = re.compile(
-    r"\b(?:ma reservation|mes reservations|la reservation [a-z]{2,4} ?[a-z0-9]{4}|"
+    r"\b(?:ma reservation|mes reservations|cette reservation|la reservation|ma resa|cette resa|"
+    r"la resa|mon rendez vous|ce rendez vous|mon creneau|ce creneau|"
+    r"la reservation [a-z]{2,4} ?[a-z0-9]{4}|"
     r"reservation d hier|reservation de|rendez vous du|mon rendez vous|mon rdv|"
     r"celle que|celle d|celle du|celle de|ma demande de|mon signalement)\b"
 )
@@ -186,6 +188,29 @@ def short(text: str) -> Short | None:
     return None
 
 
+_LEANS_YES = re.compile(
+    r"\b(?:oui|ouais|ok|okay|d accord|parfait|exact|exactement|correct|c est ca|c est bien ca|"
+    r"c est bon|tout est bon|tout est correct|je confirme|je vous confirme|confirme|valider|"
+    r"validez|vous pouvez valider|vous pouvez envoyer|envoyez|allez y|ca me va|nickel|impeccable|"
+    r"super|genial|tres bien|c est juste|rien a changer|rien a corriger|ca colle)\b"
+)
+_BUT = re.compile(
+    r"\b(?:non|pas|plutot|mais|sauf|changer|modifier|corriger|erreur|faux|autre|attendez|"
+    r"attends|annule|annuler|tomber|stop|\d)"
+)
+
+
+def leans_yes(text: str) -> bool:
+    """A longer yes (« Oui, tout est correct, je confirme. », « Parfait, c'est exactement ça.
+    Merci ! ») with nothing that takes it back or changes a detail."""
+    words = plain(text)
+    return (
+        len(words.split()) <= 16
+        and _LEANS_YES.search(words) is not None
+        and _BUT.search(words) is None
+    )
+
+
 def abandons(text: str) -> bool:
     """« laisse tomber », « annule », « stop », « finalement je ne veux plus »: give up what is
     under way (« annuler ma réservation SDA-7KQ3 » is about another booking, not this one)."""
@@ -205,6 +230,11 @@ def cancels_booking(text: str) -> bool:
     words = plain(text)
     existing = _EXISTING.search(words) or _REFERENCE.search(text)
     return bool(_CANCEL_VERB.search(words)) and bool(existing)
+
+
+def cancel_verb(text: str) -> bool:
+    """« annule », « j'annule », « annulation »: a word of cancelling."""
+    return _CANCEL_VERB.search(plain(text)) is not None
 
 
 def starts_no(text: str) -> bool:

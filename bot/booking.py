@@ -104,7 +104,12 @@ def say_hours(start: datetime, end: datetime, tz: ZoneInfo) -> str:
 def what(spec: ResourceSpec, quantity: int) -> str:
     """ "la salle des fêtes", "50 chaises", "1 sonorisation"."""
     name = noun(spec.name)
-    return f"{quantity} {name.bare}" if spec.kind is Kind.EQUIPMENT else name.phrase
+    if spec.kind is not Kind.EQUIPMENT:
+        return name.phrase
+    bare = (
+        name.bare[:-1] if quantity == 1 and name.plural and name.bare.endswith("s") else name.bare
+    )
+    return f"{quantity} {bare}"
 
 
 def euros(amount: Decimal) -> str:

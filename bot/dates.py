@@ -302,6 +302,8 @@ class _Resolver:
         return When(self.moment(day, clock, part), None, grain, True)
 
     def clock_span(self, day: date | None, first: Clock, last: Clock, part: Part | None) -> When:
+        if first.pm is None and last.pm is not None and first.hour <= last.hour <= 12:
+            first = replace(first, pm=last.pm)  # « de 6h à 8h du soir »: both in the evening
         start = self.moment(day, first, part)
         end = datetime.combine(start.date(), time(self.hour(last, part), last.minute))
         end = end.replace(tzinfo=start.tzinfo)

@@ -126,6 +126,9 @@ Rule = Callable[[list[str], int], tuple[Piece, int] | None]
 def normalise(text: str) -> list[str]:
     """Lower-case, accents and elisions off, compounds joined, number words as digits."""
     s = fold(text)
+    # SMS spellings of the day words (« dmain », « apres-dmain », « ajd »).
+    s = re.sub(r"\b(?:dmain|dem1|2main)\b", "demain", s)
+    s = re.sub(r"\b(?:ajd|auj|aujd)\b", "aujourd hui", s)
     s = re.sub(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"\3/\2/\1", s)
     s = re.sub(r"\b(\d{1,2})[-.](\d{1,2})[-.](\d{2}|\d{4})\b", r"\1/\2/\3", s)
     s = re.sub(r"\b(\d+) ?(''|\")", r"\1 secondes ", s)

@@ -67,7 +67,7 @@ def read(text: str, now: datetime, on: date | None = None) -> Said | None:
     day = _day(when, on)
     if whole:
         return Said(day=day, whole_day=True)
-    if when.vague or (when.has_time and when.end is not None and _part_of(words)):
+    if when.vague:  # « le soir »; « de 6h à 8h du soir » is hours
         part = _part_of(words)
         return Said(day=day, part=PARTS[part] if part else _minutes(when))
     if not when.has_time:

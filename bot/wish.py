@@ -59,7 +59,13 @@ _PHONE = re.compile(r"(?:\+|00)?\d[\d .\-/]{7,}\d")
 _ANTS = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")
 _REFERENCE = re.compile(r"\b([A-Z]{2,4})[- ]?([A-Z0-9]{4})\b")
 _NAME_PREFIX = re.compile(
-    r"^(?:c'est|ce sera|je suis|je m'appelle|mon nom est|mon nom c'est|au nom de|pour)\s+",
+    r"^(?:c'est|c est|ce sera|ça sera|ca sera|je suis|je m'appelle|moi c'est|mon nom est|"
+    r"mon nom c'est|le nom c'est|le nom est|au nom de|à ce nom|a ce nom|nom|pour|alors|"
+    r"oui|ok|bonjour|euh)(?:\s+|\s*:\s*|\s*,\s*)|^au nom d'|^à l'ordre de\s+",
+    re.IGNORECASE,
+)
+_NAME_POLITENESS = re.compile(
+    r"[\s,]+(?:merci(?: beaucoup| bien)?|svp|stp|s'il vous pla[iî]t|cordialement)[\s.!]*$",
     re.IGNORECASE,
 )
 # An ANTS number typed in groups: "7FQ2 K9LM 3T".
@@ -150,7 +156,7 @@ def requester_answer(text: str, resources: Iterable[Named] = ()) -> Requester | 
     said = requester_in(text, resources)
     if said is not None:
         return said
-    words = plain(text).replace("-", " ")
+    words = f" {plain(text).replace('-', ' ')} ".replace(" pr ", " pour ").strip()
     if _SELF.match(words) or _FAMILY_EVENTS.search(words):
         return Requester.RESIDENT
     return None
@@ -284,9 +290,11 @@ def corrects(text: str) -> bool:
 def name_in(text: str) -> str | None:
     """A person's or association's name given as an answer ("c'est au nom de Marie Martin")."""
     name, before = text.strip().replace("’", "'"), ""
-    while name != before:  # "c'est au nom de Marie Martin"
-        before, name = name, _NAME_PREFIX.sub("", name)
-    name = name.strip(" .!,")
+    if ":" in name and "nom" in name.split(":")[0].lower():
+        name = name.split(":", 1)[1]  # « c'est à ce nom : Mr Nguyen »
+    while name != before:  # "c'est au nom de Marie Martin, merci"
+        before, name = name, _NAME_PREFIX.sub("", _NAME_POLITENESS.sub("", name.strip()))
+    name = name.strip(" .!,:")
     if not name or len(name) > 120 or not re.search(r"[^\W\d_]", name):
         return None
     if _EMAIL.search(name) or looks_like_phone(name):
