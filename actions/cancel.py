@@ -4,6 +4,7 @@ asks which one (when there are several) and for a yes before cancelling."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +22,8 @@ from bot import names as n
 from bot.answers import Short
 
 FORM = n.Action.CANCEL_FORM.value
+# « les deux », « toutes »: every booking proposed.
+_ALL = re.compile(r"\b(?:les deux|les 2|toutes|tous|tout|l ensemble|les trois|les 3)\b")
 _RESET = [SlotSet(n.Slot.CANCEL_CHOICE, None), SlotSet(n.Slot.CANCEL_OK, None)]
 
 
@@ -70,6 +73,12 @@ class ValidateCancelForm(FormValidationAction):
             return [SlotSet(n.Slot.CANCEL_OK, "yes"), SlotSet(REQUESTED_SLOT, None)]
         if requested == n.Slot.CANCEL_CHOICE:
             offers = offers_of(tracker.get_slot(n.Slot.OFFERS))
+            if _ALL.search(message.words) and offers:
+                every = ",".join(o["values"][n.Slot.CANCEL_CHOICE.value] for o in offers)
+                return [
+                    SlotSet(n.Slot.CANCEL_CHOICE, every),
+                    SlotSet(REQUESTED_SLOT, n.Slot.CANCEL_OK.value),
+                ]
             index = answers.choice(message.text, len(offers))
             if index is None:
                 index = _matching(message, offers)
@@ -108,10 +117,14 @@ class AskCancelChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         tz = zone()
+        mine = live(tracker.sender_id)
         offers = [
             offer(booking.booking_line(b, spec, tz), {n.Slot.CANCEL_CHOICE.value: b.reference})
-            for b, spec in live(tracker.sender_id)
+            for b, spec in mine
         ]
+        if len(mine) > 1:
+            every = ",".join(b.reference for b, _ in mine)
+            offers.append(offer("Toutes", {n.Slot.CANCEL_CHOICE.value: every}))
         return [
             SlotSet(n.Slot.OFFERS, json.dumps(offers, ensure_ascii=False)),
             *ask(
@@ -134,16 +147,14 @@ class AskCancelOk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reference = str(tracker.get_slot(n.Slot.CANCEL_CHOICE) or "")
+        chosen = str(tracker.get_slot(n.Slot.CANCEL_CHOICE) or "").split(",")
         tz = zone()
-        line = next(
-            (
-                booking.booking_line(b, s, tz)
-                for b, s in live(tracker.sender_id)
-                if b.reference == reference
-            ),
-            reference,
-        )
+        lines = [
+            booking.booking_line(b, s, tz)
+            for b, s in live(tracker.sender_id)
+            if b.reference in chosen
+        ]
+        line = " ; ".join(lines) or ", ".join(chosen)
         buttons = [
             {"title": "Oui, annuler", "payload": f"/{n.Intent.AFFIRM}"},
             {"title": "Non", "payload": f"/{n.Intent.DENY}"},
@@ -172,7 +183,8 @@ class CancelFinish(Action):
         ok = tracker.get_slot(n.Slot.CANCEL_OK)
         reference = tracker.get_slot(n.Slot.CANCEL_CHOICE)
         if ok == "yes" and reference:
-            cancel(dispatcher, tracker.sender_id, str(reference))
+            for one in str(reference).split(","):
+                cancel(dispatcher, tracker.sender_id, one)
         elif ok == "none":
             dispatcher.utter_message(text=c.message("aucune_reservation"), json_message=CANCELLING)
         else:

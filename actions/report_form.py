@@ -193,7 +193,10 @@ def read(turn: flow.Turn, message: flow.Message, requested: str | None) -> None:
         turn.set(Slot.DESCRIPTION, text[:2000])
         return
     found = places.category_of(text, territory.categories, territory.rues)
-    if found and (not turn.get(Slot.CATEGORY) or requested == Slot.CATEGORY):
+    named = _category_named(message) if requested == Slot.REPORT_CONFIRM else None
+    if named is not None:
+        turn.set(Slot.CATEGORY, named)  # « non, c'est un problème de propreté »
+    elif found and (not turn.get(Slot.CATEGORY) or requested == Slot.CATEGORY):
         turn.set(Slot.CATEGORY, found[0])
     elif requested == Slot.CATEGORY and _other(message):
         turn.set(Slot.CATEGORY, "autre")
@@ -219,6 +222,20 @@ def _category(message: flow.Message) -> str | None:
     territory = commune().data.signalements
     found = places.category_of(message.text, territory.categories, territory.rues)
     return found[0] if found else None
+
+
+def _category_named(message: flow.Message) -> str | None:
+    """A category named by its own name, as a correction (« catégorie : autre »)."""
+    categories = commune().data.signalements.categories
+    for key, category in categories.items():
+        first = answers.plain(category.nom).split()[0]
+        if key != "autre" and re.search(
+            rf"\b(?:{re.escape(key)}|{re.escape(first)})\b", message.words
+        ):
+            return key
+    # « autre » alone may be « une autre rue »: only with the word of a category.
+    about = re.search(r"\b(?:categorie|probleme de|type)\b", message.words)
+    return "autre" if about and _other(message) else None
 
 
 def _other(message: flow.Message) -> bool:

@@ -79,6 +79,7 @@ class Resident:
         self.report = goal if isinstance(goal, ReportGoal) else None
         self.booking_done = self.report_done = False
         self.booking_ref = self.report_ref = ""
+        self.booking_refs: list[str] = []
         self.pending = list(scenario.steps)
         self.asked: Counter[Ask] = Counter()
         self.nudges = 0
@@ -208,6 +209,7 @@ class Resident:
         mine = [r for r in found if r[:3] in PREFIXES]
         if self.booking and not self.booking_done and mine and self.run.yes_booking:
             self.booking_done, self.booking_ref = True, mine[0]
+            self.booking_refs = mine
             if self.switched == "booking" and not self.report_done:
                 self.run.checks.append(back_to("revient au signalement", ask, REPORT_ASKS))
         sig = [r for r in found if r.startswith("SIG-")]
@@ -256,6 +258,9 @@ class Resident:
         if ask is Ask.CONFIRM_CANCEL:
             return Message(self.voice.say("yes", banks.YES), note="confirme l'annulation")
         if ask is Ask.WHICH_BOOKING:
+            if len(self.booking_refs) > 1:
+                # One request made several bookings (tables and chairs): all of them go.
+                return Message(self.voice.write("other", "les deux"), note=f"réponse à : {ask}")
             return self.fill.press_or_type(replies, self.booking_ref, self.booking_ref, ask)
         if ask is Ask.AGENT and not self.agent_declined:
             self.agent_declined = True

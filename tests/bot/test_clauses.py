@@ -1,0 +1,35 @@
+"""Two requests in one message are cut where they meet; one request is never cut."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.clauses import clauses
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("votre adresse et vos horaires ?", ["votre adresse", "vos horaires ?"]),
+        ("ouvert samedi ? et les encombrants ?", ["ouvert samedi ?", "les encombrants ?"]),
+        (
+            "je voudrais un rdv passeport, c'est combien ?",
+            ["je voudrais un rdv passeport", "c'est combien ?"],
+        ),
+        (
+            "Le numéro de la gendarmerie et celui de la mairie svp",
+            ["Le numéro de la gendarmerie", "Le numéro de la mairie svp"],
+        ),
+        ("rdv passeport jeudi + c koi les papiers", ["rdv passeport jeudi", "c koi les papiers"]),
+    ],
+)
+def test_two_requests_are_cut(text: str, parts: list[str]) -> None:
+    assert clauses(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["des tables et des chaises pour samedi", "de 14h à 18h et de 20h à 22h", "entre midi et deux"],
+)
+def test_one_request_stays_whole(text: str) -> None:
+    assert clauses(text) == [text]

@@ -1,0 +1,42 @@
+"""Other places and institutions get the directory, never the commune's own facts."""
+
+from __future__ import annotations
+
+from bot.commune import load_commune
+from bot.directory import NEIGHBOUR, NOT_OURS, everywhere
+from bot.settings import ROOT
+
+CLAIRVAL = load_commune(ROOT / "communes" / "clairval.yml")
+
+
+def keys(text: str) -> list[str]:
+    return [f.key for f in everywhere(text, CLAIRVAL.data.annuaire, CLAIRVAL.name)]
+
+
+def test_an_institution_is_found_by_its_words() -> None:
+    assert keys("horaires de la poste samedi ?") == ["la_poste"]
+    assert keys("le numéro de la gendarmerie svp") == ["gendarmerie"]
+    assert keys("on m'a volé mon vélo devant la gare, je porte plainte où ?")[0] == "gendarmerie"
+
+
+def test_two_institutions_in_one_question() -> None:
+    assert keys("les contacts de la caf et de la cpam ?") == ["caf", "cpam"]
+
+
+def test_another_town_is_not_ours_whatever_it_asks() -> None:
+    assert keys("la mairie de Montreuil est ouverte le samedi ?") == [NEIGHBOUR]
+    assert keys("horaires de la mairie annexe de Villemomble") == [NEIGHBOUR]
+    answer = CLAIRVAL.directory(
+        everywhere("la déchetterie de Bagnolet", CLAIRVAL.data.annuaire, CLAIRVAL.name)[0]
+    )
+    assert "Clairval" in answer and "bagnolet" in answer
+
+
+def test_our_own_town_hall_is_ours() -> None:
+    assert keys("horaires de la mairie de Clairval") == []
+    assert keys("la mairie du village ouvre quand ?") == []
+    assert keys("vous êtes ouverts samedi ?") == []
+
+
+def test_a_shop_or_a_bank_is_nobody_s_public_service() -> None:
+    assert keys("ma banque est ouverte le samedi ?") == [NOT_OURS]
