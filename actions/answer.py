@@ -3,6 +3,7 @@ question about another place or institution gets its directory entry, never our 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune
-from bot import answers, names, topics
+from bot import answers, names, topics, wish
 from bot.catalogue import ANSWERS
 from bot.directory import everywhere
 
@@ -55,8 +56,34 @@ class ActionAnswer(Action):
             # « annule celle que je viens de faire » read as a bare « stop »: it is about a
             # booking already made, and the cancel form asks which one and for a yes.
             return [FollowupAction(names.Action.CANCEL_FORM)]
+        one_shot = follow_up(said)
+        if one_shot is not None and intent in (*QUESTIONS, names.Intent.OUT_OF_SCOPE):
+            return [FollowupAction(one_shot)]  # « SIG-8HT2, où en est ce dossier ? »
         answer(dispatcher, tracker, intent)
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
+
+
+_STATUS_WORDS = re.compile(r"\b(?:ou en est|nouvelles|suivi|avancement|traite|en cours|etat)\b")
+_MINE = re.compile(
+    r"\b(?:mes signalements|ceux que j ai (?:faits|signales)|ce que j ai signale|"
+    r"revoir (?:la liste|tout)|liste de mes)\b"
+)
+_MY_BOOKINGS = re.compile(
+    r"\b(?:mes reservations|ce que j ai reserve|prevu avec vous|mes rendez vous|mes rdv)\b"
+)
+
+
+def follow_up(said: str) -> str | None:
+    """A follow-up the words say plainly, whatever the classifier made of them: a report's
+    number with « où en est », « mes signalements », « mes réservations »."""
+    words = answers.plain(said)
+    if wish.reference_in(said, ("SIG",)) and _STATUS_WORDS.search(words):
+        return names.Action.REPORT_STATUS.value
+    if "signal" in words and _MINE.search(words):
+        return names.Action.MY_REPORTS.value
+    if _MY_BOOKINGS.search(words):
+        return names.Action.MY_BOOKINGS.value
+    return None
 
 
 def _cancels_what_was_made(said: str, tracker: Tracker) -> bool:

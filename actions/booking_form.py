@@ -213,7 +213,8 @@ def _asks_about(message: flow.Message) -> bool:
 def _wishes(message: flow.Message, turn: flow.Turn) -> bool:
     """Whether a question about a resource also asks to book it (« … et elle est dispo le
     14 ? »): a date was read, or words of a wish."""
-    return bool(turn.get(Slot.DAY)) or bool(_WISH_WORDS.search(message.words))
+    said = bool(turn.get(Slot.DAY)) or bool(turn.get(Slot.QUANTITY))
+    return said or bool(_WISH_WORDS.search(message.words))
 
 
 def _names(message: flow.Message) -> bool:

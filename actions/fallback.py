@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import answer
+from actions.answer import answer, follow_up
 from actions.context import commune
 from actions.human import hand_over
 from bot import names, places, topics, wish
@@ -81,7 +81,7 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
-        guessed = guess(text)
+        guessed = guess(text) or follow_up(text)
         if guessed is not None:
             # Unsure of the intent, but the words name a resource to book or a street
             # problem: the form asks what it needs rather than « reformulez ».

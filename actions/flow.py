@@ -46,7 +46,9 @@ _QUESTION_OPENERS = re.compile(
     r"^(?:est ce qu|est ce que|qu est ce|quel|quelle|quels|quelles|quand|comment|combien|ou |"
     r"pourquoi|a quelle heure|vous etes|c est ouvert|c est ferme|on peut|peut on|puis je|"
     r"je peux|faut il|il faut|y a t il|ya t il|avez vous|vous avez|au fait|sinon|et pour|"
-    r"par contre|autre question|une question|j ai une question|question)\b"
+    r"par contre|autre question|une question|j ai une question|question)\b|"
+    r"\b(?:je voudrais savoir|j aimerais savoir|voudrait savoir|voudrais savoir|je me demandais|"
+    r"pouvez vous me dire|pourriez vous me dire|savoir si|savoir combien|savoir quel)\b"
 )
 # Words of the town hall's own facts: a question that names them is not about the booking.
 _DESK_WORDS = re.compile(
@@ -191,7 +193,7 @@ def not_ours(turn: Turn, message: Message, *, also_sure: bool = False) -> bool:
 
 def is_question(message: Message) -> bool:
     """Whether the message asks something rather than answers."""
-    return "?" in message.text or bool(_QUESTION_OPENERS.match(message.words))
+    return "?" in message.text or bool(_QUESTION_OPENERS.search(message.words))
 
 
 def asks_the_desk(message: Message) -> bool:

@@ -13,12 +13,14 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions import flow
 from actions.context import commune
-from bot import answers, places, wish
+from bot import answers, places, topics, wish
 from bot.answers import Short
+from bot.catalogue import ANSWERS
 from bot.names import REPORT_SLOTS, Action, Intent, Slot
 
 FORM = Action.REPORT_FORM.value
 NO_PHOTO = "aucune"
+_BY_KEY = {key: intent for intent, key in ANSWERS.items()}
 # « pas de photo », « j'en ai pas », « pas dispo »: no photo, however it is said.
 _NO_PHOTO = re.compile(
     r"\b(?:pas de photo|pas de photos|sans photo|aucune photo|pas d image|pas de photo dispo|"
@@ -127,6 +129,9 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str
     if requested is None and wish.reference_in(message.text, ("SIG",)):
         turn.set(Slot.REPORT_CONFIRM, "status")  # « où en est SIG-4F7P ? » said as a problem
         return None
+    if requested is None and not _category(message) and _frequent(turn, message):
+        turn.set(Slot.REPORT_CONFIRM, "done")  # a question to the town hall, not a report
+        return None
     if requested is None and not _category(message) and _resource_named(message):
         turn.set(Slot.REPORT_CONFIRM, "booking")  # « la salle de l'avenue des Tilleuls… ? »
         return None
@@ -210,6 +215,18 @@ def read(turn: flow.Turn, message: flow.Message, requested: str | None) -> None:
     if message.intent == Intent.REPORT_PROBLEM and found and not turn.get(Slot.DESCRIPTION):
         # The first message of a report usually is its description.
         turn.set(Slot.DESCRIPTION, text[:2000])
+
+
+def _frequent(turn: flow.Turn, message: flow.Message) -> bool:
+    """A question the commune's answers cover, taken for a report (« l'adresse e-mail de la
+    mairie ? »): the answer instead of the report's first question."""
+    if not flow.is_question(message):
+        return False
+    key = topics.best(message.text, commune().data.mots_des_reponses)
+    if key is None:
+        return False
+    turn.tell(commune().answer(key), topic=_BY_KEY[key].value)
+    return True
 
 
 def _resource_named(message: flow.Message) -> bool:

@@ -106,7 +106,7 @@ _LINKS = frozenset({"de", "des", "du", "la", "le", "les", "l", "d", "a", "au", "
 
 def _key(text: str) -> str:
     """Words without articles and plural marks: « salle fetes » names « la salle des fêtes »."""
-    words = [w for w in plain(text).replace("-", " ").split() if w not in _LINKS]
+    words = [w for w in re.sub(r"[^\w\s]", " ", plain(text)).split() if w not in _LINKS]
     return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
 
 

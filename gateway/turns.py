@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from anyio import to_thread
@@ -13,33 +12,14 @@ from bot.commune import CommuneStore
 from bot.db import utcnow
 from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
-from bot.names import ANSWERED_INTENTS, Intent
 from bot.transcript import ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
+from gateway.requests import requests
 
 log = logging.getLogger(__name__)
 # What a clause must be understood as, and how surely, for a message to count as several
 # requests: questions and wishes, never a bare « oui », a date or small talk.
-QUESTIONS = ANSWERED_INTENTS - {Intent.GREET, Intent.THANK, Intent.GOODBYE, Intent.OUT_OF_SCOPE}
-SPLITTABLE = frozenset(
-    {*(i.value for i in QUESTIONS), "ask_resource", "ask_elsewhere", "book", "report_problem"}
-    | {"my_bookings", "cancel_booking", "report_status", "my_reports", "request_human"}
-)
-# Frequent questions count as a request only when asked (« vos horaires ? », « les horaires
-# svp »): « mon passeport a été volé » is the context of what follows, not a question.
-ASKED = re.compile(
-    r"\?|^(?:est[ -]ce|qu'est|comment|combien|quand|où|ou |quel|quelle|quels|quelles|"
-    r"pourquoi|faut[ -]il|c'est quoi|c koi|c quoi|à quelle|a quelle|y a[ -]t[ -]il)|"
-    r"\b(?:svp|stp|s'il vous pla[iî]t|je voudrais savoir|j'aimerais savoir|je cherche|"
-    r"pouvez[ -]vous|pourriez[ -]vous|dites[ -]moi|donnez[ -]moi|indiquez[ -]moi)\b",
-    re.IGNORECASE,
-)
-FAQ = frozenset(i.value for i in QUESTIONS)
-SPLIT_CONFIDENCE = 0.5
-# Requests that may come twice in one message, about two different things (« qui peut
-# emprunter les chaises, et la sono est-elle gratuite ? »).
-TWICE = frozenset({"ask_resource", "ask_elsewhere"})
 
 
 class Turns:
@@ -113,9 +93,7 @@ class Turns:
         return replies
 
     async def _parts(self, text: str) -> list[str]:
-        """The message as one turn, or as one turn per request when it asks several things
-        (« votre adresse et vos horaires ? »): each clause is understood alone, and the
-        clauses that ask nothing (« bonjour », « c'est pour le 12 ») go with their neighbour."""
+        """The message as one turn, or one turn per request (gateway/requests.py)."""
         pieces = clauses(text)
         if len(pieces) < 2:
             return [text]
@@ -123,24 +101,7 @@ class Turns:
             understood = [await self._rasa.parse(piece) for piece in pieces]
         except RasaUnavailable:
             return [text]
-        groups: list[list[str]] = []
-        intents: list[str] = []
-        pending: list[str] = []
-        for piece, (intent, confidence) in zip(pieces, understood, strict=True):
-            new = intent not in intents or intent in TWICE
-            asked = intent not in FAQ or ASKED.search(piece.strip()) is not None
-            if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE and new and asked:
-                groups.append([*pending, piece])
-                intents.append(intent)
-                pending = []
-            elif groups:
-                groups[-1].append(piece)
-            else:
-                pending.append(piece)
-        if len(groups) < 2:
-            return [text]
-        groups[-1] += pending
-        return [" ".join(group) for group in groups]
+        return requests(text, pieces, understood, self._commune.get())
 
     async def _escalate(
         self, ref: ConversationRef, recipient_id: str, reason: str, first: str, topic: str = ""
