@@ -100,7 +100,8 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
     if grief is not None and grief.search(words) and not (unless and unless.search(words)):
         return Alarm("grief")
-    return None
+    guessed = [key for key in together(words) if key in safety.situations]
+    return Alarm("danger", tuple(guessed)) if guessed else None
 
 
 @cache
@@ -129,6 +130,93 @@ def likely(text: str, safety: Safety) -> Alarm:
         return Alarm("danger")
     best = max(scores, key=lambda key: scores[key])
     return Alarm("danger", (best,))
+
+
+# A danger said in words no phrase of the commune file foresaw: words that, found together in
+# one message, describe one (someone + a body in trouble; smoke + a place; water + a house).
+def _any(*stems: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(stems) + r")")
+
+
+_SOMEONE = _any(
+    r"personne\b", r"homme\b", r"femme\b", r"enfant", r"gamin", r"bebe", r"petite?\b",
+    r"fils\b", r"fille\b", r"mari\b", r"mere\b", r"pere\b", r"grand mere", r"grand pere",
+    r"voisine?\b", r"monsieur", r"dame\b", r"jeune\b", r"ado\b", r"adolescent", r"quelqu un",
+    r"cycliste", r"pieton", r"motard", r"copine?\b", r"ami\b", r"amie\b", r"compagnon",
+    r"maman", r"papa\b", r"mamie", r"papy", r"gosse", r"collegue", r"patient",
+)  # fmt: skip
+_BODY = _any(
+    r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
+    r"bouge pas", r"malaise", r"convuls", r"etouff", r"reveill", r"vomi", r"douleur",
+    r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"ne repond plus",
+    r"ne repond pas", r"par terre", r"au sol", r"effondr", r"perdu connaissance",
+    r"tete ouverte", r"arrive (?:plus|pas) a se (?:lever|relever)", r"ne se releve",
+)  # fmt: skip
+_FIRE = _any(
+    r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
+    r"crame", r"explos", r"brule",
+)  # fmt: skip
+_WATER = _any(r"eau\b", r"inond", r"crue", r"riviere", r"ruisseau")
+_RISING = _any(
+    r"monte", r"rentre", r"envahi", r"cave", r"sous sol", r"rez de chaussee", r"maison",
+    r"coince", r"emport", r"deborde", r"niveau",
+)  # fmt: skip
+_GAS = _any(r"gaz\b")
+_SMELL = _any(r"odeur", r"sent\b", r"pue", r"fuite", r"fuit", r"siffle", r"respire")
+_HURT = _any(
+    r"frapp", r"coups?\b", r"\bbat\b", r"battu", r"cogn", r"agress", r"tabass", r"etrangl",
+    r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
+)  # fmt: skip
+_THREAT = _any(r"menac", r"couteau", r"\barme\b", r"fusil", r"pistolet", r"tuer", r"tue\b")
+_DEATH_WISH = _any(
+    r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
+    r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
+)  # fmt: skip
+_MISSING = _any(
+    r"disparu", r"introuvable", r"retrouve plus", r"retrouve pas", r"fugue",
+    r"perdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe)",
+)  # fmt: skip
+_NOW = _any(
+    r"vite", r"au secours", r"aidez", r"a l aide", r"maintenant", r"en ce moment",
+    r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
+)  # fmt: skip
+# Words of an ordinary request: a danger said with them is most often a figure of speech.
+_ERRAND = _any(
+    r"passeport", r"carte d identite", r"carte grise", r"acte de", r"rendez vous",
+    r"reservation", r"reserver", r"inscri", r"procuration", r"formulaire", r"site\b",
+    r"dossier", r"papiers",
+)  # fmt: skip
+# Figures of speech that hold a danger word (« un coup de fil »).
+_FIGURES = re.compile(
+    r"\bcoups? de (?:fil|main|klaxon|pouce|coeur|soleil|balai|pinceau|telephone|vent|froid)\b"
+)
+
+
+def together(words: str) -> list[str]:
+    """The situations whose words come together in the message (commune keys)."""
+    words = _FIGURES.sub(" ", words)
+    if _ERRAND.search(words):
+        return []
+    found: list[str] = []
+    if _GAS.search(words) and _SMELL.search(words):
+        found.append("gaz")
+    if _FIRE.search(words) and (
+        _SOMEONE.search(words) or _NOW.search(words) or _RISING.search(words)
+    ):
+        found.append("feu")
+    if _WATER.search(words) and _RISING.search(words) and (_NOW.search(words) or "coince" in words):
+        found.append("inondation")
+    if _SOMEONE.search(words) and _BODY.search(words):
+        found.append("malaise")
+    if _HURT.search(words) and _SOMEONE.search(words):
+        found.append("violence")
+    if _THREAT.search(words) and _SOMEONE.search(words):
+        found.append("menace")
+    if _DEATH_WISH.search(words):
+        found.append("suicide")
+    if _MISSING.search(words) and _SOMEONE.search(words):
+        found.append("disparition")
+    return found
 
 
 def numbers(alarm: Alarm, safety: Safety) -> list[str]:
