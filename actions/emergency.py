@@ -37,8 +37,7 @@ class ActionEmergency(Action):
             said = alarm_text(current, found)
             topic = f"emergency:{found.situations[0]}"
         else:
-            general = ("15 (SAMU)", "17 (police secours)", "18 (pompiers)")
-            given = [*general, *numbers(found, safety)]
+            given = numbers(found, safety)
             said = current.message("urgence", situation="", numeros=given, conseil="")
             topic = "emergency"
         confidence = float(

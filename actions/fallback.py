@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import answer, follow_up
 from actions.context import commune
+from actions.flow import SMALL_TALK
 from actions.human import hand_over
 from bot import names, places, topics, wish
 from bot.answers import plain
@@ -66,7 +67,8 @@ def second_opinion(tracker: Tracker) -> names.Intent | None:
         or topics.best(text, words) is not None
     ):
         return worded
-    if top_name in {i.value for i in names.ANSWERED_INTENTS} and confidence >= ALONE:
+    questions = names.ANSWERED_INTENTS - SMALL_TALK
+    if top_name in {i.value for i in questions} and confidence >= ALONE:
         return names.Intent(top_name)
     return None
 

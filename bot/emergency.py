@@ -37,6 +37,8 @@ class Safety(Strict):
     """The commune file's `urgences`: the situations, and the numbers always given."""
 
     toujours: tuple[str, ...] = Field(min_length=1)
+    # Given too when the danger is not said (« au secours ! » alone).
+    sans_precision: tuple[str, ...] = ()
     situations: dict[str, Situation]
     # Grief: a death said in words; a human answer and an agent, no emergency numbers.
     deuil: tuple[str, ...] = ()
@@ -97,6 +99,8 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         found.append((match.start(), key))
     if found:
         return Alarm("danger", tuple(key for _, key in sorted(found)))
+    if _ALARM_ONLY.match(words):
+        return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
     if grief is not None and grief.search(words) and not (unless and unless.search(words)):
         return Alarm("grief")
@@ -172,10 +176,14 @@ _DEATH_WISH = _any(
     r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
 )  # fmt: skip
-_MISSING = _any(
-    r"disparu", r"introuvable", r"retrouve plus", r"retrouve pas", r"fugue",
-    r"perdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe)",
-)  # fmt: skip
+_MISSING = re.compile(
+    r"\b(?:fils|fille|enfant|gamin|mere|pere|grand mere|grand pere|mari|femme|garcon|bebe|"
+    r"petit|petite|ado|adolescent|voisin|voisine|dame|monsieur|papa|maman|mamie|papy|soeur|"
+    r"frere)\b(?:\s+\w+){0,6}?\s+(?:a disparu|est introuvable|a fugue|n est pas rentre|"
+    r"n est pas rentree|ne rentre pas|est sorti|est sortie|est parti|est partie)|"
+    r"\bon ne (?:le|la|les) (?:trouve|retrouve) (?:nulle part|plus|pas)|"
+    r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite)"
+)
 _NOW = _any(
     r"vite", r"au secours", r"aidez", r"a l aide", r"maintenant", r"en ce moment",
     r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
@@ -214,14 +222,22 @@ def together(words: str) -> list[str]:
         found.append("menace")
     if _DEATH_WISH.search(words):
         found.append("suicide")
-    if _MISSING.search(words) and _SOMEONE.search(words):
+    if _MISSING.search(words):
         found.append("disparition")
     return found
 
 
+# A message made only of a cry for help.
+_ALARM_ONLY = re.compile(
+    r"^(?:(?:urgence|urgent|urgences|au secours|secours|a l aide|aidez moi|aidez nous|aide moi|"
+    r"help|sos|vite|svp|s il vous plait|please|c est grave|grave|danger|je suis en danger|"
+    r"venez|venez vite|appelez les secours)\s*)+$"
+)
+
+
 def numbers(alarm: Alarm, safety: Safety) -> list[str]:
     """The numbers to give, those of the situations first, without repeats."""
-    said: list[str] = []
+    said: list[str] = [] if alarm.situations else list(safety.sans_precision)
     for key in alarm.situations:
         for number in safety.situations[key].numeros:
             if number not in said:

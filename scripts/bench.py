@@ -185,6 +185,7 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
 
 PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
 PARTS += ("open311", "reportconv", "channels", "console", "nlu", "scale", "dialogues")
+PARTS += ("understanding",)
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
@@ -208,6 +209,7 @@ STORED = {  # report.json key of each part
     "nlu": ["nlu"],
     "scale": ["scale"],
     "dialogues": ["dialogues"],
+    "understanding": ["understanding"],
 }
 
 
@@ -328,6 +330,7 @@ def _steps(args: argparse.Namespace, parts: list[str]) -> list[Step]:
         "nlu": ("nlu", partial(_nlu, args)),
         "scale": ("scale", partial(_scale, args)),
         "dialogues": ("dialogues", partial(_dialogues, args)),
+        "understanding": ("understanding", _understanding),
     }
     for part, (key, step) in steps.items():
         if part in parts:
@@ -352,6 +355,12 @@ def _dialogues(args: argparse.Namespace) -> dict[str, Any]:
     from bench_dialogues import dialogues  # its own file, imported when the part runs
 
     return dialogues(quick=args.quick)
+
+
+def _understanding() -> dict[str, Any]:
+    from bench_understanding import understanding  # its own file, imported when the part runs
+
+    return understanding()
 
 
 def readme(results: dict[str, Any], out: Path) -> None:

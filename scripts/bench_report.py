@@ -395,6 +395,13 @@ def nlu(part: dict[str, Any] | None) -> list[str]:
     return _section(bench_nlu.report_lines(part))
 
 
+def understanding(part: dict[str, Any] | None) -> list[str]:
+    """The understanding section (scripts/bench_understanding.py words it)."""
+    import bench_understanding  # imported here: it uses this module's helpers
+
+    return _section(bench_understanding.report_lines(part))
+
+
 def dialogues(part: dict[str, Any] | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -448,6 +455,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *dates(results.get("dates")),
         *nlu(results.get("nlu")),
         *dialogues(results.get("dialogues")),
+        *understanding(results.get("understanding")),
         *failures(results),
     ]
     markdown = "\n".join(lines)

@@ -30,6 +30,7 @@ FEED_MS = 1000
 PAGE_P95_MS = 300
 NLU_F1 = 0.95  # weighted, cross-validation and held-out alike (scripts/bench_nlu.py)
 DIALOGUES = 0.98  # simulated residents who reach their goal (scripts/bench_dialogues.py)
+UNDERSTANDING = 0.95  # first messages rightly answered (scripts/bench_understanding.py)
 
 Figure = tuple[str, bool | None]  # the value shown, and whether the goal is met (None: no goal)
 
@@ -185,6 +186,19 @@ def dialogues(part: dict[str, Any]) -> Figure:
     return shown, met and not part["wrong_side_effects"] and not part["triple_questions"]
 
 
+def understanding(part: dict[str, Any]) -> Figure:
+    held = part["sets"]["heldout"]
+    dev = part["sets"].get("dev")
+    shown = f"{number(100 * held['right'], 1)} % de {held['messages']} messages"
+    shown += f" ; urgences {held['emergencies_right']}/{held['emergencies']}"
+    shown += f", fausses alertes {held['false_alarms']} ; par famille : "
+    shown += ", ".join(f"{f} {number(100 * r, 0)} %" for f, r in held["families"].items())
+    if dev:
+        shown += f" (jeu de mise au point : {number(100 * dev['right'], 1)} %)"
+    met = held["right"] >= UNDERSTANDING and held["emergencies_right"] == held["emergencies"]
+    return shown, met and not held["false_alarms"]
+
+
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 Row = tuple[str, str, str, Callable[[dict[str, Any]], Figure]]
 
@@ -280,6 +294,13 @@ def rows(results: dict[str, Any]) -> list[Row]:
             "dialogues",
             f"≥ {DIALOGUES:.0%}".replace("%", " %") + ", 0 effet de bord, 0 question 3 fois",
             dialogues,
+        ),
+        (
+            "premiers messages écrits comme les habitants écrivent, jamais appris "
+            "(tests/understanding/heldout.yml)",
+            "understanding",
+            f"≥ {UNDERSTANDING:.0%}".replace("%", " %") + ", toutes les urgences, 0 fausse alerte",
+            understanding,
         ),
     ]
 

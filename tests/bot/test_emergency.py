@@ -84,3 +84,10 @@ def test_grief_gets_a_human_answer_without_emergency_numbers(text: str) -> None:
 def test_words_that_only_look_like_death_are_no_grief() -> None:
     assert alarm("mort de rire ton message", SAFETY) is None
     assert alarm("le monument aux morts est tagué", SAFETY) is None
+
+
+def test_a_cry_for_help_alone_gets_every_number() -> None:
+    found = alarm("au secours !!!", SAFETY)
+    assert found == Alarm("danger")
+    said = alarm_text(CLAIRVAL, found)
+    assert all(n in said for n in ("15", "17", "18", "112", "114"))

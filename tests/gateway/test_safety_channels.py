@@ -1,0 +1,54 @@
+"""A danger said in words gets its numbers at once on every channel, before anything else; an
+ordinary « urgent » request does not. Through the real gateway, Rasa and action server."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from bot.handoff import Handoffs
+from bot.stack import Stack
+from tests.gateway.test_sms_channel import Resident
+from tests.gateway.test_telegram_channel import Chat
+from tests.gateway.test_telegram_channel import text_of as telegram_text
+from tests.helpers import fake_telegram as tg
+from tests.helpers.fake_twilio import FakeTwilio
+from tests.helpers.stack import say, text_of
+
+pytestmark = pytest.mark.stack
+
+GAS = "ça sent très fort le gaz dans la cage d'escalier, je fais quoi ?"
+DESPAIR = "je n'ai plus envie de vivre, je veux en finir ce soir"
+NOT_AN_EMERGENCY = "URGENT j'ai perdu mon passeport, il me faut un rendez-vous"
+
+
+def test_on_the_web_chat(gateway: httpx.Client, stack_engine: Engine) -> None:
+    who = f"safety-{uuid.uuid4().hex[:8]}"
+    said = text_of(say(gateway, who, GAS))
+    assert "0 800 47 33 33" in said and "18" in said and "112" in said and "114" in said
+    assert Handoffs(stack_engine).active(f"web:{who}")  # an agent is told at once
+    calm = f"safety-{uuid.uuid4().hex[:8]}"
+    ordinary = text_of(say(gateway, calm, NOT_AN_EMERGENCY))
+    assert "112" not in ordinary and "appelez tout de suite" not in ordinary
+    assert not Handoffs(stack_engine).active(f"web:{calm}")
+
+
+def test_by_sms(
+    gateway: httpx.Client, stack: Stack, fake_twilio: FakeTwilio, stack_engine: Engine
+) -> None:
+    resident = Resident(gateway, stack, fake_twilio)
+    said = resident.says(DESPAIR)
+    assert "3114" in said and "112" in said, said
+    assert Handoffs(stack_engine).active(f"sms:{resident.number}")
+    calm = Resident(gateway, stack, fake_twilio)
+    assert "3114" not in calm.says(NOT_AN_EMERGENCY)
+
+
+def test_on_telegram(gateway: httpx.Client, fake_telegram: tg.FakeTelegram) -> None:
+    chat = Chat(gateway, fake_telegram)
+    chat.send(tg.text_update, GAS)
+    said = telegram_text(chat.reply())
+    assert "0 800 47 33 33" in said and "112" in said, said
