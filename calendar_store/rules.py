@@ -48,12 +48,25 @@ def days(first: date, last: date) -> list[date]:
 
 
 def open_on(spec: ResourceSpec, day: date) -> bool:
-    """Whether the resource has any window that weekday."""
-    return any(w.weekday == day.weekday() for w in spec.windows)
+    """Whether the resource has any window that day (a closed day has none)."""
+    return day not in spec.closed and any(w.weekday == day.weekday() for w in spec.windows)
+
+
+def refuse_closed(spec: ResourceSpec, day: date) -> None:
+    """Refuse a day the resource is closed (a public holiday, an exceptional closure)."""
+    reason = spec.closed.get(day)
+    if reason is not None:
+        name = wording.noun(spec.name)
+        raise BookingRefused(
+            Refusal.CLOSED,
+            f"On ne peut pas réserver {name.phrase} le {wording.day(day)} : {reason}.",
+        )
 
 
 def windows_on(spec: ResourceSpec, day: date, tz: ZoneInfo) -> list[Span]:
     """The opening windows of one local day, as UTC spans, in order."""
+    if day in spec.closed:
+        return []
     return sorted(
         (wall(day, w.start, tz), wall(day, w.end, tz))
         for w in spec.windows
@@ -63,6 +76,8 @@ def windows_on(spec: ResourceSpec, day: date, tz: ZoneInfo) -> list[Span]:
 
 def slots_on(spec: ResourceSpec, day: date, tz: ZoneInfo) -> list[Span]:
     """The fixed slots of one local day, laid from each window's start."""
+    if day in spec.closed:
+        return []
     slots = [
         (wall(day, m, tz), wall(day, m + spec.slot_minutes, tz))
         for w in spec.windows
@@ -83,6 +98,8 @@ def candidates(spec: ResourceSpec, day: date, units: int, tz: ZoneInfo) -> list[
             return slots
         runs = [slots[i : i + units] for i in range(len(slots) - units + 1)]
         return [(run[0][0], run[-1][1]) for run in runs if _consecutive(run)]
+    if day in spec.closed:
+        return []
     spans = [
         (wall(day, m, tz), wall(day, m + 60 * units, tz))
         for w in spec.windows
@@ -161,10 +178,12 @@ def align(spec: ResourceSpec, start: datetime, end: datetime, tz: ZoneInfo) -> i
             message = f"{name.subject} {name.verb('se réserve', 'se réservent')}"
             raise BookingRefused(Refusal.MISALIGNED, f"{message} à la journée entière.")
         for day in days(first, last - timedelta(days=1)):
+            refuse_closed(spec, day)
             if not open_on(spec, day):
                 message = f"{name.subject} ne {name.verb('se réserve', 'se réservent')} pas"
                 raise BookingRefused(Refusal.CLOSED, f"{message} le {wording.day(day)}.")
         return (last - first).days
+    refuse_closed(spec, first)
     inside = any(ws <= start and end <= we for ws, we in windows_on(spec, first, tz))
     if spec.unit is Unit.HOUR:
         if not (_on_the_hour(start, tz) and _on_the_hour(end, tz)):

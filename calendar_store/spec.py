@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -76,6 +76,9 @@ class ResourceSpec:
     prices: Mapping[Requester, Decimal] = field(default_factory=dict)  # per unit (and item)
     deposit: Decimal = Decimal(0)
     approval: bool = False
+    # Local days it is closed whatever its windows say, with the French reason residents read
+    # (« c’est un jour férié (Ascension) »): public holidays and exceptional closures.
+    closed: Mapping[date, str] = field(default_factory=dict)
 
     @property
     def exclusive(self) -> bool:
