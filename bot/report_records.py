@@ -52,6 +52,8 @@ class ReportRow(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))
+    # What Open311 publishes instead of the resident's words, once an agent approved it.
+    public_description: Mapped[str | None] = mapped_column(Text)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("report_photos.id"))
     photo: Mapped[PhotoRow | None] = relationship()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -104,8 +106,13 @@ class PhotoRow(Base):
     """A cleaned photo (no metadata left), kept in the database with its report."""
 
     __tablename__ = "report_photos"
+    __table_args__ = (Index("ix_report_photos_public_id", "public_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    # The photo's name in messages and links: random, so nobody attaches or opens a photo by
+    # guessing; and the conversation that sent it, the only one that may attach it to a report.
+    public_id: Mapped[str | None] = mapped_column(String(32))
+    owner: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     mime: Mapped[str] = mapped_column(String(20))
     width: Mapped[int] = mapped_column(Integer)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from calendar_store import rules
+from calendar_store import quota, rules
 from calendar_store.spec import Period, ResourceSpec, Unit
 
 # A live booking as availability sees it: start, end, quantity; nothing personal.
@@ -88,10 +88,13 @@ def nearest(
 ) -> tuple[Period, ...]:
     """Free spans of the same length and quantity: later ones first, then earlier ones."""
     found: list[Period] = []
+    last_end = quota.last_end(spec, now, tz)
     for span_start, span_end in _around(spec, start, units, tz):
         if len(found) >= limit:
             break
         if not rules.earliest(spec, now) <= span_start <= rules.latest(spec, now):
+            continue
+        if span_end > last_end:
             continue
         room = left(spec, busy, span_start, span_end, tz)
         if room >= quantity:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from calendar_store import availability, rules, wording
+from calendar_store import availability, quota, rules, wording
 from calendar_store.availability import Busy
 from calendar_store.spec import (
     BookingNotFound,
@@ -29,15 +30,24 @@ _WITH_ALTERNATIVES = frozenset(
 
 
 def screen(
-    session: Session, spec: ResourceSpec, request: BookingRequest, now: datetime, tz: ZoneInfo
+    session: Session,
+    spec: ResourceSpec,
+    request: BookingRequest,
+    now: datetime,
+    tz: ZoneInfo,
+    kin: Sequence[str] = (),
 ) -> Quote:
-    """Every rule in order, then availability; the price of a request that passes."""
+    """Every rule in order, the limits against hoarding (`kin`: the resources of the same
+    kind, counted together per person), then availability; the price of a request that passes."""
     try:
         units = rules.validate(spec, request, now, tz)
+        quota.longest(spec, units)
+        quota.horizon(spec, request, now, tz)
     except BookingRefused as refusal:
         if refusal.reason in _WITH_ALTERNATIVES:
             refusal.alternatives = suggest(session, spec, request, now, tz, 3)
         raise
+    quota.per_person(session, kin, spec, request, now)
     ensure_free(session, spec, request, now, tz)
     return rules.quote(spec, request, units)
 
@@ -82,6 +92,8 @@ def suggest(
     if limit <= 0:
         return ()
     units = rules.units_wanted(spec, request.start, request.end)
+    if quota.too_long(spec, units):
+        return ()  # no span of that length may be booked anywhere
     low, high = availability.search_span(request.start, units, tz)
     busy = live(session, spec.slug, low, high, now)
     return availability.nearest(spec, busy, request.start, units, request.quantity, now, tz, limit)

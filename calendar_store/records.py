@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from calendar_store import quota
 from calendar_store.spec import (
     Booking,
     BookingRequest,
@@ -69,9 +70,11 @@ def row_for(
         hold_until=None,
         contact_name=contact.name.strip(),
         contact_type=contact.type.value,
-        contact_phone=_blank_to_none(contact.phone),
-        contact_email=_blank_to_none(contact.email),
+        # Stored the way the limits count them (quota.py): E.164, lower case, no spaces.
+        contact_phone=quota.phone_key(contact.phone),
+        contact_email=quota.email_key(contact.email),
         contact_association=_blank_to_none(contact.association),
+        contact_ants=quota.ants_key(contact.ants),
         owner=request.owner,
         channel=request.channel,
         price=quote.price,
@@ -97,6 +100,7 @@ def booking_of(row: BookingRow, token: str | None = None) -> Booking:
             phone=row.contact_phone,
             email=row.contact_email,
             association=row.contact_association,
+            ants=row.contact_ants,
         ),
         price=row.price,
         deposit=row.deposit,

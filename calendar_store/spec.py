@@ -79,6 +79,11 @@ class ResourceSpec:
     # Local days it is closed whatever its windows say, with the French reason residents read
     # (« c’est un jour férié (Ascension) »): public holidays and exceptional closures.
     closed: Mapping[date, str] = field(default_factory=dict)
+    # Limits against hoarding (None: none). The most days (unit DAY) or hours (unit HOUR) one
+    # booking may cover (slots have max_slots); and the most live, future bookings of this
+    # kind of resource one person may hold, known by phone, e-mail, ANTS number or conversation.
+    max_units: int | None = None
+    live_per_person: int | None = None
 
     @property
     def exclusive(self) -> bool:
@@ -95,6 +100,7 @@ class Contact:
     phone: str | None = None  # E.164
     email: str | None = None
     association: str | None = None
+    ants: str | None = None  # ANTS pre-application number (ID appointments)
 
 
 @dataclass(frozen=True)
@@ -166,12 +172,14 @@ class Refusal(StrEnum):
     END_BEFORE_START = "end_before_start"
     PAST = "past"
     TOO_SOON = "too_soon"
-    TOO_FAR = "too_far"
+    TOO_FAR = "too_far"  # starts or ends after the furthest bookable date
     CLOSED = "closed"  # outside the opening windows
     MISALIGNED = "misaligned"  # not whole days, hours or one slot
     NOT_ALLOWED = "not_allowed"  # this kind of requester may not book it
     TOO_MANY = "too_many"  # more than the whole stock
     TAKEN = "taken"  # overlaps a live booking, or not enough stock left
+    TOO_LONG = "too_long"  # longer than the resource's longest booking
+    PERSON_LIMIT = "person_limit"  # this person already holds enough live bookings of the kind
 
 
 class BookingRefused(Exception):

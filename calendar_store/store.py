@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_store import availability, checks, ledger, rules
+from calendar_store import availability, checks, ledger, quota, rules
 from calendar_store.ledger import After
 from calendar_store.records import (
     booking_of,
@@ -109,7 +109,7 @@ class Store:
         """What a request would cost, or why it cannot be booked (with other dates)."""
         spec = self.spec(request.resource)
         with self._sessions() as session:
-            return checks.screen(session, spec, request, self._now(), self.tz)
+            return checks.screen(session, spec, request, self._now(), self.tz, self._kin(spec))
 
     def alternatives(self, request: BookingRequest, limit: int = 3) -> tuple[Period, ...]:
         """The nearest free spans of the same length and quantity: later first, then earlier."""
@@ -187,13 +187,17 @@ class Store:
 
     def confirm(self, reference: str, *, by: str, after: After | None = None) -> Booking:
         """Turn a hold into a booking; a lapsed hold is checked again first."""
-        with self._writing(self._resource_of(reference)) as txn:
+        slug = self._resource_of(reference)
+        with self._writing(slug, *self._counted_with(self.spec(slug))) as txn:
             session, now = txn.session, txn.now
             row = checks.find(session, reference)
             spec = self.spec(row.resource)
             if row.status == Status.EXPIRED.value and row.hold_until is not None:
-                # Nobody may have taken the span since: check it again as a new request.
-                checks.ensure_free(session, spec, request_of(booking_of(row)), now, self.tz)
+                # Nobody may have taken the span since, nor the person booked elsewhere meanwhile:
+                # check it again as a new request.
+                again = request_of(booking_of(row))
+                quota.per_person(session, self._kin(spec), spec, again, now)
+                checks.ensure_free(session, spec, again, now, self.tz)
             elif row.status != Status.HELD.value:
                 raise WrongState(f"{row.reference} is {row.status}, not held")
             row.hold_until = None
@@ -252,12 +256,15 @@ class Store:
     # -- inside a transaction ----------------------------------------------------------
 
     @contextmanager
-    def _writing(self, slug: str) -> Iterator[_Txn]:
-        """One write transaction on one resource, serialised with every other writer of it."""
-        spec = self.spec(slug)
+    def _writing(self, slug: str, *others: str) -> Iterator[_Txn]:
+        """One write transaction on one resource (and `others`), serialised with every other
+        writer of them; several are locked in one order (by name), so two writers never wait
+        for each other."""
+        specs = [self.spec(s) for s in sorted({slug, *others})]
         with self._sessions() as session, session.begin():
             ledger.begin_write(session)
-            ledger.lock(session, spec)
+            for spec in specs:
+                ledger.lock(session, spec)
             # Read the clock once locked: waiting for the lock may have taken a while.
             now = self._now()
             yield _Txn(session, now, ledger.expire_lapsed(session, slug, now))
@@ -266,9 +273,10 @@ class Store:
         self, request: BookingRequest, *, by: str, held: bool, after: After | None
     ) -> Booking:
         spec = self.spec(request.resource)
-        with self._writing(spec.slug) as txn:
+        kin = self._counted_with(spec)
+        with self._writing(spec.slug, *kin) as txn:
             session, now = txn.session, txn.now
-            quote = checks.screen(session, spec, request, now, self.tz)
+            quote = checks.screen(session, spec, request, now, self.tz, kin)
             status = Status.HELD if held else _booked(spec)
             token, token_hash = ledger.new_token()
             row = row_for(spec, request, quote, status, token_hash, now)
@@ -286,6 +294,15 @@ class Store:
             if row.status != Status.PENDING.value:
                 raise WrongState(f"{row.reference} is {row.status}, not pending")
             return ledger.change(session, row, status, by, now, note, after)
+
+    def _kin(self, spec: ResourceSpec) -> tuple[str, ...]:
+        """The resources of the same kind as `spec` (counted together per person)."""
+        return tuple(s.slug for s in self._specs.values() if s.kind is spec.kind)
+
+    def _counted_with(self, spec: ResourceSpec) -> tuple[str, ...]:
+        """What a write on `spec` must lock besides it: a person's live bookings are counted
+        over every resource of the kind, so all of them when that limit is set."""
+        return self._kin(spec) if spec.live_per_person is not None else ()
 
     def _resource_of(self, reference: str) -> str:
         with self._sessions() as session:

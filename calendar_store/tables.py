@@ -52,6 +52,10 @@ class BookingRow(CalendarBase):
         UniqueConstraint("reference", name=REFERENCE_UNIQUE),
         Index("ix_bookings_resource_starts_at", "resource", "starts_at"),
         Index("ix_bookings_owner", "owner"),
+        # Live bookings per person are counted by each of these (calendar_store/quota.py).
+        Index("ix_bookings_contact_phone", "contact_phone"),
+        Index("ix_bookings_contact_email", "contact_email"),
+        Index("ix_bookings_contact_ants", "contact_ants"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -68,6 +72,7 @@ class BookingRow(CalendarBase):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_association: Mapped[str | None] = mapped_column(String(200))
+    contact_ants: Mapped[str | None] = mapped_column(String(20))
     owner: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str | None] = mapped_column(String(20))
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
