@@ -52,6 +52,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "message_trop_long": {"longueur": 5000, "maximum": 2000},
     "photo_non_recue": {"raison": "La photo n’a pas pu être récupérée."},
     "choix_perime": {},
+    "caracteres_illisibles": {},
     "sms_desinscrit": {},
     "sms_reinscrit": {},
     "urgence": {
@@ -152,6 +153,36 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "annulation_faite": {**_BOOKING, "reference": "SDF-7KQ2"},
     "reservation_inconnue": {"reference": "SDF-7KQ2"},
     "deja_annulee": {"reference": "SDF-7KQ2"},
+    # Closed days: the reason a booking is refused, and dated opening questions.
+    "motif_jour_ferie": {"fete": "Ascension"},
+    "motif_fermeture": {"raison": "pont de l’Ascension"},
+    "ferme_jour_ferie": {
+        "jour": "lundi 29 mars 2027",
+        "fete": "lundi de Pâques",
+        "lieu": "la mairie",
+        "ferme": "est fermée",
+        "prochain": "mardi 30 mars 2027 à 8h30",
+    },
+    "ferme_exceptionnellement": {
+        "jour": "vendredi 7 mai 2027",
+        "raison": "pont de l’Ascension",
+        "lieu": "la mairie",
+        "ferme": "est fermée",
+        "prochain": "samedi 8 mai 2027 à 9h",
+    },
+    "ferme_ce_jour": {
+        "jour": "dimanche 28 mars 2027",
+        "lieu": "la mairie",
+        "ferme": "est fermée",
+        "prochain": "mardi 30 mars 2027 à 8h30",
+    },
+    "ouvert_ce_jour": {
+        "jour": "jeudi 24 décembre 2026",
+        "fete": "",
+        "lieu": "la mairie",
+        "ouvert": "est ouverte",
+        "horaires": "de 8h30 à 12h et de 13h30 à 17h30",
+    },
     # Street reports.
     "demander_categorie": {},
     "demander_lieu": {},

@@ -16,20 +16,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from bot.catalogue import ANSWERS, MESSAGES, REPLIES
+from bot.clock import utcnow
+from bot.closures import Closed, Why, closed_days
 from bot.directory import NEIGHBOUR, NOT_OURS, Directory, Found
 from bot.emergency import Safety
 from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
 from bot.resources import ResourceEntry
-from bot.schema import Strict, Week
+from bot.schema import TOWN_HALL, WASTE_CENTRE, Closures, Strict, Week
 from bot.territory import Territory
 from bot.typography import french
 from calendar_store.spec import ResourceSpec
 
 log = logging.getLogger(__name__)
+
+
+CLOSED_YEARS_AHEAD = 5
 
 
 class CommuneError(ValueError):
@@ -67,6 +72,8 @@ class CommuneFile(Strict):
     annuaire: Directory
     # The words that announce each answer, for a question the classifier is unsure of.
     mots_des_reponses: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Public holidays and exceptional closures.
+    fermetures: Closures = Field(default_factory=Closures)
 
     @field_validator("fuseau_horaire")
     @classmethod
@@ -88,6 +95,18 @@ class CommuneFile(Strict):
         if twice:
             raise ValueError(f"le préfixe {twice[0]} sert à deux ressources")
         return value
+
+    @model_validator(mode="after")
+    def _closed_places(self) -> CommuneFile:
+        places = {TOWN_HALL, WASTE_CENTRE, *self.ressources}
+        for item in self.fermetures.exceptionnelles:
+            unknown = [p for p in item.concerne if p not in places]
+            if unknown:
+                raise ValueError(
+                    f"fermetures : « {unknown[0]} » n’est ni mairie, ni dechetterie, "
+                    "ni le nom court d’une ressource"
+                )
+        return self
 
     @field_validator("reponses")
     @classmethod
@@ -156,6 +175,7 @@ class Commune:
             "mairie": data.mairie,
             "dechetterie": data.dechetterie,
         }
+        self._resources: tuple[ResourceSpec, ...] | None = None
 
     def answer(self, key: str) -> str:
         """The answer called `key` in the file (see ANSWERS)."""
@@ -183,8 +203,33 @@ class Commune:
         return self._render(self.data.annuaire.entrees[found.key].texte)
 
     def resources(self) -> tuple[ResourceSpec, ...]:
-        """The bookable resources, in the file's order."""
-        return tuple(entry.spec(slug) for slug, entry in self.data.ressources.items())
+        """The bookable resources, in the file's order, with their closed days (built once)."""
+        if self._resources is None:
+            year = utcnow().year
+            # Holidays of a few years around now: longer than any booking horizon or process.
+            years = range(year - 1, year + CLOSED_YEARS_AHEAD + 1)
+            self._resources = tuple(
+                entry.spec(
+                    slug,
+                    {
+                        day: self.closed_reason(closed)
+                        for day, closed in closed_days(
+                            self.data.fermetures,
+                            slug,
+                            years,
+                            open_on_holidays=entry.ouvert_jours_feries,
+                        ).items()
+                    },
+                )
+                for slug, entry in self.data.ressources.items()
+            )
+        return self._resources
+
+    def closed_reason(self, closed: Closed) -> str:
+        """Why a day is closed, as a refusal ends: « c’est un jour férié (Ascension) »."""
+        if closed.why is Why.HOLIDAY:
+            return self.message("motif_jour_ferie", fete=closed.name)
+        return self.message("motif_fermeture", raison=closed.name)
 
     def place(self, slug: str) -> str:
         """Where a resource is, for invitations."""

@@ -24,6 +24,7 @@ from bot.emergency import Alarm, advice, numbers, situation_names
 from bot.handoff_records import ACTIVE, HandoffRow
 from bot.hours import DAYS, say_time
 from bot.models import Conversation, Message
+from bot.opening import opens_at
 from bot.outbox import REPLY, queue
 from bot.schema import Week
 from bot.transcript import ConversationRef, ensure_conversation
@@ -188,7 +189,7 @@ def _push(
 def announcement(commune: Commune, now: datetime) -> str:
     """What the resident is told on escalation: an agent will answer, and when if closed."""
     local = now.astimezone(ZoneInfo(commune.data.fuseau_horaire))
-    opening = next_opening(commune.data.mairie.horaires, local)
+    opening = opens_at(commune, local)  # public holidays and closures skipped
     if opening is None:
         said = commune.message("agent_va_repondre")
     else:

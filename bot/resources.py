@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -61,6 +62,8 @@ class ResourceEntry(Strict):
     )
     caution: Decimal = Field(default=Decimal(0), ge=0)
     validation_agent: bool = False
+    # Bookable on public holidays (a hall rented for a party); closed on them otherwise.
+    ouvert_jours_feries: bool = False
 
     @field_validator("jours")
     @classmethod
@@ -91,8 +94,8 @@ class ResourceEntry(Strict):
             raise ValueError("creneaux_consecutifs_max ne vaut que pour la réservation au créneau")
         return self
 
-    def spec(self, slug: str) -> ResourceSpec:
-        """The calendar store's view of this resource."""
+    def spec(self, slug: str, closed: Mapping[date, str] | None = None) -> ResourceSpec:
+        """The calendar store's view of this resource; `closed`: its closed days and why."""
         if self.reservation == "journee":
             windows = tuple(Window(DAYS.index(d), 0, _WHOLE_DAY) for d in self.jours)
         else:
@@ -119,6 +122,7 @@ class ResourceEntry(Strict):
             prices={REQUESTERS[r]: price for r, price in self.tarifs.items()},
             deposit=self.caution,
             approval=self.validation_agent,
+            closed=dict(closed or {}),
         )
 
 

@@ -1,11 +1,12 @@
-"""Building blocks of the commune file's schema: strict models and weekly opening hours."""
+"""Building blocks of the commune file's schema: strict models, weekly hours, closures."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.hours import DAYS, Range
 
@@ -43,3 +44,44 @@ class Week(Strict):
     def day(self, name: str) -> tuple[Range, ...]:
         ranges: tuple[Range, ...] = getattr(self, name)
         return ranges
+
+
+# Where a closure applies, besides the resources named by their short name.
+TOWN_HALL = "mairie"
+WASTE_CENTRE = "dechetterie"
+MAX_CLOSURE_DAYS = 366
+
+
+class Closure(Strict):
+    """An exceptional closure: one day (`du`) or the days `du` to `au`, with its reason."""
+
+    du: date
+    au: date | None = None
+    raison: str = Field(min_length=1, max_length=200)  # « pont de l’Ascension »
+    # "mairie", "dechetterie" or resource short names; none: the mairie and every resource.
+    concerne: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _range(self) -> Closure:
+        if self.au is not None and self.au < self.du:
+            raise ValueError("la fin d’une fermeture (au) doit venir après son début (du)")
+        if self.last - self.du >= timedelta(days=MAX_CLOSURE_DAYS):
+            raise ValueError(f"une fermeture dure au plus {MAX_CLOSURE_DAYS} jours")
+        return self
+
+    @property
+    def last(self) -> date:
+        """The last closed day, included."""
+        return self.au or self.du
+
+    def covers(self, day: date, place: str) -> bool:
+        """Whether this closure shuts `place` on `day`."""
+        return self.du <= day <= self.last and (not self.concerne or place in self.concerne)
+
+
+class Closures(Strict):
+    """Public holidays (France; Alsace-Moselle adds two) and exceptional closures."""
+
+    # Bas-Rhin, Haut-Rhin and Moselle: Good Friday and 26 December are holidays too.
+    alsace_moselle: bool = False
+    exceptionnelles: tuple[Closure, ...] = ()

@@ -72,3 +72,12 @@ def test_an_agent_reply_is_pushed_to_the_web_chat_and_queued_for_sms(engine: Eng
         ]
         row = session.get(HandoffRow, "sms:+33612345678")
         assert row is not None and (row.state, row.agent_id) == ("answered", 7)
+
+
+def test_the_announcement_skips_public_holidays_and_closures() -> None:
+    # Easter Sunday 2027 evening: Monday is a holiday, so an agent answers on Tuesday.
+    easter = announcement(CLAIRVAL, datetime(2027, 3, 28, 18, 0, tzinfo=UTC))
+    assert "mardi 30 mars 2027 à 8h30" in easter
+    # Ascension Wednesday evening: Thursday (holiday), Friday (bridge), Saturday 8 May (holiday).
+    ascension = announcement(CLAIRVAL, datetime(2027, 5, 5, 18, 0, tzinfo=UTC))
+    assert "lundi 10 mai 2027 à 8h30" in ascension

@@ -164,10 +164,11 @@ class Planner:
     # -- rules -------------------------------------------------------------------------------
 
     def _open(self, spec: ResourceSpec, day: date) -> bool:
-        return any(w.weekday == day.weekday() for w in spec.windows)
+        # A public holiday or an exceptional closure has no window, whatever the weekday.
+        return day not in spec.closed and any(w.weekday == day.weekday() for w in spec.windows)
 
     def _in_windows(self, spec: ResourceSpec, day: date, start: int, end: int) -> bool:
-        if spec.unit is Unit.DAY:
+        if spec.unit is Unit.DAY or not self._open(spec, day):
             return self._open(spec, day)
         windows = [w for w in spec.windows if w.weekday == day.weekday()]
         return any(w.start <= start and end <= w.end for w in windows)
