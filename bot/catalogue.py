@@ -53,6 +53,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "photo_non_recue": {"raison": "La photo n’a pas pu être récupérée."},
     "choix_perime": {},
     "caracteres_illisibles": {},
+    "caracteres_illisibles": {},
     "sms_desinscrit": {},
     "sms_reinscrit": {},
     "urgence": {

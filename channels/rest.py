@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -53,23 +52,9 @@ def valid_sender(sender: str) -> bool:
     return 0 < len(sender) <= MAX_SENDER_CHARS and sender.isprintable() and sender == sender.strip()
 
 
-def parse(body: bytes, content_type: str | None, max_chars: int) -> Inbound:
-    """Parse `{"sender", "message", "metadata"?}`; raise RequestError for anything else."""
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise RequestError(
-            415,
-            "unsupported_media_type",
-            "La requête doit être envoyée en JSON (application/json).",
-        )
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RequestError(400, "invalid_utf8", "Le message doit être encodé en UTF-8.") from None
-    except ValueError:
-        raise RequestError(
-            400, "invalid_json", "Le contenu de la requête n'est pas du JSON valide."
-        ) from None
+def inbound(document: Any, max_chars: int) -> Inbound:
+    """Check `{"sender", "message", "metadata"?}` (a JSON document the gateway read); raise
+    RequestError for anything else."""
     if not isinstance(document, dict):
         raise RequestError(
             422, "invalid_payload", 'Un objet JSON {"sender", "message"} est attendu.'

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -34,6 +34,7 @@ from calendar_store.store import Store
 from channels import rest
 from channels.senders import Senders, senders_from
 from gateway import availability, health, webchat
+from gateway.body import BodyError, read_json
 from gateway.bookings import BookingApi, Desk
 from gateway.console.routes import console_routes
 from gateway.deliveries import Deliveries
@@ -47,7 +48,6 @@ from gateway.twilio_hook import TwilioHook
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-MAX_BODY_BYTES = 64 * 1024
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -87,18 +87,6 @@ def _error(
     return JSONResponse({"error": message, "reason": code}, status_code=status, headers=headers)
 
 
-async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise rest.RequestError(413, "body_too_large", "La requête est trop volumineuse.")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise rest.RequestError(413, "body_too_large", "La requête est trop volumineuse.")
-    return bytes(body)
-
-
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:
     """Build the gateway; connections open on first use, not here (tests may pass a store)."""
     settings = settings or load_settings()
@@ -120,9 +108,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         commune,
         api_keys=settings.open311_api_keys,
         public_url=settings.public_url,
-        read_body=_read_body,
     )
-    reports_api = ReportsApi(reports, tokens=settings.agent_api_tokens, read_body=_read_body)
+    reports_api = ReportsApi(reports, tokens=settings.agent_api_tokens)
     channel_routes, background = _channels(settings, engine, commune, turns, transcript, reports)
     console = console_routes(engine, commune, settings, desk, reports, handoffs, transcript)
 
@@ -147,14 +134,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     async def rest_webhook(request: Request) -> Response:
         try:
-            body = await _read_body(request)
-            inbound = rest.parse(
-                body, request.headers.get("content-type"), settings.max_message_chars
-            )
+            inbound = rest.inbound(await read_json(request), settings.max_message_chars)
         except rest.RequestError as error:
             return _error(error.status, error.code, error.message)
-        except ClientDisconnect:
-            return _error(400, "client_disconnected", "La requête a été interrompue.")
         return JSONResponse(await turns.handle(inbound, inbound.ref.external_id))
 
     async def rest_status(_request: Request) -> Response:
@@ -175,6 +157,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         message = messages.get(status, "Requête refusée.")
         return _error(status, f"http_{status}", message, headers)
 
+    async def body_error(_request: Request, exc: Exception) -> Response:
+        # A body refused by gateway/body.py (too large, not UTF-8, too deep…), any endpoint.
+        assert isinstance(exc, BodyError)
+        return exc.response()
+
     async def server_error(_request: Request, exc: Exception) -> Response:
         log.exception("unexpected error", exc_info=exc)
         return _error(
@@ -190,14 +177,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/healthz", healthz),
             *channel_routes,
             *console,
-            *BookingApi(desk, _read_body).routes(),
+            *BookingApi(desk).routes(),
             *reports_api.routes(),
             *open311.routes(),
             availability.page_route(desk),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, 500: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            BodyError: body_error,
+            500: server_error,
+        },
         middleware=[Middleware(SecurityHeaders)],
     )
 
@@ -235,7 +226,6 @@ def _channels(
             transcript=transcript,
             reports=reports,
             replies=replies,
-            read_body=_read_body,
         )
         if settings.telegram_webhook_secret:
             routes += hook.routes()
@@ -253,6 +243,5 @@ def _channels(
             optouts=OptOuts(engine),
             commune=commune,
             replies=replies,
-            read_body=_read_body,
         ).routes()
     return routes, _Background(deliveries, senders, jobs)

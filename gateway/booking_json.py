@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -21,14 +20,13 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import ErrorDetails
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot import wish
 from calendar_store.spec import BookingRefused, Period, Refusal, Requester, ResourceSpec
-from channels.rest import RequestError
+from gateway import body
 
-BodyReader = Callable[[Request], Awaitable[bytes]]
 YEARS = (2000, 2200)  # what a date sent to the API may be, before any rule is checked
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Where a refusal of the store points in the request body.
@@ -198,27 +196,13 @@ def invalid(errors: list[ErrorDetails]) -> ApiError:
     return ApiError(422, "invalid", "La demande contient des erreurs.", details=details)
 
 
-async def read_json(request: Request, read_body: BodyReader) -> Any:
-    """The JSON document of a request; ApiError for another media type, a big or bad body."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "La requête doit être envoyée en JSON (application/json).",
-        )
+async def read_json(request: Request) -> Any:
+    """The JSON document of a request (gateway/body.py); ApiError for another media type, a
+    big or bad body."""
     try:
-        body = await read_body(request)
-    except RequestError as error:
-        raise ApiError(error.status, error.code, error.message) from None
-    except ClientDisconnect:
-        raise ApiError(400, "client_disconnected", "La requête a été interrompue.") from None
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ApiError(
-            400, "invalid_json", "Le contenu de la requête n’est pas du JSON valide (UTF-8)."
-        ) from None
+        return await body.read_json(request)
+    except body.BodyError as error:
+        raise ApiError(error.status, error.reason, error.message) from None
 
 
 def number(value: Decimal) -> int | float:

@@ -37,7 +37,6 @@ from gateway import openapi
 from gateway.booking_json import (
     YEARS,
     ApiError,
-    BodyReader,
     BookingIn,
     CancelIn,
     answering,
@@ -119,9 +118,8 @@ def _day(value: str | None, default: date, name: str) -> date:
 class BookingApi:
     """The handlers of /api; every failure is a JSON answer with a French message."""
 
-    def __init__(self, desk: Desk, read_body: BodyReader) -> None:
+    def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self.read_body = read_body
 
     def routes(self) -> list[BaseRoute]:
         handle = answering
@@ -194,7 +192,7 @@ class BookingApi:
         )
 
     async def book(self, request: Request) -> Response:
-        document = await read_json(request, self.read_body)
+        document = await read_json(request)
         try:
             wish = BookingIn.model_validate(document)
         except ValidationError as error:
@@ -233,7 +231,7 @@ class BookingApi:
 
     async def cancel(self, request: Request) -> Response:
         reference = _reference(request)
-        document = await read_json(request, self.read_body)
+        document = await read_json(request)
         try:
             token = CancelIn.model_validate(document).cancel_token
         except ValidationError as error:

@@ -7,16 +7,14 @@ Errors follow the specification: a JSON array of {"code", "description"} with th
 from __future__ import annotations
 
 import hmac
-import json
 import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -34,8 +32,7 @@ from bot.reports import (
     ReportStore,
     Status,
 )
-from channels.rest import RequestError
-from gateway.booking_json import BodyReader
+from gateway import body
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 PREFIX = "/open311/v2"
@@ -94,13 +91,11 @@ class Open311:
         *,
         api_keys: tuple[str, ...],
         public_url: str,
-        read_body: BodyReader,
     ) -> None:
         self.store = store
         self.commune = commune
         self.api_keys = api_keys
         self.public_url = public_url
-        self.read_body = read_body
 
     def routes(self) -> list[BaseRoute]:
         handle = self._handle
@@ -275,29 +270,23 @@ class Open311:
 
     async def _fields(self, request: Request) -> dict[str, str]:
         """The posted fields: form-encoded (as the specification says) or JSON; query too."""
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type not in ("application/x-www-form-urlencoded", "application/json"):
+        media_type = body.media_type(request)
+        if media_type not in (body.FORM_TYPE, body.JSON_TYPE):
             raise Open311Error(
                 400, "Envoyez la demande en application/x-www-form-urlencoded (ou en JSON)."
             )
-        try:
-            raw = await self.read_body(request)
-        except RequestError as error:
-            raise Open311Error(error.status, error.message) from None
-        except ClientDisconnect:
-            raise Open311Error(400, "La requête a été interrompue.") from None
         fields = dict(request.query_params)
         try:
-            text = raw.decode("utf-8")
-            if media_type == "application/json":
-                document = json.loads(text) if text.strip() else {}
-                if not isinstance(document, dict):
-                    raise ValueError("an object is expected")
-                posted = {k: "" if v is None else str(v) for k, v in document.items()}
+            raw = await body.read(request)
+            if media_type == body.FORM_TYPE:
+                posted = body.fields(raw)
             else:
-                posted = dict(parse_qsl(text, keep_blank_values=True))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise Open311Error(400, "Le contenu de la requête est illisible.") from None
+                document = body.document(raw) if raw.strip() else {}
+                if not isinstance(document, dict):
+                    raise Open311Error(400, "Le contenu de la requête est illisible.")
+                posted = {k: "" if v is None else str(v) for k, v in document.items()}
+        except body.BodyError as error:
+            raise Open311Error(error.status, error.message) from None
         fields.update(posted)
         return fields
 

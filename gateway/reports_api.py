@@ -8,13 +8,14 @@ import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.photos import MAX_PHOTO_BYTES, CleanPhoto, PhotoRefused, clean_photo, photo_key
 from bot.reports import Report, ReportError, ReportNotFound, ReportStore
-from gateway.booking_json import ApiError, BodyReader, answering, read_json
+from gateway import body
+from gateway.booking_json import ApiError, answering, read_json
 
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 # A refusal of the store that is the request's fault (422) or the report's state (409).
@@ -54,12 +55,9 @@ def _not_found() -> ApiError:
 class ReportsApi:
     """/api/reports (agents only) and /api/photos."""
 
-    def __init__(
-        self, store: ReportStore, *, tokens: tuple[str, ...], read_body: BodyReader
-    ) -> None:
+    def __init__(self, store: ReportStore, *, tokens: tuple[str, ...]) -> None:
         self.store = store
         self.tokens = tokens
-        self.read_body = read_body
 
     def routes(self) -> list[BaseRoute]:
         handle = answering
@@ -91,7 +89,7 @@ class ReportsApi:
 
     async def change(self, request: Request) -> Response:
         agent = self._agent(request)
-        document = await read_json(request, self.read_body)
+        document = await read_json(request)
         status = document.get("status") if isinstance(document, dict) else None
         comment = document.get("comment") if isinstance(document, dict) else None
         details = []
@@ -150,19 +148,12 @@ class ReportsApi:
 
 async def _read_photo(request: Request) -> bytes:
     """The body, refused with 413 as soon as it is known to be over the limit."""
-    too_big = ApiError(413, "photo_too_large", "La photo dépasse 10 Mo.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_PHOTO_BYTES:
-        raise too_big
-    body = bytearray()
     try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_PHOTO_BYTES:
-                raise too_big
-    except ClientDisconnect:
-        raise ApiError(400, "client_disconnected", "La requête a été interrompue.") from None
-    return bytes(body)
+        return await body.read(
+            request, MAX_PHOTO_BYTES, reason="photo_too_large", message="La photo dépasse 10 Mo."
+        )
+    except body.BodyError as error:
+        raise ApiError(error.status, error.reason, error.message) from None
 
 
 # -- OpenAPI description of these routes (for gateway/openapi.py to merge into its paths) --------

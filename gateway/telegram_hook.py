@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from anyio import to_thread
@@ -15,11 +13,12 @@ from starlette.routing import Route
 
 from bot.photos import MAX_PHOTO_BYTES, PhotoRefused, clean_photo
 from bot.reports import ReportStore
-from bot.transcript import ConversationRef, Transcript
+from bot.transcript import ConversationRef, Entry, Transcript
 from channels import telegram
 from channels.pacing import idle
 from channels.rest import Inbound, OutgoingMessage
 from channels.telegram_api import TelegramError, TelegramSender
+from gateway import body
 from gateway.deliveries import Deliveries
 from gateway.replies import Replies
 from gateway.turns import Turns
@@ -41,7 +40,6 @@ class TelegramHook:
         transcript: Transcript,
         reports: ReportStore,
         replies: Replies,
-        read_body: Callable[[Request], Awaitable[bytes]],
     ) -> None:
         self._secret = secret
         self._sender = sender
@@ -50,7 +48,6 @@ class TelegramHook:
         self._transcript = transcript
         self._reports = reports
         self._replies = replies
-        self._read_body = read_body
         deliveries.register(telegram.CHANNEL, self.process)
 
     def routes(self) -> list[Route]:
@@ -63,24 +60,31 @@ class TelegramHook:
                 {"error": "Jeton secret absent ou invalide.", "reason": "forbidden"},
                 status_code=403,
             )
-        try:
-            data = json.loads(await self._read_body(request))
-        except ValueError:
-            data = None
         # A well-signed update always gets a 2xx: anything else makes Telegram redeliver it.
-        outcome = await self.take(data)
+        try:
+            read = body.repaired_document(await body.read(request))
+        except body.BodyError as error:
+            log.warning("Telegram update refused: %s", error.reason)
+            return JSONResponse({"ok": True, "outcome": "refused", "reason": error.reason})
+        outcome = await self.take(read.document, unreadable=read.repaired)
         return JSONResponse({"ok": True, "outcome": outcome})
 
-    async def take(self, data: object) -> str:
+    async def take(self, data: object, *, unreadable: bool = False) -> str:
         """Accept one update (webhook or polling): processed, duplicate or ignored."""
         if not isinstance(data, dict):
             return "ignored"
-        inbound = telegram.parse(data)
+        # Text that is no Unicode (a lone surrogate) is kept with U+FFFD in its place, and
+        # the resident is asked to write again rather than left without an answer.
+        fixed = body.repair(data)
+        inbound = telegram.parse(fixed.document)
         if inbound is None:
             return "ignored"
         conversation = ConversationRef(telegram.CHANNEL, str(inbound.chat_id)).id
+        payload: dict[str, Any] = {"update": fixed.document}
+        if unreadable or fixed.repaired:
+            payload["unreadable"] = True
         fresh = await self._deliveries.accept(
-            telegram.CHANNEL, str(inbound.update_id), conversation, {"update": data}
+            telegram.CHANNEL, str(inbound.update_id), conversation, payload
         )
         return "accepted" if fresh else "duplicate"
 
@@ -92,6 +96,9 @@ class TelegramHook:
         ref = ConversationRef(telegram.CHANNEL, str(inbound.chat_id))
         if inbound.callback_query_id is not None:
             await self._sender.answer_callback(inbound.callback_query_id)
+        if payload.get("unreadable"):
+            await self._unreadable(ref, inbound.text)
+            return
         text = (inbound.text or "").strip()
         metadata: dict[str, Any] = {}
         if inbound.callback_data is not None:
@@ -149,6 +156,14 @@ class TelegramHook:
             await self._say(ref, "photo_non_recue", raison=error.message)
             return None
         return await to_thread.run_sync(self._reports.save_photo, cleaned)
+
+    async def _unreadable(self, ref: ConversationRef, text: str | None) -> None:
+        """Kept for the agents as received, then an apology: what was understood of it may be
+        wrong, so it does not go to the assistant."""
+        if text and text.strip():
+            entry = Entry("resident", text.strip()[: self._replies.max_chars])
+            await to_thread.run_sync(self._transcript.record, ref, [entry])
+        await self._say(ref, "caracteres_illisibles")
 
     async def _say(self, ref: ConversationRef, key: str, **values: Any) -> None:
         await self._replies.say(ref, key, self.send, **values)

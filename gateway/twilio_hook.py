@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
 from anyio import to_thread
@@ -22,6 +20,7 @@ from bot.transcript import ConversationRef, Entry, Transcript
 from channels import sms
 from channels.rest import Inbound, OutgoingMessage
 from channels.twilio_api import MediaError, TwilioError, TwilioSender
+from gateway.body import fields, lenient_fields, read
 from gateway.deliveries import Deliveries
 from gateway.replies import Replies
 from gateway.turns import Turns
@@ -58,7 +57,6 @@ class TwilioHook:
         optouts: OptOuts,
         commune: CommuneStore,
         replies: Replies,
-        read_body: Callable[[Request], Awaitable[bytes]],
     ) -> None:
         self._token = auth_token
         self._public_url = public_url
@@ -70,18 +68,14 @@ class TwilioHook:
         self._optouts = optouts
         self._commune = commune
         self._replies = replies
-        self._read_body = read_body
         deliveries.register(sms.CHANNEL, self.process)
 
     def routes(self) -> list[Route]:
         return [Route("/webhooks/twilio", self.webhook, methods=["POST"])]
 
     async def webhook(self, request: Request) -> Response:
-        body = await self._read_body(request)
-        try:
-            params = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-        except UnicodeDecodeError:
-            params = {}
+        raw = await read(request)  # too large: 413 before any signature work
+        params = lenient_fields(raw)
         # Twilio signs the URL it was given: the public one, whatever proxy sits in between.
         url = self._public_url + request.url.path
         if request.url.query:
@@ -94,7 +88,7 @@ class TwilioHook:
                 status_code=403,
             )
         try:
-            inbound = sms.parse(params)
+            inbound = sms.parse(fields(raw))  # signed, yet not UTF-8: 400
         except sms.SmsRequestError as error:
             return JSONResponse({"error": error.message, "reason": error.code}, error.status)
         ref = ConversationRef(sms.CHANNEL, inbound.sender)

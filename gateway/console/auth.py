@@ -25,6 +25,7 @@ from bot.accounts import AgentSession as AgentSession  # re-exported: pages impo
 from bot.audit import recent
 from bot.db import utcnow
 from bot.typography import french
+from gateway.body import read_form
 from gateway.console.base import ConsoleContext
 
 COOKIE = "guichet_console"
@@ -72,7 +73,7 @@ async def _csrf_ok(request: Request, expected: str) -> bool:
     if sent is None and content_type.startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        sent = _field(await request.form(), "csrf")
+        sent = _field(await read_form(request), "csrf")
     return _same(sent, expected)
 
 
@@ -201,7 +202,7 @@ def _login(ctx: ConsoleContext) -> Endpoint:
             left = "sortie" in request.query_params
             flash = "Votre session est fermée." if left else None
             return _login_form(ctx, request, suite, flash=flash)
-        form = await request.form()
+        form = await read_form(request)
         suite, tried = safe_suite(_field(form, "suite")), _field(form, "login")
         if not _same(_field(form, "csrf"), request.cookies.get(CSRF_COOKIE, "")):
             return _login_form(ctx, request, suite, 403, erreur=EXPIRED_FORM, saisie=tried)
@@ -284,7 +285,7 @@ def _agents(ctx: ConsoleContext) -> Handler:
     async def handler(request: Request, session: AgentSession) -> Response:
         if request.method != "POST":
             return await _agents_page(ctx, request, session)
-        form = await request.form()
+        form = await read_form(request)
         login, name, role = (_field(form, key) for key in ("login", "name", "role"))
         password = _field(form, "password")
         saisie = {"login": login, "name": name, "role": role}

@@ -37,6 +37,7 @@ from calendar_store.spec import (
 from calendar_store.tables import BookingRow
 from calendar_store.wording import day as say_day
 from calendar_store.wording import hour, span
+from gateway.body import read_form
 from gateway.console.auth import AgentSession, page, render
 from gateway.console.base import ConsoleContext
 
@@ -211,7 +212,7 @@ class Bookings:
                           message="Cette action n’existe pas.")  # fmt: skip
         reason = ""
         if action == "refuser":
-            reason = str((await request.form()).get("raison") or "").strip()
+            reason = str((await read_form(request)).get("raison") or "").strip()
             problem = None
             if not reason:
                 problem = "Indiquez la raison du refus : elle sera transmise au demandeur."

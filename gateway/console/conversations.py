@@ -21,6 +21,7 @@ from bot.handoff import Handoffs
 from bot.handoff_records import HandoffRow
 from bot.models import Message
 from bot.transcript import Transcript
+from gateway.body import read_form
 from gateway.console.auth import AgentSession, api, page, render
 from gateway.console.base import ConsoleContext, elapsed
 
@@ -133,7 +134,7 @@ class Conversations:
 
     async def reply(self, request: Request, session: AgentSession) -> Response:
         conversation = request.path_params["conversation"]
-        text = str((await request.form()).get("texte") or "").strip()
+        text = str((await read_form(request)).get("texte") or "").strip()
         back = "/console/conversations/" + quote(conversation, safe="")
         if not text or len(text) > MAX_REPLY:
             return RedirectResponse(f"{back}?fait=vide", status_code=303)

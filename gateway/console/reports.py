@@ -21,6 +21,7 @@ from bot.report_records import OPEN_VALUES, ReportRow, SubscriberRow
 from bot.report_values import STATES, Report, ReportError, ReportNotFound, Status
 from bot.territory import Territory
 from bot.typography import french
+from gateway.body import read_form
 from gateway.console.auth import AgentSession, page, render
 from gateway.console.base import ConsoleContext, elapsed
 
@@ -257,7 +258,7 @@ class Reports:
 
     async def change(self, request: Request, agent: AgentSession) -> Response:
         reference = str(request.path_params["reference"])[:20]
-        form = await request.form()
+        form = await read_form(request)
         wanted = str(form.get("etat") or "")
         comment = str(form.get("commentaire") or "").strip()
 
