@@ -13,6 +13,7 @@ from bot.notices import CHANNELS, FILES, KINDS, NoticeError, Notices
 from calendar_store.spec import Kind, ResourceSpec, Unit
 
 SMS_SEGMENTS = 3  # a notice by SMS fits three segments, whatever the resource or street
+CLOSED_SAMPLE = "fermeture exceptionnelle (travaux de mise en accessibilité de l’accueil)"
 
 
 def sample_payload(kind: str, commune: Commune, which: str | None = None) -> dict[str, Any]:
@@ -81,11 +82,14 @@ def check(folder: Path, commune: Commune, public_url: str) -> list[str]:
     problems += [f"{folder / name} : type de notification inconnu" for name in sorted(unknown)]
     for kind in KINDS:
         context = notices._context(kind, sample_payload(kind, commune), ())
-        for name in (f for channel in CHANNELS for f in FILES[channel]):
-            try:
-                notices._file(f"{kind}/{name}", context)
-            except NoticeError as error:
-                problems.append(str(error))
+        # Booking notices also say when their day has been closed since: try that text too.
+        closed = {**context, "fermeture": CLOSED_SAMPLE} if "fermeture" in context else None
+        for values in (context, closed) if closed else (context,):
+            for name in (f for channel in CHANNELS for f in FILES[channel]):
+                try:
+                    notices._file(f"{kind}/{name}", values)
+                except NoticeError as error:
+                    problems.append(str(error))
         problems += _sms_lengths(notices, kind, commune)
     return list(dict.fromkeys(problems))  # a broken layout is said once, not per kind
 

@@ -20,7 +20,7 @@ from bot.dates import say_date
 from bot.report_values import STATES, Status
 from bot.typography import NBSP, french
 from calendar_store.ical import invitation
-from calendar_store.spec import BookingNotFound, BookingRefused, Unit
+from calendar_store.spec import BookingNotFound, BookingRefused, ResourceSpec, Unit
 from calendar_store.store import Store
 from calendar_store.wording import hour, noun
 
@@ -168,7 +168,23 @@ class Notices:
             "adresse": commune.data.ressources[slug].lieu if spec is not None else "",
             "raison": _reason(payload.get("reason") or payload.get("raison")),
             "lien_agenda": f"{self.public_url}/api/bookings/{reference}.ics",
+            # A day closed since the booking was made: a reminder must not send anyone there.
+            "fermeture": closed_on(spec, start, end, tz),
         }
+
+
+def closed_on(spec: ResourceSpec | None, start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """Why a booking's first closed local day is closed (« c’est un jour férié (Ascension) »);
+    "" when every day it covers is open."""
+    if spec is None:
+        return ""
+    day = start.astimezone(tz).date()
+    last = (end.astimezone(tz) - timedelta(microseconds=1)).date()
+    while day <= last:
+        if day in spec.closed:
+            return spec.closed[day]
+        day += timedelta(days=1)
+    return ""
 
 
 def _report(kind: str, commune: Commune, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -355,3 +355,38 @@ def test_a_report_located_by_its_position_only(engine: Engine) -> None:
     payload.pop("kind")
     said = notices().render("report_acknowledged", "sms", payload).text
     assert said.endswith("vont examiner le lampadaire signalé à l’endroit indiqué.")
+
+
+def _closed_day_payload(slug: str, start: datetime, end: datetime) -> dict[str, Any]:
+    payload = sample_payload("booking_reminder", CLAIRVAL, slug)
+    return {**payload, "start": start.isoformat(), "end": end.isoformat()}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_reminder_never_sends_anyone_to_a_closed_day(channel: str) -> None:
+    # Booked before the commune closed the day (here: an ID appointment on Ascension 2027).
+    ascension = date(2027, 5, 6)
+    payload = _closed_day_payload("rdv-titres", at(ascension, 9), at(ascension, 9, 20))
+    said = everything("booking_reminder", channel, payload)
+    assert "jour férié (Ascension)" in said
+    assert "Ne vous déplacez pas" in said
+    assert "nous vous rappelons" not in said.lower()
+    assert "01 99 00 12 34" in said
+    if channel == "sms":
+        sms = notices().render("booking_reminder", "sms", payload).text
+        assert segments(to_gsm(sms)) <= SMS_SEGMENTS
+
+
+def test_a_reminder_over_several_days_names_the_closure_inside_them() -> None:
+    # Chairs from Thursday to Saturday 2027-05-08: Friday 7 is Clairval's bridge.
+    payload = _closed_day_payload("chaises", at(date(2027, 5, 6)), at(date(2027, 5, 9)))
+    said = everything("booking_reminder", "telegram", payload)
+    assert "fermeture exceptionnelle (pont de l’Ascension)" in said
+
+
+def test_an_open_day_gets_the_usual_reminder() -> None:
+    tuesday = date(2027, 5, 4)
+    payload = _closed_day_payload("rdv-titres", at(tuesday, 9), at(tuesday, 9, 20))
+    said = everything("booking_reminder", "email", payload)
+    assert "Nous vous rappelons votre réservation" in said
+    assert "Ne vous déplacez pas" not in said
