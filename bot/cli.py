@@ -16,10 +16,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.accounts import AccountError, check_password, create_agent
+from bot.addresses import local_ports, tracker_file
 from bot.commune import CommuneError, load_commune
 from bot.db import ensure_database, make_engine, make_session_factory, migrate
 from bot.notice_check import check
-from bot.settings import ROOT, SettingsError, load_settings
+from bot.settings import SettingsError, load_settings
 from bot.stack import MODEL, Stack, StackConfig
 
 
@@ -61,11 +62,13 @@ def _shown(database_url: str) -> str:
     return make_url(database_url).render_as_string(hide_password=True)
 
 
-def _run(replicas: int) -> int:
+def _run(asked: int | None) -> int:
     settings = load_settings()
     if not MODEL.exists():
         print("Aucun modèle entraîné : lancez `make run`, qui l’entraîne.", file=sys.stderr)
         return 1
+    # As many replicas as RASA_URL lists servers, unless --replicas says otherwise.
+    replicas = len(settings.rasa_urls) if asked is None else asked
     if replicas < 1:
         print("--replicas doit valoir au moins 1.", file=sys.stderr)
         return 2
@@ -86,9 +89,10 @@ def _run(replicas: int) -> int:
     config = StackConfig(
         database_url=settings.database_url,
         commune_file=settings.commune_file,
-        tracker_db=ROOT / "var" / "rasa-tracker.db",
-        rasa_ports=tuple(5005 + i for i in range(replicas)),
-        actions_ports=tuple(5055 + i for i in range(replicas)),
+        tracker_db=tracker_file(settings.database_url),
+        # The ports the settings give the gateway: two stacks can run side by side.
+        rasa_ports=local_ports(settings.rasa_urls, replicas, "RASA_URL"),
+        actions_ports=local_ports(settings.action_server_urls, replicas, "ACTION_SERVER_URL"),
         gateway_port=settings.gateway_port,
         gateway_host=settings.gateway_host,
         gateway_workers=replicas,
@@ -187,9 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--replicas",
         type=int,
-        default=1,
+        default=None,
         help="nombre de serveurs Rasa, de serveurs d’actions et de processus de passerelle "
-        "(plus d’un : STORES=shared)",
+        "(plus d’un : STORES=shared ; par défaut, autant que d’adresses dans RASA_URL, "
+        "dont les ports sont ceux de RASA_URL et ACTION_SERVER_URL)",
     )
     commands.add_parser(
         "worker", help="envoie les notifications en attente (SMS, Telegram, e-mail)"
