@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import say_date
 from bot.hours import say_time
+from bot.labels import BOOKING_STATUSES
 from bot.names import Slot
-from calendar_store.spec import Booking, Kind, Period, ResourceSpec, Unit
+from calendar_store.spec import Booking, Kind, Period, ResourceSpec, Status, Unit
 from calendar_store.wording import noun
 
 NBSP = "\u00a0"
@@ -122,11 +123,12 @@ def euros(amount: Decimal) -> str:
 
 def booking_line(booking: Booking, spec: ResourceSpec, tz: ZoneInfo) -> str:
     """One line of "mes réservations"."""
-    status = {"pending": " (en attente de validation)", "held": " (non confirmée)"}
+    # Only what is not plainly booked yet is said (« en attente de validation »).
+    waiting = booking.status in (Status.HELD, Status.PENDING)
     return (
         f"{booking.reference} : {what(spec, booking.quantity)}, "
         f"{say_period(spec, booking.start, booking.end, tz)}"
-        f"{status.get(str(booking.status), '')}"
+        f"{f' ({BOOKING_STATUSES[booking.status]})' if waiting else ''}"
     )
 
 

@@ -24,6 +24,7 @@ from bot.accounts import AccountError
 from bot.accounts import AgentSession as AgentSession  # re-exported: pages import it from here
 from bot.audit import recent
 from bot.db import utcnow
+from bot.labels import local_time
 from bot.typography import french
 from gateway.body import read_form
 from gateway.console.base import ConsoleContext
@@ -258,7 +259,7 @@ def _tx(ctx: ConsoleContext, work: Callable[[Session], T]) -> Awaitable[T]:
 
 
 def _when(ctx: ConsoleContext, instant: datetime | None) -> str:
-    return instant.astimezone(ctx.desk.tz).strftime("%d/%m/%Y à %H:%M") if instant else "jamais"
+    return local_time(instant, ctx.desk.tz) if instant else "jamais"
 
 
 async def _agents_page(

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from bot.audit import audit
 from bot.booking import euros, say_period, what
 from bot.db import utcnow
+from bot.labels import BOOKING_STATUSES, local_time
 from bot.outbox import booking_notices
 from bot.resources import REQUESTER_NAMES
 from bot.typography import french
@@ -45,14 +46,6 @@ LIST = "/console/reservations"
 PER_PAGE = 50
 MAX_REASON = 1000
 _REFERENCE = re.compile(r"[A-Z]{2,4}-[A-Z0-9]{2,12}")
-STATUS_NAMES = {
-    Status.HELD: "en cours de confirmation",
-    Status.PENDING: "en attente de validation",
-    Status.CONFIRMED: "confirmée",
-    Status.CANCELLED: "annulée",
-    Status.REJECTED: "refusée",
-    Status.EXPIRED: "expirée",
-}
 DONE = {
     "approuvee": "La réservation {ref} est approuvée : le demandeur en est informé.",
     "refusee": "La réservation {ref} est refusée : le demandeur en est informé, avec la raison.",
@@ -93,7 +86,7 @@ class Line:
 
 def when(instant: datetime, tz: ZoneInfo) -> str:
     """A local date and time, short: "12/03/2026 à 14:05"."""
-    return instant.astimezone(tz).strftime("%d/%m/%Y à %H:%M")
+    return local_time(instant, tz)
 
 
 def line(booking: Booking, specs: dict[str, ResourceSpec], tz: ZoneInfo) -> Line:
@@ -113,7 +106,7 @@ def line(booking: Booking, specs: dict[str, ResourceSpec], tz: ZoneInfo) -> Line
         email=contact.email or "",
         price=euros(booking.price),
         deposit=euros(booking.deposit),
-        status=STATUS_NAMES[booking.status],
+        status=BOOKING_STATUSES[booking.status],
         asked=when(booking.created_at, tz),
     )
 
@@ -335,7 +328,7 @@ def week_grid(spec: ResourceSpec, bookings: list[Booking], monday: date, tz: Zon
                 _hours(max(b.start, begin), min(b.end, end), begin, end, tz),
                 b.contact.name,
                 what(spec, b.quantity) if equipment else "",
-                STATUS_NAMES[b.status],
+                BOOKING_STATUSES[b.status],
                 str(b.status),
             )
             for b in bookings

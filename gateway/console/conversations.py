@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 from sqlalchemy import func, select
@@ -19,11 +20,13 @@ from bot.audit import audit
 from bot.db import utcnow
 from bot.handoff import Handoffs
 from bot.handoff_records import HandoffRow
+from bot.labels import local_short
 from bot.models import Message
 from bot.transcript import Transcript
 from gateway.body import read_form
 from gateway.console.auth import AgentSession, api, page, render
 from gateway.console.base import ConsoleContext, elapsed
+from gateway.console.bookings import Line, line
 
 REASONS = {
     "asked": "a demandé un agent",
@@ -101,7 +104,8 @@ class Conversations:
                 message="Cette conversation n’existe pas.",
             )
         state = await to_thread.run_sync(self.handoffs.state, conversation)
-        bookings = await to_thread.run_sync(self.ctx.desk.store().for_owner, conversation)
+        tz = self.ctx.desk.tz
+        bookings = await to_thread.run_sync(self._bookings, conversation, tz)
         reports = await to_thread.run_sync(self.ctx.reports.for_owner, conversation)
         channel = conversation.partition(":")[0]
         return render(
@@ -122,6 +126,7 @@ class Conversations:
                     "author": m.author,
                     "text": m.text or "",
                     "at": m.created_at,
+                    "at_label": local_short(m.created_at, tz),
                     "attachments": _attachments(m.payload),
                 }
                 for m in messages
@@ -194,6 +199,12 @@ class Conversations:
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
 
+    def _bookings(self, conversation: str, tz: ZoneInfo) -> list[Line]:
+        """The conversation's bookings as the bookings list shows them: local time, French."""
+        store = self.ctx.desk.store()
+        specs = {s.slug: s for s in store.specs()}
+        return [line(b, specs, tz) for b in store.for_owner(conversation)]
+
     def _last_id(self) -> int:
         with self.ctx.sessions() as db:
             return int(db.scalar(select(func.max(Message.id))) or 0)
@@ -206,6 +217,7 @@ class Conversations:
             return f"{latest}/{count}"
 
     def _since(self, cursor: int) -> list[dict[str, Any]]:
+        tz = self.ctx.desk.tz
         with self.ctx.sessions() as db:
             rows = db.scalars(
                 select(Message).where(Message.id > cursor).order_by(Message.id).limit(200)
@@ -217,6 +229,7 @@ class Conversations:
                     "author": m.author,
                     "text": m.text or "",
                     "at": m.created_at.isoformat(),
+                    "label": local_short(m.created_at, tz),  # as the page says it
                 }
                 for m in rows
             ]

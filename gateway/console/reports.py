@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from bot.audit import audit
 from bot.db import utcnow
+from bot.labels import local_time
 from bot.report_records import OPEN_VALUES, ReportRow, SubscriberRow
 from bot.report_values import STATES, Report, ReportError, ReportNotFound, Status
 from bot.territory import Territory
@@ -62,7 +63,7 @@ def age(since: datetime, now: datetime) -> str:
 
 
 def local(instant: datetime, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%d/%m/%Y à %H:%M")
+    return local_time(instant, tz)
 
 
 def author(by: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from starlette.concurrency import run_in_threadpool
@@ -15,17 +16,15 @@ from starlette.routing import Route
 
 from bot.audit import audit
 from bot.db import utcnow
+from bot.labels import NOTICE_KINDS, NOTICE_STATUSES, local_time
 from bot.outbox import Notification
 from gateway.console.auth import AgentSession, page, render
 from gateway.console.base import ConsoleContext
 
 LIST = "/console/envois"
 PER_PAGE = 50
-SHOWN = {
-    "failed": "échec",
-    "uncertain": "incertain (interrompu pendant l’envoi)",
-    "skipped": "non envoyé (désinscrit ou injoignable)",
-}
+# The statuses that need an agent's eye, in this order.
+SHOWN = {s: NOTICE_STATUSES[s] for s in ("failed", "uncertain", "skipped")}
 RESENDABLE = ("failed", "uncertain")
 ROUTES = {"sms": "SMS", "telegram": "Telegram", "email": "e-mail", None: "—"}
 
@@ -34,6 +33,7 @@ ROUTES = {"sms": "SMS", "telegram": "Telegram", "email": "e-mail", None: "—"}
 class Line:
     id: int
     kind: str
+    kind_label: str
     status: str
     status_label: str
     route: str
@@ -42,6 +42,7 @@ class Line:
     reference: str | None
     reason: str
     at: datetime
+    at_label: str  # the commune's local time
     resendable: bool
 
 
@@ -62,6 +63,7 @@ class Sending:
         statuses = (wanted,) if wanted in SHOWN else tuple(SHOWN)
         raw_page = request.query_params.get("page", "1")
         number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+        tz = self.ctx.desk.tz
 
         def load() -> tuple[int, list[Line], dict[str, int]]:
             with self.ctx.sessions() as db:
@@ -80,7 +82,7 @@ class Sending:
                     .limit(PER_PAGE)
                 ).all()
                 total = sum(counts.get(s, 0) for s in statuses)
-                return total, [_line(n) for n in rows], counts
+                return total, [_line(n, tz) for n in rows], counts
 
         total, lines, counts = await run_in_threadpool(load)
         return render(
@@ -124,13 +126,14 @@ class Sending:
         return RedirectResponse(f"{LIST}?fait={'renvoi' if done else 'rien'}", status_code=303)
 
 
-def _line(n: Notification) -> Line:
+def _line(n: Notification, tz: ZoneInfo) -> Line:
     conversation = n.conversation_id
     return Line(
         id=n.id,
         kind=n.kind,
+        kind_label=NOTICE_KINDS.get(n.kind, n.kind),
         status=n.status,
-        status_label=SHOWN.get(n.status, n.status),
+        status_label=NOTICE_STATUSES.get(n.status, n.status),
         route=ROUTES.get(n.route, n.route or "—"),
         conversation=conversation,
         conversation_href=(
@@ -139,5 +142,6 @@ def _line(n: Notification) -> Line:
         reference=n.reference,
         reason=n.last_error or "",
         at=n.created_at,
+        at_label=local_time(n.created_at, tz),
         resendable=n.status in RESENDABLE,
     )

@@ -31,7 +31,7 @@
     who.textContent = WHO[m.author] || m.author;
     const at = document.createElement("time");
     at.dateTime = m.at;
-    at.textContent = new Date(m.at).toLocaleString("fr-FR", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
+    at.textContent = m.label; // the commune's local time, worded by the server
     const text = document.createElement("p");
     text.className = "msg__texte";
     text.textContent = m.text; // never innerHTML: resident text stays text
