@@ -8,6 +8,7 @@ understood to ask (gateway/turns.py asks Rasa).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Where a message may hold another request: after a question mark, a full stop, a new line,
 # a semicolon; and before « et », « aussi », « ainsi que » opening a new question.
@@ -50,8 +51,37 @@ _HEAD = re.compile(
 )
 
 
-def clauses(text: str) -> list[str]:
-    """The message's clauses, in order (one clause: nothing to split)."""
+# « la poste est ouverte samedi ? et la mairie ? »: a clause that only names another place
+# (or « la vôtre », « et vous ? ») asks the previous question about it.
+_ELLIPSIS = re.compile(
+    r"^(?:et\s+|mais\s+)?(?:pour\s+|chez\s+|à\s+|a\s+)?"
+    r"((?:le|la|les|l'|l’|votre|vos|du|de la|des|de l'|de l’)\s*[\w’'-]+"
+    r"(?:\s+(?:de|du|des|d'|d’)\s*[\w’'-]+)?|(?:la|le|les)\s+v[ôo]tres?|vous)"
+    r"\s*(?:svp|stp)?\s*[?!.]*$",
+    re.IGNORECASE,
+)
+_YOURS = re.compile(r"^(?:la|le|les)\s+v[ôo]tres?$|^vous$", re.IGNORECASE)
+_ARTICLE = re.compile(
+    r"^(?:le|la|les|l'|l’|votre|vos|mon|ma|mes|du|de la|des|de l'|de l’)\s*", re.IGNORECASE
+)
+# The subject of a question (« la poste est-elle ouverte », « le gymnase coûte combien »).
+_SUBJECT = re.compile(
+    r"^((?:le|la|les|l'|l’|votre|vos)\s*[\w’'-]+(?:\s+(?:de|du|des|d'|d’)\s*[\w’'-]+)*)"
+    r"(?=\s+(?:est|sont|ouvre|ouvrent|ferme|ferment|sera|seront|coûte|coute|coûtent|coutent|"
+    r"fait|font|a|ont|reste|restent)\b)",
+    re.IGNORECASE,
+)
+# Its last words (« c'est combien la salle des fêtes », « les horaires de la poste »).
+_TAIL = re.compile(
+    r"(?<=\s)((?:le|la|les|l'|l’|du|de la|des|de l'|de l’)\s*[\w’'-]+"
+    r"(?:\s+(?:de|du|des|d'|d’)\s*[\w’'-]+)?)(\s*(?:svp|stp)?\s*[?!.]*)$",
+    re.IGNORECASE,
+)
+
+
+def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]:
+    """The message's clauses, in order (one clause: nothing to split); `places` tells which
+    words name a place, for « c'est combien la salle des fêtes ? et le gymnase ? »."""
     parts: list[str] = []
     for sentence in _HARD.split(text.strip()):
         for piece in (p for s in _SOFT.split(sentence) for p in _COMMA.split(s)):
@@ -59,6 +89,45 @@ def clauses(text: str) -> list[str]:
             head = _HEAD.search(parts[-1]) if parts and _STANDS_FOR.match(piece) else None
             if head is not None:
                 piece = _STANDS_FOR.sub(head.group(1), piece, count=1)
+            elif parts:
+                piece = elided(parts[-1], piece, places) or piece
             if re.search(r"\w", piece):
                 parts.append(piece)
     return parts[:MAX_CLAUSES] if len(parts) > 1 else [text]
+
+
+def elided(before: str, piece: str, places: Callable[[str], bool] | None = None) -> str | None:
+    """The previous question asked again about what an elliptic clause names, if it is one."""
+    found = _ELLIPSIS.match(piece.strip())
+    if found is None:
+        return None
+    named = found.group(1)
+    subject = _SUBJECT.match(before)
+    if subject is not None:
+        said = subject.group(1)
+        replaced = _yours(named, said)
+        return replaced + before[subject.end() :]
+    tail = _TAIL.search(before)
+    if (
+        tail is not None
+        and places is not None
+        and not _YOURS.match(named)
+        and places(tail.group(1))
+        and places(named)
+    ):
+        if not named.lower().startswith(("du", "de", "des")) and tail.group(1).lower().startswith(
+            ("du", "de", "des")
+        ):
+            named = "de " + named
+        return before[: tail.start()] + named + (tail.group(2) or " ?")
+    return None
+
+
+def _yours(named: str, said: str) -> str:
+    """« la vôtre » after « la mairie de Montreuil » is « votre mairie »; « vous », ours."""
+    if not _YOURS.match(named):
+        return named
+    if named.lower() == "vous":
+        return "la mairie"
+    head = _ARTICLE.sub("", said).split()[0]
+    return f"votre {head}"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from bot import topics, wish
+from bot.answers import plain
 from bot.catalogue import ANSWERS
 from bot.commune import Commune
 from bot.directory import everywhere
@@ -26,6 +28,7 @@ SPLITTABLE = FAQ | {
     "my_bookings",
     "cancel_booking",
     "report_status",
+    "still_broken",
     "my_reports",
     "request_human",
 }
@@ -39,15 +42,58 @@ ASKED = re.compile(
     r"\?|^(?:est[ -]ce|qu'est|comment|combien|quand|où|ou |quel|quelle|quels|quelles|"
     r"pourquoi|faut[ -]il|c'est quoi|c koi|c quoi|à quelle|a quelle|y a[ -]t[ -]il)|"
     r"\b(?:svp|stp|s'il vous pla[iî]t|je voudrais savoir|j'aimerais savoir|je cherche|"
-    r"pouvez[ -]vous|pourriez[ -]vous|dites[ -]moi|donnez[ -]moi|indiquez[ -]moi)\b",
+    r"pouvez[ -]vous|pourriez[ -]vous|dites[ -]moi|donnez[ -]moi|indiquez[ -]moi|"
+    r"combien|est[ -]ce qu|à quelle heure|a quelle heure|c'est quoi|c koi|c quoi|"
+    r"vous êtes où|vous etes ou|c'est où|c'est ou|où se trouve|ou se trouve)\b|"
+    r"\b(?:où|ou|quand|combien|comment)\s*$|"
+    # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
+    r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
+    r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
+    r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais)\b|"
+    r"^(?:de |d'|d’)?(?:faire|refaire|demander|obtenir|avoir|prendre|changer|renouveler|"
+    r"inscrire|m'inscrire|réserver|reserver|louer|emprunter|déclarer|declarer|savoir|"
+    r"connaître|connaitre|voir|signaler|annuler)\b",
     re.IGNORECASE,
 )
+# « merci pour l'info ! »: thanks said beside a request get their own short answer (never
+# « merci de me dire… », which is a request).
+# A bare « merci » after a question thanks in advance: no answer of its own.
+THANKS = re.compile(r"^(?:un grand |mille )?merci(?!\s+(?:de|d'|d’)\b)", re.IGNORECASE)
+THANKS_FOR = re.compile(r"^(?:un grand |mille )?merci(?: beaucoup| bien)? pour\b", re.IGNORECASE)
 STATED = re.compile(
     r"^(?:je |j'|j’|nous |on |il |elle |ils |elles |mon |ma |mes |notre |nos |c'est pour |"
     r"ça fait |ca fait |depuis |hier |ce matin )",
     re.IGNORECASE,
 )
+# Requests that a statement only gives context for (« vous m'aviez prévenu que le lampadaire
+# avait été réparé », « il a besoin d'un titre valide ») unless asked or with a reference.
+WANTED = frozenset(
+    {"book", "report_status", "my_reports", "my_bookings", "cancel_booking", "request_human"}
+)
+REFERENCE = re.compile(r"\b[a-z]{2,4}-(?=[a-z]*\d)[a-z0-9]{4}\b", re.IGNORECASE)
+# « j'ai fait pas mal de signalements (tags, nids de poule…) »: reports already made.
+REPORTED_BEFORE = re.compile(
+    r"\b(?:j'ai|j’ai|j'avais|j’avais|on a|nous avons)\s+(?:déjà\s+|deja\s+)?"
+    r"(?:fait|signalé|signale|envoyé|envoye)\b|\b(?:déjà|deja)\s+signalé",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^(?:bonjour|bonsoir|salut|hello|coucou|madame|monsieur)\b[\s,!.]*", re.IGNORECASE
+)
+# After a question, a clause naming something else asks the same of it (« je souhaiterais
+# connaître les horaires de la mairie ainsi que ceux de la déchetterie »).
+CONTINUED = re.compile(
+    r"^(?:le|la|les|l'|l’|vos|votre|ceux|celui|celle|celles|du|des)\b", re.IGNORECASE
+)
 _BY_KEY = {key: intent.value for intent, key in ANSWERS.items()}
+
+
+class Part(NamedTuple):
+    """One request of a message: its words, and the intent to give it when the commune's
+    words recognised what Rasa was unsure of."""
+
+    text: str
+    intent: str | None = None
 
 
 def requests(
@@ -55,42 +101,61 @@ def requests(
     pieces: Sequence[str],
     understood: Sequence[tuple[str | None, float]],
     commune: Commune,
-) -> list[str]:
+) -> list[Part]:
     """The message as one turn, or as one turn per request it holds."""
     asking = "?" in text or re.search(r"\b(?:svp|stp)\b", text, re.IGNORECASE) is not None
     groups: list[list[str]] = []
     intents: list[str] = []
+    forced: list[str | None] = []
     pending: list[str] = []
-    for piece, (intent, confidence) in zip(pieces, understood, strict=True):
+    was_asked = False
+    for number, (piece, (intent, confidence)) in enumerate(zip(pieces, understood, strict=True)):
         kind = _kind(piece, intent, confidence, commune)
+        if kind == "thank" and number > 0 and not THANKS_FOR.match(piece.strip()):
+            kind = None
+        said = _GREETING.sub("", piece.strip())
+        asked = ASKED.search(said) is not None
         new = kind is not None and (kind not in intents or kind in TWICE)
         if kind in FAQ:
             new = new and (
-                ASKED.search(piece.strip()) is not None
-                or (asking and not STATED.match(piece.strip()))
+                asked
+                or (asking and not STATED.match(said))
+                or (was_asked and CONTINUED.match(said) is not None)
             )
+        elif kind in WANTED:
+            new = new and (asked or not STATED.match(said) or REFERENCE.search(said) is not None)
+        elif kind == "report_problem":
+            new = new and REPORTED_BEFORE.search(said) is None
+        was_asked = asked
         if kind == "ask_resource" and not _resources(piece, commune):
             new = False  # « quel serait le tarif ? » is about the room named before
         if new and kind is not None:
             groups.append([*pending, piece])
             intents.append(kind)
+            sure = intent == kind and confidence >= SPLIT_CONFIDENCE
+            forced.append(None if sure or kind not in FAQ | {"thank"} else kind)
             pending = []
         elif groups:
             groups[-1].append(piece)
         else:
             pending.append(piece)
     if len(groups) < 2:
-        return [text]
+        return [Part(text)]
     groups[-1] += pending
-    return [" ".join(group) for group in groups]
+    return [Part(" ".join(group), force) for group, force in zip(groups, forced, strict=True)]
 
 
 def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -> str | None:
     """What a clause asks: Rasa's intent when sure, else what the commune's words say."""
+    if THANKS.match(piece.strip()) and "?" not in piece:
+        return "thank"
+    found = everywhere(piece, commune.data.annuaire, commune.name)
+    if intent == "ask_elsewhere" and not found:
+        intent = None  # no other place named: our own facts, by the commune's words
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
-    if everywhere(piece, commune.data.annuaire, commune.name):
-        return "ask_elsewhere"
+    if found and (any(f.sure for f in found) or ASKED.search(piece)):
+        return "ask_elsewhere"  # « perdu dans le train » names no place to ask about
     key = topics.best(piece, commune.data.mots_des_reponses)
     return _BY_KEY.get(key) if key else None
 
@@ -101,3 +166,52 @@ def _resources(piece: str, commune: Commune) -> list[str]:
         for slug, e in commune.data.ressources.items()
     ]
     return wish.items_in(piece, named)
+
+
+# Answers whose words say what is asked (opening hours, a price, an address), not about what.
+_ASKING_KEYS = frozenset({"horaires", "contact", *topics.REFINES})
+
+
+def completed(
+    pieces: Sequence[str], understood: Sequence[tuple[str | None, float]], commune: Commune
+) -> list[str]:
+    """Each clause, with what it is about borrowed from those before when it asks without
+    saying (« combien coûte un passeport et faut-il prendre rendez-vous ? », « mon passeport a
+    été volé… pouvez-vous me donner un rendez-vous jeudi ? »)."""
+    out = list(pieces)
+    for number in range(1, len(pieces)):
+        piece = pieces[number].strip()
+        intent, confidence = understood[number]
+        kind = _kind(piece, intent, confidence, commune)
+        unsure = kind is None and ASKED.search(piece) is not None
+        if not unsure and not (kind == "book" and not _resources(piece, commune)):
+            continue
+        before = (subject(p, commune) for p in reversed(pieces[:number]))
+        about = next((found for found in before if found), None)
+        if about is not None and plain(about) not in plain(piece):
+            asked = piece.endswith("?")
+            out[number] = f"{piece.rstrip(' ?')} pour {about}{' ?' if asked else ''}"
+    return out
+
+
+def subject(text: str, commune: Commune) -> str | None:
+    """What a clause is about, in the commune's words: an answer's noun, else a resource."""
+    said = f" {plain(text)} "
+    found = [
+        phrase
+        for key, phrases in commune.data.mots_des_reponses.items()
+        if key not in _ASKING_KEYS
+        for phrase in phrases
+        if f" {plain(phrase)} " in said
+    ]
+    if found:
+        return max(found, key=len)
+    named = _resources(text, commune)
+    return noun(commune.data.ressources[named[0]].nom).bare if named else None
+
+
+def is_place(words: str, commune: Commune) -> bool:
+    """Whether words name a place: one of our resources, the town hall, or another place."""
+    if re.search(r"\bmairie\b", words, re.IGNORECASE) or _resources(words, commune):
+        return True
+    return bool(everywhere(words, commune.data.annuaire, commune.name))

@@ -14,8 +14,9 @@ from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
 from bot.transcript import ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
+from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
-from gateway.requests import requests
+from gateway.requests import Part, completed, is_place, requests
 
 log = logging.getLogger(__name__)
 # What a clause must be understood as, and how surely, for a message to count as several
@@ -31,14 +32,20 @@ class Turns:
         transcript: Transcript,
         commune: CommuneStore,
         handoffs: Handoffs,
+        guard: Guard | None = None,
     ) -> None:
         self._rasa = rasa
         self._transcript = transcript
         self._commune = commune
         self._handoffs = handoffs
+        self._guard = guard
 
     async def handle(self, inbound: Inbound, recipient_id: str) -> list[OutgoingMessage]:
         ref = inbound.ref
+        # Too many messages from one conversation: refused before anything is kept.
+        flood = await self._guard.flooding(inbound) if self._guard else None
+        if flood is not None:
+            return [{"recipient_id": recipient_id, "text": flood}] if flood else []
         payload = {"metadata": inbound.metadata} if inbound.metadata else None
         # Stored before anything else, so the message is kept whatever fails next.
         await to_thread.run_sync(
@@ -55,10 +62,16 @@ class Turns:
             reason = "emergency" if found.kind == "danger" else "grief"
             about = f"emergency:{found.situations[0]}" if found.situations else "grief"
             return await self._escalate(ref, recipient_id, reason, first, about)
+        refused = await self._guard.foreign_photo(inbound) if self._guard else None
+        if refused is not None:  # a photo this conversation did not send: nothing attached
+            await to_thread.run_sync(self._transcript.record, ref, [Entry("assistant", refused)])
+            return [{"recipient_id": recipient_id, "text": refused}]
         raw: list[dict[str, Any]] = []
         try:
             for number, part in enumerate(await self._parts(inbound.text)):
-                answered = await self._rasa.turn(ref.id, part, inbound.metadata)
+                # Recognised by the commune's words where Rasa was unsure: said as its intent.
+                said = f"/{part.intent}" if part.intent else part.text
+                answered = await self._rasa.turn(ref.id, said, inbound.metadata)
                 part_topic = _topic(answered)
                 raw += [{**r, "part": number, "part_topic": part_topic} for r in answered]
         except RasaInterrupted as error:
@@ -74,13 +87,19 @@ class Turns:
             raw = []
         replies: list[OutgoingMessage] = []
         entries: list[Entry] = []
-        tagged: set[int] = set()
-        for reply in _without_repeats(raw):
+        tagged: set[tuple[int, str | None]] = set()
+        for reply in _without_repeats(_with_own_topics(raw)):
             for rendered in render([reply], recipient_id):
-                # What each request was about, on its first reply (the dashboard counts it).
+                # What each request was about, on its first reply (the dashboard counts it),
+                # and each other thing answered in it (« la CAF et la CPAM »).
                 number = int(reply["part"])
-                topic = None if number in tagged else reply.get("part_topic")
-                tagged.add(number)
+                own = reply.get("own_topic")
+                topic = own if own is not None else reply.get("part_topic")
+                if any(seen == number for seen, _ in tagged) and (
+                    own is None or (number, own) in tagged
+                ):
+                    topic = None
+                tagged.add((number, topic))
                 replies.append(rendered)
                 entries.append(Entry("assistant", rendered.get("text"), _kept(rendered, topic)))
         if not replies:
@@ -92,16 +111,21 @@ class Turns:
         await to_thread.run_sync(self._transcript.record, ref, entries)
         return replies
 
-    async def _parts(self, text: str) -> list[str]:
+    async def _parts(self, text: str) -> list[Part]:
         """The message as one turn, or one turn per request (gateway/requests.py)."""
-        pieces = clauses(text)
+        commune = self._commune.get()
+        pieces = clauses(text, lambda words: is_place(words, commune))
         if len(pieces) < 2:
-            return [text]
+            return [Part(text)]
         try:
             understood = [await self._rasa.parse(piece) for piece in pieces]
+            for number, piece in enumerate(completed(pieces, understood, commune)):
+                if piece != pieces[number]:
+                    pieces[number] = piece
+                    understood[number] = await self._rasa.parse(piece)
         except RasaUnavailable:
-            return [text]
-        return requests(text, pieces, understood, self._commune.get())
+            return [Part(text)]
+        return requests(text, pieces, understood, commune)
 
     async def _escalate(
         self, ref: ConversationRef, recipient_id: str, reason: str, first: str, topic: str = ""
@@ -120,6 +144,19 @@ def _topic(raw: list[dict[str, Any]]) -> str | None:
         if isinstance(custom, dict) and isinstance(custom.get("topic"), str):
             return str(custom["topic"])
     return None
+
+
+def _with_own_topics(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa sends an answer's topic as the message after its text: put it on the text."""
+    out = [dict(reply) for reply in raw]
+    for index, reply in enumerate(out):
+        topic = _topic([reply])
+        if topic is None or reply.get("text"):
+            continue
+        before = out[index - 1] if index else None
+        if before is not None and before.get("part") == reply.get("part"):
+            before.setdefault("own_topic", topic)
+    return out
 
 
 def _without_repeats(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:

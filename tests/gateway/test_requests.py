@@ -1,0 +1,110 @@
+"""Which clauses of a message are requests of their own, decided from what each is understood
+to ask (Rasa's guesses are given here as they come back from the model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.clauses import clauses
+from bot.commune import Commune, load_commune
+from gateway.requests import Part, completed, is_place, requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def clairval() -> Commune:
+    return load_commune(ROOT / "communes" / "clairval.yml")
+
+
+def test_two_wishes_said_as_statements_are_two_requests(clairval: Commune) -> None:
+    text = "Je voudrais m'inscrire sur les listes électorales et refaire ma carte d'identité"
+    pieces = clauses(text)
+    understood = [("ask_electoral_lists", 0.99), ("ask_id_documents", 0.98)]
+    assert requests(text, pieces, understood, clairval) == [
+        Part("Je voudrais m'inscrire sur les listes électorales"),
+        Part("refaire ma carte d'identité"),
+    ]
+
+
+def test_a_situation_is_context_not_a_request(clairval: Commune) -> None:
+    text = "Mon passeport a été volé. Combien coûte un nouveau ?"
+    pieces = clauses(text)
+    understood = [("ask_id_documents", 0.9), ("ask_id_price", 0.99)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+
+
+def test_a_statement_gives_context_to_a_booking(clairval: Commune) -> None:
+    text = "Il a besoin d'un titre valide pour le bac. Est-ce que c'est payant ?"
+    pieces = clauses(text)
+    understood = [("book", 0.96), ("ask_id_price", 0.9)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+
+
+def test_thanks_first_get_their_own_answer_but_not_thanks_in_advance(clairval: Commune) -> None:
+    text = "merci pour l'info ! sinon c'est possible de réserver le gymnase ?"
+    pieces = clauses(text)
+    got = requests(text, pieces, [("thank", 0.9), ("book", 1.0)], clairval)
+    assert [p.text for p in got] == pieces
+    advance = "c'est combien le passeport ? merci d'avance"
+    pieces = clauses(advance)
+    assert requests(advance, pieces, [("ask_id_price", 1.0), ("thank", 0.9)], clairval) == [
+        Part(advance)
+    ]
+
+
+def test_what_the_commune_words_recognise_is_sent_as_its_intent(clairval: Commune) -> None:
+    text = "rdv passeport jeudi + c koi les papiers a amener"
+    pieces = clauses(text)
+    got = requests(text, pieces, [("book", 0.99), ("nlu_fallback", 0.6)], clairval)
+    assert got == [Part("rdv passeport jeudi"), Part(pieces[1], "ask_id_documents")]
+
+
+def test_a_place_named_in_passing_is_no_question_about_it(clairval: Commune) -> None:
+    text = "mon fils a perdu sa carte d'identité dans le train. c'est payant de la refaire ?"
+    pieces = clauses(text)
+    got = requests(text, pieces, [("nlu_fallback", 0.6), ("ask_id_price", 0.9)], clairval)
+    assert got == [Part(text)]
+
+
+def test_reports_already_made_are_context(clairval: Commune) -> None:
+    text = "j'ai fait des signalements (tags, un banc cassé). Je voudrais revoir la liste"
+    pieces = clauses(text)
+    got = requests(text, pieces, [("report_problem", 0.97), ("my_reports", 0.9)], clairval)
+    assert got == [Part(text)]
+
+
+def test_a_question_without_its_subject_borrows_it(clairval: Commune) -> None:
+    pieces = ["Combien coûte un passeport", "faut-il prendre rendez-vous ?"]
+    got = completed(pieces, [("ask_id_price", 1.0), ("nlu_fallback", 0.6)], clairval)
+    assert got == ["Combien coûte un passeport", "faut-il prendre rendez-vous pour passeport ?"]
+    booking = ["mon passeport a été volé", "pouvez-vous me donner un rendez-vous jeudi ?"]
+    got = completed(booking, [("ask_id_documents", 0.9), ("book", 0.98)], clairval)
+    assert got[1] == "pouvez-vous me donner un rendez-vous jeudi pour passeport ?"
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        ("la poste est ouverte samedi ? et la mairie ?", "la mairie est ouverte samedi ?"),
+        (
+            "La mairie de Montreuil est ouverte le samedi ? Et la vôtre ?",
+            "votre mairie est ouverte le samedi ?",
+        ),
+        ("c'est combien la salle des fêtes ? et le gymnase ?", "c'est combien le gymnase ?"),
+    ],
+)
+def test_an_elliptic_question_asks_the_previous_one_again(
+    clairval: Commune, text: str, second: str
+) -> None:
+    assert clauses(text, lambda words: is_place(words, clairval))[1] == second
+
+
+def test_an_elliptic_topic_is_not_a_place(clairval: Commune) -> None:
+    text = "c'est ouvert le samedi ? et les encombrants ?"
+    assert clauses(text, lambda words: is_place(words, clairval)) == [
+        "c'est ouvert le samedi ?",
+        "les encombrants ?",
+    ]
