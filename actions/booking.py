@@ -66,6 +66,7 @@ def requests_of(tracker: Tracker, spec: ResourceSpec) -> list[BookingRequest]:
         phone=contact if contact.startswith("+") else None,
         email=contact if "@" in contact else None,
         association=name if requester is Requester.ASSOCIATION else None,
+        ants=tracker.get_slot(n.Slot.ANTS) or None,  # counted per person, like the phone
     )
     items = [(spec, int(tracker.get_slot(n.Slot.QUANTITY) or 1))]
     items += extras_of(tracker.get_slot(n.Slot.EXTRAS))

@@ -111,7 +111,7 @@ def _draft(tracker: Tracker) -> Draft:
         address=None if position else place,
         lat=position[0] if position else None,
         lon=position[1] if position else None,
-        photo_id=int(photo) if photo and photo != NO_PHOTO else None,
+        photo=str(photo) if photo and photo != NO_PHOTO else None,
     )
 
 

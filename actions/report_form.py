@@ -61,8 +61,9 @@ def _position(metadata: dict[str, Any]) -> tuple[float, float] | None:
 
 
 def _photo(metadata: dict[str, Any]) -> str | None:
+    # The photo's random public id (the gateway let through only one this conversation sent).
     photo = metadata.get("photo")
-    return str(photo) if isinstance(photo, int | str) and str(photo).isdigit() else None
+    return photo if isinstance(photo, str) and re.fullmatch(r"[0-9a-f]{32}", photo) else None
 
 
 class ValidateReportForm(FormValidationAction):

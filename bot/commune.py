@@ -25,6 +25,7 @@ from bot.directory import NEIGHBOUR, NOT_OURS, Directory, Found
 from bot.emergency import Safety
 from bot.hours import DAYS, say_ranges, say_week
 from bot.names import Intent
+from bot.quotas import Limits
 from bot.resources import ResourceEntry
 from bot.schema import TOWN_HALL, WASTE_CENTRE, Closures, Strict, Week
 from bot.territory import Territory
@@ -74,6 +75,8 @@ class CommuneFile(Strict):
     mots_des_reponses: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # Public holidays and exceptional closures.
     fermetures: Closures = Field(default_factory=Closures)
+    # Live bookings per person and rates of public writes (none: no limit).
+    limites: Limits = Field(default_factory=Limits)
 
     @field_validator("fuseau_horaire")
     @classmethod
@@ -220,6 +223,7 @@ class Commune:
                             open_on_holidays=entry.ouvert_jours_feries,
                         ).items()
                     },
+                    self.data.limites.per_person(entry.type),
                 )
                 for slug, entry in self.data.ressources.items()
             )

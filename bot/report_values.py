@@ -66,7 +66,7 @@ class Draft:
     address: str | None
     lat: float | None
     lon: float | None
-    photo_id: int | None = None
+    photo: str | None = None  # the photo's public id, as its upload answered
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ class Report:
     photo_id: int | None
     changes: tuple[ReportChange, ...]
     photo_key: str | None = None  # public name of the photo: /api/photos/<key>
+    public_description: str | None = None  # what Open311 shows, once an agent approved it
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def report_of(row: ReportRow) -> Report:
         updated_at=row.updated_at,
         photo_id=row.photo_id,
         changes=tuple(ReportChange(Status(c.status), c.by, c.at, c.comment) for c in row.changes),
-        photo_key=row.photo.sha256 if row.photo is not None else None,
+        photo_key=(row.photo.public_id or row.photo.sha256) if row.photo is not None else None,
+        public_description=row.public_description,
     )
 
 
@@ -193,7 +195,7 @@ def checked_draft(draft: Draft, territory: Territory) -> Draft:
     address = (draft.address or "").strip() or None
     if address is not None and len(address) > MAX_ADDRESS:
         raise ReportError("address_too_long", f"L’adresse est trop longue ({MAX_ADDRESS} au plus).")
-    return Draft(draft.category, description, street, address, draft.lat, draft.lon, draft.photo_id)
+    return Draft(draft.category, description, street, address, draft.lat, draft.lon, draft.photo)
 
 
 def check_reporter(who: Reporter) -> None:

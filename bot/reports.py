@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from bot.report_records import (
 )
 from bot.report_values import (
     MAX_COMMENT,
+    MAX_DESCRIPTION,
     NOTIFIED,
     OPEN,
     STATES,
@@ -84,15 +86,20 @@ class ReportStore:
 
     # -- photos --------------------------------------------------------------------------
 
-    def save_photo(self, photo: CleanPhoto) -> int:
-        """Keep a cleaned photo; the same image sent twice is kept once."""
+    def save_photo(self, photo: CleanPhoto, owner: str | None) -> str:
+        """Keep a cleaned photo sent by the conversation `owner`; its random public id.
+        The same image sent twice by one conversation is kept once."""
         digest = photo_key(photo)
         with self._sessions() as session, session.begin():
-            same = session.scalars(select(PhotoRow).where(PhotoRow.sha256 == digest)).all()
+            same = session.scalars(
+                select(PhotoRow).where(PhotoRow.sha256 == digest, PhotoRow.owner == owner)
+            ).all()
             for row in same:
-                if row.data == photo.data:
-                    return row.id
+                if row.data == photo.data and row.public_id:
+                    return row.public_id
             row = PhotoRow(
+                public_id=secrets.token_hex(16),
+                owner=owner,
                 data=photo.data,
                 mime=photo.mime,
                 width=photo.width,
@@ -102,15 +109,22 @@ class ReportStore:
             )
             session.add(row)
             session.flush()
-            return row.id
+            return str(row.public_id)
 
     def photo(self, key: str) -> CleanPhoto:
-        """A stored photo by its public key (see photo_key); ReportNotFound if there is none."""
+        """A stored photo by its public id (or, for links made before them, its SHA-256);
+        ReportNotFound if there is none."""
+        column = PhotoRow.sha256 if len(key) == 64 else PhotoRow.public_id
         with self._sessions() as session:
-            row = session.scalars(select(PhotoRow).where(PhotoRow.sha256 == key)).first()
+            row = session.scalars(select(PhotoRow).where(column == key)).first()
             if row is None:
                 raise ReportNotFound(f"no photo {key}")
             return CleanPhoto(row.data, row.mime, row.width, row.height)
+
+    def photo_owner(self, public_id: str) -> str | None:
+        """The conversation that sent a photo; None for an unknown one (or one nobody owns)."""
+        with self._sessions() as session:
+            return session.scalar(select(PhotoRow.owner).where(PhotoRow.public_id == public_id))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -178,8 +192,7 @@ class ReportStore:
         )
         with self._writing(lock=f"reports:{checked.category}") as session:
             now = self._now()
-            if checked.photo_id is not None and session.get(PhotoRow, checked.photo_id) is None:
-                raise ReportError("unknown_photo", "Cette photo est introuvable : renvoyez-la.")
+            photo = _attachable(session, checked.photo, reporter)
             same = find_duplicate(
                 session, territory, checked.category, checked.street, point, located, now
             )
@@ -198,7 +211,7 @@ class ReportStore:
                 lat=checked.lat,
                 lon=checked.lon,
                 status=Status.RECEIVED.value,
-                photo_id=checked.photo_id,
+                photo_id=photo,
                 created_at=now,
                 updated_at=now,
             )
@@ -228,6 +241,20 @@ class ReportStore:
                     "unchanged", f"Le signalement {row.reference} est déjà « {STATES[new]} »."
                 )
             return self._move(session, row, new, by, note)
+
+    def publish(self, reference: str, text: str | None) -> Report:
+        """An agent approves the text Open311 shows for a report (empty: the neutral text
+        made from its category and place again)."""
+        approved = (text or "").strip() or None
+        if approved is not None and len(approved) > MAX_DESCRIPTION:
+            raise ReportError(
+                "description_too_long", f"Le texte est trop long ({MAX_DESCRIPTION} au plus)."
+            )
+        with self._writing() as session:
+            row = self._find(session, reference, lock=True)
+            row.public_description = approved
+            session.flush()
+            return report_of(row)
 
     def reopen(self, reference: str, *, by: str, conversation_id: str) -> Report:
         """A resident says a fixed problem is back: the report is received again."""
@@ -317,6 +344,21 @@ class ReportStore:
         if now.utcoffset() is None:
             raise ValueError("the clock must give timezone-aware instants")
         return now.astimezone(UTC)
+
+
+def _attachable(session: Session, public_id: str | None, reporter: Reporter) -> int | None:
+    """The row id of a photo the reporter's conversation sent; ReportError for any other (a
+    guessed id, another conversation's photo), before anything is written."""
+    if public_id is None:
+        return None
+    row = session.scalars(select(PhotoRow).where(PhotoRow.public_id == public_id)).first()
+    if row is None or row.owner is None or row.owner != reporter.conversation_id:
+        raise ReportError(
+            "photo_not_yours",
+            "Je ne peux pas joindre cette photo : elle n’a pas été envoyée dans cette "
+            "conversation. Envoyez-la à nouveau, ou continuez sans photo.",
+        )
+    return row.id
 
 
 def _insert(session: Session, row: ReportRow) -> None:

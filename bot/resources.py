@@ -52,6 +52,9 @@ class ResourceEntry(Strict):
     stock: int = Field(default=1, ge=1)
     delai_minimum_heures: int = Field(default=24, ge=0)
     reservable_jours_a_l_avance: int = Field(default=365, ge=1)
+    # The longest booking: in days (reservation journee) or hours (reservation heure).
+    duree_max_jours: int | None = Field(default=None, ge=1, le=366)
+    duree_max_heures: int | None = Field(default=None, ge=1, le=24)
     ouvert_a: tuple[Literal["resident", "exterieur", "association"], ...] = (
         "resident",
         "exterieur",
@@ -92,10 +95,20 @@ class ResourceEntry(Strict):
             raise ValueError("seul le matériel a un stock")
         if self.reservation != "creneau" and self.creneaux_consecutifs_max != 1:
             raise ValueError("creneaux_consecutifs_max ne vaut que pour la réservation au créneau")
+        if self.reservation != "journee" and self.duree_max_jours is not None:
+            raise ValueError("duree_max_jours ne vaut que pour la réservation à la journée")
+        if self.reservation != "heure" and self.duree_max_heures is not None:
+            raise ValueError("duree_max_heures ne vaut que pour la réservation à l’heure")
         return self
 
-    def spec(self, slug: str, closed: Mapping[date, str] | None = None) -> ResourceSpec:
-        """The calendar store's view of this resource; `closed`: its closed days and why."""
+    def spec(
+        self,
+        slug: str,
+        closed: Mapping[date, str] | None = None,
+        live_per_person: int | None = None,
+    ) -> ResourceSpec:
+        """The calendar store's view of this resource; `closed`: its closed days and why;
+        `live_per_person`: the commune's limit for its kind."""
         if self.reservation == "journee":
             windows = tuple(Window(DAYS.index(d), 0, _WHOLE_DAY) for d in self.jours)
         else:
@@ -123,6 +136,8 @@ class ResourceEntry(Strict):
             deposit=self.caution,
             approval=self.validation_agent,
             closed=dict(closed or {}),
+            max_units=self.duree_max_jours or self.duree_max_heures,
+            live_per_person=live_per_person,
         )
 
 

@@ -57,6 +57,9 @@ class Settings:
     # that several replicas of every process can serve the same conversations.
     stores: str = "local"
     redis_url: str = DEFAULT_REDIS_URL
+    # Rates of public writes (the commune file's limites.envois), counted where the stores
+    # are: off only for load tests and benchmarks that send everything from one address.
+    rate_limits: bool = True
     # Tests and demonstrations only: the instant every process's clock starts from.
     clock_start: datetime | None = None
 
@@ -70,6 +73,13 @@ class Settings:
         if self.telegram_polling is not None:
             return self.telegram_polling and self.telegram_on
         return self.telegram_on and not self.public_url.startswith("https://")
+
+    @property
+    def rate_limit_storage(self) -> str | None:
+        """Where rates are counted (the `limits` package's URI); None when they are off."""
+        if not self.rate_limits:
+            return None
+        return self.redis_url if self.stores == "shared" else "memory://"
 
     @property
     def sms_on(self) -> bool:
@@ -200,6 +210,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         outbox_claim_seconds=_number(env, "OUTBOX_CLAIM_SECONDS", 120.0, float),
         stores=stores,
         redis_url=env.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL,
+        rate_limits=_flag(env, "RATE_LIMITS") is not False,
         clock_start=clock_start(env),
     )
 

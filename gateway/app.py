@@ -38,11 +38,13 @@ from gateway.body import BodyError, read_json
 from gateway.bookings import BookingApi, Desk
 from gateway.console.routes import console_routes
 from gateway.deliveries import Deliveries
+from gateway.guard import Guard
 from gateway.open311 import Open311
 from gateway.rasa import RasaClient
 from gateway.replies import Replies
 from gateway.reports_api import ReportsApi
 from gateway.telegram_hook import TelegramHook
+from gateway.throttle import RateLimits, Throttle
 from gateway.turns import Turns
 from gateway.twilio_hook import TwilioHook
 
@@ -98,11 +100,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     rasa = RasaClient(http, settings.rasa_urls, settings.rasa_token, settings.rasa_timeout)
     transcript = Transcript(make_session_factory(engine))
     handoffs = Handoffs(engine)
-    turns = Turns(rasa, transcript, commune, handoffs)
     desk = Desk(engine, commune, store)
     reports = ReportStore(
         engine, lambda: commune.get().data.signalements, notices=commune_notices(commune.get)
     )
+    throttle = Throttle(commune, settings.rate_limit_storage)
+    turns = Turns(rasa, transcript, commune, handoffs, Guard(throttle, reports))
     open311 = Open311(
         reports,
         commune,
@@ -189,7 +192,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             BodyError: body_error,
             500: server_error,
         },
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(RateLimits, throttle=throttle)],
     )
 
     return app

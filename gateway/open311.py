@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from bot import wish
 from bot.commune import Commune, CommuneStore
 from bot.places import match_street
+from bot.report_wording import public_text
 from bot.reports import (
     OPEN,
     Draft,
@@ -301,13 +302,14 @@ class Open311:
             "status_notes": notes,
             "service_name": category.nom if category else report.category,
             "service_code": report.category,
-            "description": report.description,
+            # Never the resident's words (a name, a phone number…): see public_text.
+            "description": public_text(report, category.nom if category else report.category),
             "agency_responsible": f"Mairie de {commune.name}",
             "service_notice": None,
             "requested_datetime": w3c(report.created_at, tz),
             "updated_datetime": w3c(report.updated_at, tz),
             "expected_datetime": None,
-            "address": report.address or report.street,
+            "address": report.street,  # the street as the commune spells it, not as typed
             "address_id": None,
             "zipcode": None,
             "lat": report.lat,

@@ -12,8 +12,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.photos import MAX_PHOTO_BYTES, CleanPhoto, PhotoRefused, clean_photo, photo_key
+from bot.photos import MAX_PHOTO_BYTES, CleanPhoto, PhotoRefused, clean_photo
 from bot.reports import Report, ReportError, ReportNotFound, ReportStore
+from bot.transcript import ConversationRef
+from channels import rest
 from gateway import body
 from gateway.booking_json import ApiError, answering, read_json
 
@@ -118,6 +120,16 @@ class ReportsApi:
     async def upload(self, request: Request) -> Response:
         # Open to residents (the web chat attaches photos to reports): the size cap and the
         # image check with Pillow are the guard, and the stored copy has no metadata left.
+        # The photo belongs to the web chat conversation named by `sender`: only it may
+        # attach the photo to a report, by the random id answered here.
+        sender = request.query_params.get("sender", "")
+        if not rest.valid_sender(sender):
+            raise ApiError(
+                422,
+                "missing_sender",
+                "Indiquez la conversation qui envoie la photo (paramètre « sender »).",
+            )
+        owner = ConversationRef(rest.CHANNEL, sender).id  # (its rate: gateway/throttle.py)
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in PHOTO_TYPES:
             raise ApiError(415, "unsupported_media_type", "Envoyez une photo JPEG, PNG ou WebP.")
@@ -126,14 +138,16 @@ class ReportsApi:
             photo: CleanPhoto = await run_in_threadpool(clean_photo, data)
         except PhotoRefused as error:
             raise ApiError(422, "photo_refused", error.message) from None
-        photo_id = await run_in_threadpool(self.store.save_photo, photo)
-        url = f"/api/photos/{photo_key(photo)}"
-        return JSONResponse({"photo": photo_id, "url": url}, status_code=201)
+        public_id = await run_in_threadpool(self.store.save_photo, photo, owner)
+        return JSONResponse(
+            {"photo": public_id, "url": f"/api/photos/{public_id}"}, status_code=201
+        )
 
     async def photo(self, request: Request) -> Response:
         unknown = ApiError(404, "photo_not_found", "Aucune photo ne porte ce nom.")
         said = str(request.path_params["key"])
-        if not re.fullmatch(r"[0-9a-f]{64}", said):
+        # A random public id, or the SHA-256 links made before public ids existed.
+        if not re.fullmatch(r"[0-9a-f]{32}|[0-9a-f]{64}", said):
             raise unknown
         try:
             photo = await run_in_threadpool(self.store.photo, said)
@@ -244,8 +258,19 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/api/photos": {
         "post": {
             "summary": "Déposer une photo (nettoyée : plus d’EXIF ni de position GPS)",
-            "description": _BEARER,
+            "description": "Pour le chat web : la photo appartient à la conversation `sender`, "
+            "la seule qui puisse la joindre à un signalement, par l’identifiant aléatoire "
+            "renvoyé.",
             "operationId": "uploadPhoto",
+            "parameters": [
+                {
+                    "name": "sender",
+                    "in": "query",
+                    "required": True,
+                    "description": "Identifiant secret de la conversation du chat web.",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+                }
+            ],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -255,13 +280,19 @@ OPENAPI_PATHS: dict[str, Any] = {
             },
             "responses": {
                 "201": _answer(
-                    "Photo gardée.",
-                    {"type": "object", "properties": {"photo": {"type": "integer"}}},
+                    "Photo gardée : son identifiant (à joindre au message) et son adresse.",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "photo": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                            "url": {"type": "string"},
+                        },
+                    },
                 ),
-                "401": _answer("Jeton absent ou invalide."),
                 "413": _answer("Plus de 10 Mo."),
                 "415": _answer("Ni JPEG, ni PNG, ni WebP."),
-                "422": _answer("Fichier illisible, abîmé ou démesuré."),
+                "422": _answer("Fichier illisible, abîmé ou démesuré, ou « sender » absent."),
+                "429": _answer("Trop de photos envoyées en peu de temps (en-tête Retry-After)."),
             },
         }
     },
@@ -274,7 +305,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                     "name": "key",
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "schema": {"type": "string", "pattern": "^([0-9a-f]{32}|[0-9a-f]{64})$"},
                 }
             ],
             "responses": {

@@ -140,7 +140,7 @@ class TelegramHook:
                 )
                 return
 
-    async def _photo(self, ref: ConversationRef, photo: telegram.PhotoRef) -> int | None:
+    async def _photo(self, ref: ConversationRef, photo: telegram.PhotoRef) -> str | None:
         try:
             data = await self._sender.download(photo.file_id, MAX_PHOTO_BYTES)
             cleaned = await to_thread.run_sync(clean_photo, data)
@@ -155,7 +155,8 @@ class TelegramHook:
         except PhotoRefused as error:
             await self._say(ref, "photo_non_recue", raison=error.message)
             return None
-        return await to_thread.run_sync(self._reports.save_photo, cleaned)
+        # Owned by this conversation: only it may attach the photo to a report.
+        return await to_thread.run_sync(self._reports.save_photo, cleaned, ref.id)
 
     async def _unreadable(self, ref: ConversationRef, text: str | None) -> None:
         """Kept for the agents as received, then an apology: what was understood of it may be

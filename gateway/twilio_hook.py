@@ -158,7 +158,7 @@ class TwilioHook:
                 await self._replies.later(ref, [(b, []) for b in bodies[index:]])
                 return
 
-    async def _photo(self, ref: ConversationRef, url: str) -> int | None:
+    async def _photo(self, ref: ConversationRef, url: str) -> str | None:
         try:
             data = await to_thread.run_sync(
                 self._sender.fetch_media, url, MAX_PHOTO_BYTES, MEDIA_TIMEOUT
@@ -170,4 +170,5 @@ class TwilioHook:
         except PhotoRefused as error:
             await self._replies.say(ref, "photo_non_recue", self.send, raison=error.message)
             return None
-        return await to_thread.run_sync(self._reports.save_photo, cleaned)
+        # Owned by this conversation: only it may attach the photo to a report.
+        return await to_thread.run_sync(self._reports.save_photo, cleaned, ref.id)

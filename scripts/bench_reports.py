@@ -224,7 +224,10 @@ def report_conversations(gateway_url: str, repetitions: int) -> dict[str, Any]:
                 else:
                     began = time.perf_counter()
                     upload = client.post(
-                        "/api/photos", content=photo, headers={"content-type": "image/jpeg"}
+                        "/api/photos",
+                        params={"sender": who},
+                        content=photo,
+                        headers={"content-type": "image/jpeg"},
                     )
                     uploads.append((time.perf_counter() - began) * 1000)
                     photo_id = upload.json().get("photo") if upload.status_code == 201 else None

@@ -20,6 +20,7 @@ from bot.db import utcnow
 from bot.labels import local_time
 from bot.report_records import OPEN_VALUES, ReportRow, SubscriberRow
 from bot.report_values import STATES, Report, ReportError, ReportNotFound, Status
+from bot.report_wording import public_text
 from bot.territory import Territory
 from bot.typography import french
 from gateway.body import read_form
@@ -132,6 +133,7 @@ class Reports:
         return [
             Route(LIST, page(ctx, self.listing)),
             Route(f"{LIST}/{{reference}}/etat", page(ctx, self.change), methods=["POST"]),
+            Route(f"{LIST}/{{reference}}/texte-public", page(ctx, self.publish), methods=["POST"]),
             Route(f"{LIST}/{{reference}}", page(ctx, self.detail)),
         ]
 
@@ -231,6 +233,8 @@ class Reports:
         ]
         if request.query_params.get("fait") == "etat":
             extra.setdefault("flash", french(f"État changé : « {STATES[report.status]} »."))
+        if request.query_params.get("fait") == "texte":
+            extra.setdefault("flash", "Texte public enregistré.")
         map_link = None
         if report.lat is not None and report.lon is not None:
             map_link = (
@@ -245,6 +249,8 @@ class Reports:
             status,
             report=report,
             category=category.nom if category else report.category,
+            # What Open311 shows instead of the resident's words (bot/report_wording.py).
+            public=public_text(report, category.nom if category else report.category),
             status_name=STATES[report.status],
             place=place(report.street, report.address, report.lat is not None),
             map_link=map_link,
@@ -288,6 +294,32 @@ class Reports:
                 saisie={"etat": wanted, "c": comment},
             )
         return RedirectResponse(f"{LIST}/{quote(report.reference)}?fait=etat", 303)
+
+    async def publish(self, request: Request, agent: AgentSession) -> Response:
+        """An agent approves the text the public reads of a report (empty: the neutral one)."""
+        reference = str(request.path_params["reference"])[:20]
+        form = await read_form(request)
+        wanted = str(form.get("texte") or "").strip()
+
+        def publish() -> Report:
+            report = self.ctx.reports.publish(reference, wanted or None)
+            with self.ctx.sessions.begin() as session:
+                audit(
+                    session,
+                    agent.agent_id,
+                    "report.public_text",
+                    report.reference,
+                    {"texte": wanted},
+                )
+            return report
+
+        try:
+            report = await run_in_threadpool(publish)
+        except ReportNotFound:
+            return await self.detail(request, agent, 404)
+        except ReportError as error:
+            return await self.detail(request, agent, 400, erreur_public=french(error.message))
+        return RedirectResponse(f"{LIST}/{quote(report.reference)}?fait=texte", 303)
 
 
 def routes(ctx: ConsoleContext) -> list[Route]:

@@ -266,7 +266,9 @@
     }
     setPending(true);
     try {
-      const res = await fetch("/api/photos", { method: "POST", headers: { "Content-Type": file.type }, body: file });
+      // The photo belongs to this conversation: only it may attach it to a report.
+      const res = await fetch(`/api/photos?sender=${encodeURIComponent(sender)}`,
+        { method: "POST", headers: { "Content-Type": file.type }, body: file });
       let data = null;
       try { data = await res.json(); } catch (_) { data = null; }
       setPending(false);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -164,14 +165,35 @@ def test_the_same_phone_from_open311_is_subscribed_once(store: ReportStore, db: 
 
 def test_photo_is_kept_with_the_report(store: ReportStore, db: Engine) -> None:
     photo = clean_photo(image_bytes("JPEG"))
-    photo_id = store.save_photo(photo)
-    assert store.save_photo(photo) == photo_id  # the same image is kept once
-    report = store.file(draft(photo_id=photo_id), reporter(), by="bot").report
-    assert report.photo_id == photo_id
-    assert report.photo_key == photo_key(photo)
-    assert store.photo(photo_key(photo)) == photo
+    public_id = store.save_photo(photo, "web:alice")
+    assert re.fullmatch(r"[0-9a-f]{32}", public_id)  # random: nobody guesses it
+    assert store.save_photo(photo, "web:alice") == public_id  # the same image is kept once
+    report = store.file(draft(photo=public_id), reporter("web:alice"), by="bot").report
+    assert report.photo_id is not None
+    assert report.photo_key == public_id
+    assert store.photo(public_id) == photo
+    assert store.photo(photo_key(photo)) == photo  # links made before public ids
     with pytest.raises(ReportNotFound):
         store.photo("0" * 64)
+
+
+def test_only_the_conversation_that_sent_a_photo_may_attach_it(
+    store: ReportStore, db: Engine
+) -> None:
+    photo = clean_photo(image_bytes("JPEG"))
+    mine = store.save_photo(photo, "web:alice")
+    # Bob sends the very same image: his own copy, under his own id.
+    assert store.save_photo(photo, "web:bob") != mine
+    before = counts(db)
+    for attempt in (mine, "0" * 32, "1"):
+        with pytest.raises(ReportError) as caught:
+            store.file(draft(photo=attempt), reporter("web:bob"), by="bot")
+        assert caught.value.reason == "photo_not_yours"
+        assert "cette conversation" in caught.value.message
+    with pytest.raises(ReportError):  # nobody's photo (from before owners) is nobody's to attach
+        store.file(draft(photo=mine), reporter(None, phone="+33612345678"), by="open311")
+    assert counts(db) == before  # nothing half-written
+    assert store.file(draft(photo=mine), reporter("web:alice"), by="bot").report.photo_key == mine
 
 
 @pytest.mark.parametrize(
@@ -185,7 +207,7 @@ def test_photo_is_kept_with_the_report(store: ReportStore, db: Engine) -> None:
         ({"street": None, "lat": 48.85, "lon": None}, "incomplete_position"),
         ({"street": "rue des Pivoines"}, "unknown_street"),
         ({"street": None, "address": "quelque part"}, "no_location"),
-        ({"photo_id": 999}, "unknown_photo"),
+        ({"photo": "0" * 32}, "photo_not_yours"),
     ],
 )
 def test_refused_drafts_write_nothing(

@@ -179,7 +179,10 @@ class Filler:
         shade = self.s.seed % 200
         Image.new("RGB", (64, 48), (shade, 90, 255 - shade)).save(image, "JPEG")
         upload = self.client.post(
-            "/api/photos", content=image.getvalue(), headers={"content-type": "image/jpeg"}
+            "/api/photos",
+            params={"sender": self.run.sender},  # the photo belongs to this conversation
+            content=image.getvalue(),
+            headers={"content-type": "image/jpeg"},
         )
         if upload.status_code != 201:
             self.run.notes.append(

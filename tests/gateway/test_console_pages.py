@@ -390,6 +390,29 @@ def test_a_status_change_notifies_the_subscribers_and_is_audited(
     assert re.search(r"<dd>1</dd>", shown)  # one subscriber
 
 
+def test_an_agent_approves_the_text_the_public_reads(
+    ctx: ConsoleContext, client: TestClient, engine: Engine
+) -> None:
+    said = "Jean Dupont, 06 12 34 56 78 : le lampadaire devant chez moi est éteint"
+    filed = ctx.reports.file(draft(description=said), reporter(), by="web:alice").report
+    path = f"/console/signalements/{filed.reference}"
+    shown = client.get(path).text
+    assert "Texte public (Open311)" in shown
+    assert "Signalement «\u00a0éclairage public\u00a0», rue des Lilas." in shown
+    published = client.post(
+        f"{path}/texte-public",
+        data={"csrf": csrf(client), "texte": "Lampadaire éteint devant le 12."},
+    )
+    assert published.status_code == 303
+    assert published.headers["location"] == f"{path}?fait=texte"
+    assert ctx.reports.get(filed.reference).public_description == "Lampadaire éteint devant le 12."
+    assert ctx.reports.get(filed.reference).description == said  # kept for the agents
+    assert audited(engine) == [(1, "report.public_text", filed.reference)]
+    too_long = client.post(f"{path}/texte-public", data={"csrf": csrf(client), "texte": "x" * 2001})
+    assert too_long.status_code == 400 and "trop long" in too_long.text
+    assert ctx.reports.get(filed.reference).public_description == "Lampadaire éteint devant le 12."
+
+
 def test_a_script_in_a_description_comes_out_escaped(
     ctx: ConsoleContext, client: TestClient
 ) -> None:

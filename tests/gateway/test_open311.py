@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.reports import Draft, Reporter, ReportStore, Status
+from bot.typography import french
 from gateway.app import create_app
 from tests.helpers.bookings import serve_in_thread
 from tests.helpers.reports import LILAS, OPEN311_KEY, counts, settings_for, territory
@@ -51,6 +53,11 @@ def store(engine: Engine) -> ReportStore:
 def post(client: httpx.Client, **fields: Any) -> Any:
     body = {"api_key": OPEN311_KEY, "service_code": "eclairage", **fields}
     return client.post("/open311/v2/requests.json", data=body)
+
+
+def neutral(category: str, place: str) -> str:
+    """The text Open311 shows for a report no agent rewrote."""
+    return french(f"Signalement « {category} », {place}.")
 
 
 def spec_error(response: Any, status: int) -> str:
@@ -109,7 +116,8 @@ def test_post_with_a_position(client: httpx.Client, engine: Engine) -> None:
     assert found["status"] == "open"
     assert found["service_name"] == "éclairage public"
     assert found["lat"] == LILAS[0] and found["long"] == LILAS[1]
-    assert found["description"] == "Éteint"
+    # The public reads a neutral text, never the words sent.
+    assert found["description"] == neutral("éclairage public", "près de la position indiquée")
     assert found["agency_responsible"] == "Mairie de Clairval"
     assert datetime.fromisoformat(found["requested_datetime"]).tzinfo is not None
     assert counts(engine)["reports"] == 1
@@ -129,7 +137,7 @@ def test_post_with_an_address_and_contact(client: httpx.Client, engine: Engine) 
     assert response.status_code == 201, response.text
     reference = response.json()[0]["service_request_id"]
     [found] = client.get(f"/open311/v2/requests/{reference}.json").json()
-    assert found["address"] == "12 av des tilleul"
+    assert found["address"] == "avenue des Tilleuls"  # as the commune spells it, not as typed
     assert found["lat"] is None and found["media_url"] is None
     # Nothing personal is ever shown.
     assert "Camille" not in str(found) and "0612" not in str(found)
@@ -168,7 +176,7 @@ def test_a_duplicate_answers_the_existing_id(client: httpx.Client, engine: Engin
 def test_missing_description_takes_the_service_name(client: httpx.Client) -> None:
     reference = post(client, address_string="rue du Moulin").json()[0]["service_request_id"]
     [found] = client.get(f"/open311/v2/requests/{reference}.json").json()
-    assert found["description"] == "éclairage public"
+    assert found["description"] == neutral("éclairage public", "rue du Moulin")
 
 
 @pytest.mark.parametrize(
@@ -284,13 +292,49 @@ def test_media_url_points_to_the_photo(client: httpx.Client, store: ReportStore)
     from tests.helpers.reports import image_bytes
 
     photo = clean_photo(image_bytes("PNG"))
-    photo_id = store.save_photo(photo)
-    draft = Draft("eclairage", "Éteint", "rue des Lilas", None, None, None, photo_id)
+    public_id = store.save_photo(photo, "web:x")
+    draft = Draft("eclairage", "Éteint", "rue des Lilas", None, None, None, public_id)
     reference = store.file(draft, Reporter("web:x", "web"), by="bot").report.reference
     [found] = client.get(f"/open311/v2/requests/{reference}.json").json()
-    # Named by its SHA-256, not by the sequential id: nobody walks through the photos.
-    key = photo_key(photo)
-    assert found["media_url"] == f"https://mairie.example/api/photos/{key}"
-    assert client.get(f"/api/photos/{photo_id}").status_code == 404
-    image = client.get(f"/api/photos/{key}")
+    # Named by its random public id, not by the sequential one: nobody walks through photos.
+    assert found["media_url"] == f"https://mairie.example/api/photos/{public_id}"
+    assert client.get("/api/photos/1").status_code == 404
+    image = client.get(f"/api/photos/{public_id}")
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert client.get(f"/api/photos/{photo_key(photo)}").status_code == 200  # older links
+
+
+def test_the_residents_words_are_never_published(
+    client: httpx.Client, store: ReportStore, engine: Engine
+) -> None:
+    said = "c'est Jean Dupont, rappelez-moi au 06 12 34 56 78, le lampadaire devant chez moi"
+    draft = Draft("eclairage", said, "rue des Lilas", "12 rue des Lilas, chez Dupont", None, None)
+    reference = store.file(draft, Reporter("web:jean", "web"), by="bot").report.reference
+    posted = post(client, address_string="rue du Moulin, chez Mme Durand", description=said)
+    assert posted.status_code == 201, posted.text
+    listed = client.get("/open311/v2/requests.json").json()
+    one = client.get(f"/open311/v2/requests/{reference}.json").json()
+    for shown in (listed, one):
+        published = json.dumps(shown, ensure_ascii=False)
+        for personal in ("Dupont", "Jean", "06 12", "0612", "rappelez", "Durand", "chez"):
+            assert personal not in published
+    assert {r["description"] for r in listed} == {
+        neutral("éclairage public", "rue des Lilas"),
+        neutral("éclairage public", "rue du Moulin"),
+    }
+    # The words are kept for the agents, unchanged.
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT description FROM reports ORDER BY id")).scalars()
+        assert list(kept) == [said, said]
+
+
+def test_a_text_an_agent_approved_is_published(client: httpx.Client, store: ReportStore) -> None:
+    said = "Jean Dupont : lampadaire éteint devant le 12, appelez le 06 12 34 56 78"
+    draft = Draft("eclairage", said, "rue des Lilas", None, None, None)
+    reference = store.file(draft, Reporter("web:jean", "web"), by="bot").report.reference
+    store.publish(reference, "Lampadaire éteint devant le 12.")
+    [found] = client.get(f"/open311/v2/requests/{reference}.json").json()
+    assert found["description"] == "Lampadaire éteint devant le 12."
+    store.publish(reference, "  ")  # withdrawn: the neutral text again
+    [found] = client.get(f"/open311/v2/requests/{reference}.json").json()
+    assert found["description"] == neutral("éclairage public", "rue des Lilas")

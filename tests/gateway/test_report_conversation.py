@@ -114,7 +114,12 @@ def test_a_vague_report_asks_what_and_where_checks_the_place_and_takes_a_photo(
     )
     assert "décrire" in text_of(inside)
     assert "photo" in text_of(say(gateway, who, "un gros trou dans la chaussée"))
-    upload = gateway.post("/api/photos", content=jpeg(), headers={"content-type": "image/jpeg"})
+    upload = gateway.post(
+        "/api/photos",
+        params={"sender": who},
+        content=jpeg(),
+        headers={"content-type": "image/jpeg"},
+    )
     assert upload.status_code == 201, upload.text
     summary = text_of(say(gateway, who, "Photo jointe", metadata={"photo": upload.json()["photo"]}))
     assert "avec une photo" in summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
@@ -76,7 +77,10 @@ def test_agents_api_needs_a_good_token(
     assert counts(engine) == before
     # Residents upload photos from the web chat without a token.
     upload = api.post(
-        "/api/photos", content=image_bytes("PNG"), headers={"content-type": "image/png"}
+        "/api/photos",
+        params={"sender": "chat-1"},
+        content=image_bytes("PNG"),
+        headers={"content-type": "image/png"},
     )
     assert upload.status_code == 201
 
@@ -188,9 +192,16 @@ def test_photo_upload_is_cleaned_and_served(
     api: httpx.Client, engine: Engine, kind: str, mime: str
 ) -> None:
     original = image_bytes(kind)
-    response = api.post("/api/photos", content=original, headers={**AUTH, "content-type": mime})
+    response = api.post(
+        "/api/photos",
+        params={"sender": "chat-1"},
+        content=original,
+        headers={**AUTH, "content-type": mime},
+    )
     assert response.status_code == 201, response.text
-    assert isinstance(response.json()["photo"], int)  # what the chat attaches to its message
+    # What the chat attaches to its message: random, not a number anyone could walk through.
+    assert re.fullmatch(r"[0-9a-f]{32}", response.json()["photo"])
+    assert response.json()["url"] == f"/api/photos/{response.json()['photo']}"
     served = api.get(response.json()["url"])
     assert served.status_code == 200
     assert served.headers["content-type"] == mime
@@ -201,9 +212,18 @@ def test_photo_upload_is_cleaned_and_served(
 
 def test_photo_upload_errors(api: httpx.Client, engine: Engine) -> None:
     def upload(data: bytes, mime: str = "image/jpeg") -> httpx.Response:
-        return api.post("/api/photos", content=data, headers={**AUTH, "content-type": mime})
+        return api.post(
+            "/api/photos",
+            params={"sender": "chat-1"},
+            content=data,
+            headers={**AUTH, "content-type": mime},
+        )
 
     error(upload(b"pas une image"), 422, "photo_refused")
+    no_sender = api.post(
+        "/api/photos", content=image_bytes("PNG"), headers={"content-type": "image/png"}
+    )
+    error(no_sender, 422, "missing_sender")
     gif = io.BytesIO()
     Image.new("RGB", (4, 4)).save(gif, "GIF")
     error(upload(gif.getvalue(), "image/gif"), 415, "unsupported_media_type")
@@ -238,7 +258,7 @@ async def _post_photo(engine: Engine, headers: list[tuple[bytes, bytes]]) -> tup
         "scheme": "http",
         "path": "/api/photos",
         "raw_path": b"/api/photos",
-        "query_string": b"",
+        "query_string": b"sender=chat-1",
         "root_path": "",
         "headers": [
             (b"authorization", f"Bearer {AGENT_TOKEN}".encode()),

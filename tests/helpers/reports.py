@@ -41,7 +41,7 @@ def draft(**overrides: Any) -> Draft:
         "address": "devant le 12 rue des Lilas",
         "lat": None,
         "lon": None,
-        "photo_id": None,
+        "photo": None,
     }
     values.update(overrides)
     return Draft(**values)
