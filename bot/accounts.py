@@ -1,4 +1,4 @@
-"""Console agents: accounts, argon2 passwords, server-side sessions and login rate limits."""
+"""Console agents: accounts, argon2 passwords, server-side sessions, sign-in and unlocking."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, delete, func, select
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot import login_limits as limits
 from bot.audit import audit
 from bot.db import Base, UTCDateTime, utcnow
+from bot.login_limits import LoginAttempt as LoginAttempt  # re-exported: its table is ours
 from bot.typography import french
 
 ROLES = ("agent", "admin")
@@ -24,10 +26,6 @@ MAX_PASSWORD = 1024  # argon2 accepts any length; a megabyte "password" would on
 IDLE = timedelta(hours=8)
 ABSOLUTE = timedelta(hours=12)
 TOUCH = timedelta(minutes=1)  # write last_seen_at at most once a minute, not on every request
-WINDOW = timedelta(minutes=15)
-LOGIN_LIMIT = 5
-IP_LIMIT = 20
-KEEP_ATTEMPTS = timedelta(days=1)
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,59}")
@@ -66,22 +64,6 @@ class AgentSessionRow(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class LoginAttempt(Base):
-    """One sign-in attempt: rows, not memory, so that every gateway process counts them."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_login_at", "login", "at"),
-        Index("ix_login_attempts_ip_at", "ip", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    login: Mapped[str] = mapped_column(String(60))
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    success: Mapped[bool] = mapped_column(Boolean)
 
 
 @dataclass(frozen=True)
@@ -172,6 +154,17 @@ def deactivate(db: Session, agent_id: int, *, by: int | None) -> Agent:
     return agent
 
 
+def unlock(db: Session, agent_id: int, *, by: int | None) -> tuple[Agent, int]:
+    """Let an agent sign in again at once from anywhere: their failed attempts are erased
+    (the audit log keeps them) and the unlocking is audited; returns how many were erased."""
+    agent = db.get(Agent, agent_id)
+    if agent is None:
+        raise AccountError("Ce compte n’existe pas.")
+    erased = limits.forget(db, agent.login)
+    audit(db, by, "agent.unlock", agent.login, {"échecs effacés": erased})
+    return agent, erased
+
+
 def list_agents(db: Session) -> list[Agent]:
     """Active accounts first, then by name."""
     return list(db.scalars(select(Agent).order_by(Agent.active.desc(), Agent.name, Agent.id)))
@@ -189,33 +182,6 @@ def verify(agent: Agent, password: str, hasher: PasswordHasher | None = None) ->
     return True
 
 
-def retry_at(db: Session, login: str, ip: str, now: datetime) -> datetime | None:
-    """When attempts for this login or from this IP may resume; None when they may now."""
-    since = now - WINDOW
-    # The login's own success resets its count; nobody else's does (nor for the IP).
-    success = db.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.login == login, LoginAttempt.success.is_(True)
-        )
-    )
-    ends: list[datetime] = []
-    for column, value, start, limit in (
-        (LoginAttempt.login, login, max(since, success) if success else since, LOGIN_LIMIT),
-        (LoginAttempt.ip, ip, since, IP_LIMIT),
-    ):
-        failures = list(
-            db.scalars(
-                select(LoginAttempt.at)
-                .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > start)
-                .order_by(LoginAttempt.at.desc())
-                .limit(limit)
-            )
-        )
-        if len(failures) >= limit:
-            ends.append(failures[-1] + WINDOW)  # the oldest counted failure leaves the window
-    return max(ends, default=None)
-
-
 def login(
     db: Session,
     login: str,
@@ -227,7 +193,7 @@ def login(
     """One sign-in attempt, counted and audited inside the caller's transaction."""
     hasher = hasher or HASHER
     tried = normalize_login(login)[:60]
-    blocked = retry_at(db, tried, ip, now)
+    blocked = limits.retry_at(db, tried, ip, now)
     if blocked is not None:
         audit(db, None, "login.failure", tried, {"ip": ip, "raison": "trop de tentatives"})
         return LoginResult(retry_at=blocked)
@@ -239,8 +205,7 @@ def login(
         verified = verify(agent, password, hasher)
         ok = verified and agent.active
         why = "compte désactivé" if verified else "mot de passe incorrect"
-    db.add(LoginAttempt(login=tried, ip=ip[:64], at=now, success=ok))
-    db.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEEP_ATTEMPTS))
+    limits.record(db, tried, ip, now, ok)
     if agent is None or not ok:
         audit(db, None, "login.failure", tried, {"ip": ip, "raison": why})
         return LoginResult()

@@ -18,6 +18,7 @@ LABELS = {
     "logout": "Déconnexion",
     "agent.create": "Compte créé",
     "agent.deactivate": "Compte désactivé",
+    "agent.unlock": "Connexion débloquée",
     "conversation.reply": "Réponse à un habitant",
     "conversation.returned": "Conversation rendue à l’assistant",
     "conversation.closed": "Conversation close",

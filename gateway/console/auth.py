@@ -25,6 +25,7 @@ from bot.accounts import AgentSession as AgentSession  # re-exported: pages impo
 from bot.audit import recent
 from bot.db import utcnow
 from bot.labels import local_time
+from bot.login_limits import failing
 from bot.typography import french
 from gateway.body import read_form
 from gateway.console.base import ConsoleContext
@@ -43,6 +44,7 @@ SESSION_OVER = french("Votre session a expiré : reconnectez-vous.")
 DONE = {
     "cree": "Compte créé pour {name} (identifiant « {login} »).",
     "desactive": "Le compte de {name} est désactivé ; ses sessions sont fermées.",
+    "debloque": "{name} peut se connecter à nouveau : ses tentatives échouées sont effacées.",
 }
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 Handler = Callable[[Request, AgentSession], Awaitable[Response]]
@@ -188,8 +190,11 @@ def _login_form(
 
 def _retry_message(ctx: ConsoleContext, retry: datetime) -> tuple[str, int]:
     seconds = max(1, math.ceil((retry - utcnow()).total_seconds()))
+    if seconds < 60:
+        wait = f"{seconds}\u00a0seconde{'s' if seconds > 1 else ''}"
+        return f"Trop de tentatives de connexion échouées. Réessayez dans {wait}.", seconds
     minutes = math.ceil(seconds / 60)
-    span = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    span = f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
     at = retry.astimezone(ctx.desk.tz).strftime("%H\u00a0h\u00a0%M")
     return f"Trop de tentatives de connexion échouées. Réessayez à {at} (dans {span}).", seconds
 
@@ -266,7 +271,11 @@ async def _agents_page(
     ctx: ConsoleContext, request: Request, session: AgentSession, status: int = 200, **context: Any
 ) -> Response:
     def load(db: Session) -> dict[str, Any]:
-        return {"agents": accounts.list_agents(db), "journal": recent(db, 100)}
+        return {
+            "agents": accounts.list_agents(db),
+            "journal": recent(db, 100),
+            "echecs": failing(db, utcnow()),
+        }
 
     values = await _tx(ctx, load)
     # After a change, the page says what was done (Post/Redirect/Get): only for a real account.
@@ -321,6 +330,18 @@ def _deactivate(ctx: ConsoleContext) -> Handler:
     return handler
 
 
+def _unlock(ctx: ConsoleContext) -> Handler:
+    async def handler(request: Request, session: AgentSession) -> Response:
+        agent_id = int(request.path_params["agent_id"])
+        try:
+            agent, _ = await _tx(ctx, lambda db: accounts.unlock(db, agent_id, by=session.agent_id))
+        except AccountError as error:
+            return await _agents_page(ctx, request, session, 400, erreur=str(error))
+        return _done("debloque", agent.login)
+
+    return handler
+
+
 def routes(ctx: ConsoleContext) -> list[Route]:
     """Sign-in, sign-out and the agents' accounts page (administrators only)."""
     return [
@@ -330,6 +351,11 @@ def routes(ctx: ConsoleContext) -> list[Route]:
         Route(
             "/console/agents/{agent_id:int}/desactivation",
             page(ctx, _deactivate(ctx), admin=True),
+            methods=["POST"],
+        ),
+        Route(
+            "/console/agents/{agent_id:int}/deblocage",
+            page(ctx, _unlock(ctx), admin=True),
             methods=["POST"],
         ),
     ]

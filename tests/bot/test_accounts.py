@@ -18,7 +18,7 @@ import bot.models
 import bot.optouts
 import bot.outbox
 import bot.report_records  # noqa: F401  (they register their tables)
-from bot import accounts, cli
+from bot import accounts, cli, login_limits
 from bot.accounts import (
     AccountError,
     Agent,
@@ -240,72 +240,112 @@ def test_a_session_row_of_an_inactive_agent_is_refused_too(
 # Login limits
 
 
-def test_five_failures_lock_the_login_for_fifteen_minutes(
+ATTACKER = "203.0.113.66"
+OFFICE = "10.0.0.7"
+
+
+def hammer(
+    sessions: sessionmaker[Session], who: str, ip: str, times: int, now: datetime = NOW
+) -> tuple[datetime, list[timedelta]]:
+    """`times` failures, each at the first moment allowed; the clock then, and each wait."""
+    waits: list[timedelta] = []
+    for _ in range(times):
+        result = attempt(sessions, who, "faux", ip, now)
+        assert result.agent is None and result.retry_at is None
+        after = attempt(sessions, who, "faux", ip, now)  # at once: refused, not counted
+        assert after.retry_at is not None
+        waits.append(after.retry_at - now)
+        now = after.retry_at
+    return now, waits
+
+
+def test_delays_double_from_one_second_up_to_fifteen_minutes() -> None:
+    assert [login_limits.delay(n).total_seconds() for n in range(13)] == [
+        0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900,
+    ]  # fmt: skip
+    assert login_limits.delay(10_000) == login_limits.MAX_DELAY
+
+
+def test_fifty_failures_from_an_attacker_do_not_lock_the_agent_out(
     sessions: sessionmaker[Session], marie: Agent
 ) -> None:
-    for minute in range(5):
-        result = attempt(sessions, "marie.dupont", "faux", f"10.0.0.{minute}", NOW)
-        assert result == accounts.LoginResult()
-    # The right password from a new address is refused too, until the first failure is old.
-    locked = attempt(sessions, "marie.dupont", PASSWORD, "10.9.9.9", NOW + timedelta(minutes=14))
-    assert locked.agent is None
-    assert locked.retry_at == NOW + accounts.WINDOW
-    later = attempt(sessions, "marie.dupont", PASSWORD, "10.9.9.9", NOW + timedelta(minutes=16))
-    assert later.agent is not None
+    now, _ = hammer(sessions, "marie.dupont", ATTACKER, 50)
+    # Meanwhile, from the town hall, Marie signs in at once, even right after a typo.
+    assert attempt(sessions, "marie.dupont", "typo", OFFICE, now).retry_at is None
+    signed = attempt(sessions, "marie.dupont", PASSWORD, OFFICE, now + timedelta(seconds=1))
+    assert signed.agent is not None and signed.agent.login == "marie.dupont"
 
 
-def test_other_logins_are_not_locked_and_a_success_erases_nothing_of_theirs(
+def test_the_attacker_address_waits_longer_after_each_failure(
+    sessions: sessionmaker[Session], marie: Agent
+) -> None:
+    now, waits = hammer(sessions, "marie.dupont", ATTACKER, 14)
+    assert [w.total_seconds() for w in waits] == [
+        1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900,
+    ]  # fmt: skip
+    # Even the right password waits its turn from that address, and is not counted.
+    early = attempt(sessions, "marie.dupont", PASSWORD, ATTACKER, now - timedelta(seconds=1))
+    assert early == accounts.LoginResult(retry_at=now)
+    with sessions() as db:
+        assert len(db.scalars(select(LoginAttempt)).all()) == 14
+
+
+def test_a_success_resets_its_own_pair(sessions: sessionmaker[Session], marie: Agent) -> None:
+    now, _ = hammer(sessions, "marie.dupont", OFFICE, 3)
+    assert attempt(sessions, "marie.dupont", PASSWORD, OFFICE, now).agent is not None
+    later = now + timedelta(seconds=1)
+    assert attempt(sessions, "marie.dupont", "faux", OFFICE, later).retry_at is None
+    after = attempt(sessions, "marie.dupont", "faux", OFFICE, later)
+    assert after.retry_at == later + timedelta(seconds=1)  # counting starts again from one
+
+
+def test_twenty_failures_from_one_address_stop_that_address_only(
+    sessions: sessionmaker[Session], marie: Agent
+) -> None:
+    for n in range(login_limits.IP_LIMIT):  # one try each at many logins: spraying
+        assert attempt(sessions, f"inconnu{n}", "faux", ATTACKER).retry_at is None
+    blocked = attempt(sessions, "marie.dupont", PASSWORD, ATTACKER)
+    assert blocked.agent is None
+    assert blocked.retry_at == NOW + login_limits.WINDOW
+    assert attempt(sessions, "marie.dupont", PASSWORD, OFFICE).agent is not None
+
+
+def test_refused_attempts_do_not_lengthen_the_wait(
+    sessions: sessionmaker[Session], marie: Agent
+) -> None:
+    now, _ = hammer(sessions, "marie.dupont", ATTACKER, 11)  # now waits 15 minutes
+    first = attempt(sessions, "marie.dupont", "faux", ATTACKER, now)
+    assert first.retry_at is None
+    for minute in range(1, 15):
+        refused = attempt(
+            sessions, "marie.dupont", "faux", ATTACKER, now + timedelta(minutes=minute)
+        )
+        assert refused.retry_at == now + login_limits.MAX_DELAY
+    back = attempt(sessions, "marie.dupont", PASSWORD, ATTACKER, now + login_limits.MAX_DELAY)
+    assert back.agent is not None
+
+
+def test_an_administrator_unlocks_a_login_and_it_is_audited(
     sessions: sessionmaker[Session], marie: Agent
 ) -> None:
     with sessions.begin() as db:
-        create_agent(db, "paul", "Paul Martin", PASSWORD)
-    ip = "192.0.2.7"
-    for _ in range(4):
-        assert attempt(sessions, "marie.dupont", "faux", ip).agent is None
-    assert attempt(sessions, "paul", PASSWORD, ip).agent is not None
-    assert attempt(sessions, "marie.dupont", "faux", ip).retry_at is None  # the fifth failure
-    assert attempt(sessions, "marie.dupont", PASSWORD, ip).retry_at is not None
-    assert attempt(sessions, "paul", PASSWORD, ip).agent is not None
-
-
-def test_a_success_resets_the_count_of_its_own_login(
-    sessions: sessionmaker[Session], marie: Agent
-) -> None:
-    for _ in range(4):
-        attempt(sessions, "marie.dupont", "faux", "10.0.0.1")
-    first = NOW + timedelta(seconds=1)
-    assert attempt(sessions, "marie.dupont", PASSWORD, "10.0.0.1", first).agent is not None
-    later = NOW + timedelta(seconds=2)
-    for _ in range(4):
-        assert attempt(sessions, "marie.dupont", "faux", "10.0.0.1", later).retry_at is None
-    assert attempt(sessions, "marie.dupont", PASSWORD, "10.0.0.1", later).agent is not None
-
-
-def test_twenty_failures_from_one_address_lock_that_address(
-    sessions: sessionmaker[Session], marie: Agent
-) -> None:
-    for n in range(20):
-        assert attempt(sessions, f"inconnu{n}", "faux", "203.0.113.5").retry_at is None
-    blocked = attempt(sessions, "marie.dupont", PASSWORD, "203.0.113.5")
-    assert blocked.agent is None
-    assert blocked.retry_at == NOW + accounts.WINDOW
-    assert attempt(sessions, "marie.dupont", PASSWORD, "203.0.113.6").agent is not None
-
-
-def test_refused_attempts_do_not_extend_the_lock(
-    sessions: sessionmaker[Session], marie: Agent
-) -> None:
-    for _ in range(5):
-        attempt(sessions, "marie.dupont", "faux", "10.0.0.1")
-    for minute in range(1, 15):
-        refused = attempt(
-            sessions, "marie.dupont", "faux", "10.0.0.1", NOW + timedelta(minutes=minute)
-        )
-        assert refused.retry_at == NOW + accounts.WINDOW
+        paul = create_agent(db, "paul", "Paul Martin", PASSWORD)
+    end, _ = hammer(sessions, "paul", OFFICE, 12)  # Paul forgot his password
+    now = end - timedelta(minutes=10)  # he has found it, but must wait 10 more minutes
+    assert attempt(sessions, "paul", PASSWORD, OFFICE, now).retry_at == end
     with sessions() as db:
-        assert len(db.scalars(select(LoginAttempt)).all()) == 5
-    back = attempt(sessions, "marie.dupont", PASSWORD, "10.0.0.1", NOW + accounts.WINDOW)
-    assert back.agent is not None
+        assert login_limits.failing(db, now)["paul"].count == 12
+    with sessions.begin() as db:
+        unlocked, erased = accounts.unlock(db, paul.id, by=marie.id)
+        assert (unlocked.login, erased) == ("paul", 12)
+    with sessions() as db:
+        assert login_limits.failing(db, now) == {}
+    assert attempt(sessions, "paul", PASSWORD, OFFICE, now).agent is not None
+    entry = next(row for row in audit_rows(sessions) if row.action == "agent.unlock")
+    assert (entry.agent_id, entry.target) == (marie.id, "paul")
+    assert entry.details == {"échecs effacés": 12}
+    with sessions.begin() as db, pytest.raises(AccountError, match="n’existe pas"):
+        accounts.unlock(db, 9999, by=marie.id)
 
 
 def test_unknown_login_and_wrong_password_look_the_same_and_are_audited(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -305,16 +306,59 @@ def test_resident_and_agent_text_is_escaped(client: TestClient) -> None:
 # Login limits
 
 
-def test_five_failures_lock_the_login_with_a_429_in_french(client: TestClient) -> None:
-    for _ in range(5):
-        assert sign_in(client, "admin", "mauvais mot de passe").status_code == 401
-    locked = sign_in(client, "admin")  # even the right password
-    assert locked.status_code == 429
-    assert "Trop de tentatives de connexion échouées. Réessayez à" in locked.text
-    assert "dans 15\u00a0minutes" in locked.text or "dans 15 minutes" in locked.text
-    assert 840 < int(locked.headers["retry-after"]) <= 900
-    assert not set_cookies(locked, auth.COOKIE)
-    assert sign_in(client, "paul").status_code == 303  # another login from the same address
+ATTACKER = ("203.0.113.66", 4444)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+    """The console's clock, moved by hand: [now]."""
+    now = [datetime(2027, 1, 21, 9, 0, tzinfo=UTC)]
+    monkeypatch.setattr(auth, "utcnow", lambda: now[0])
+    return now
+
+
+def wait_out(response: httpx.Response, clock: list[datetime]) -> int:
+    """A refused sign-in: move the clock past its Retry-After; the seconds waited."""
+    assert response.status_code == 429, response.text
+    seconds = int(response.headers["retry-after"])
+    clock[0] += timedelta(seconds=seconds)
+    return seconds
+
+
+def test_an_attacker_address_cannot_keep_the_agent_out(
+    ctx: ConsoleContext, client: TestClient, clock: list[datetime]
+) -> None:
+    with TestClient(application(ctx), follow_redirects=False, client=ATTACKER) as attacker:
+        for _ in range(50):
+            assert sign_in(attacker, "admin", "mauvais mot de passe").status_code == 401
+            wait_out(sign_in(attacker, "admin", "mauvais mot de passe"), clock)
+        assert sign_in(attacker, "admin", "mauvais mot de passe").status_code == 401
+        assert sign_in(attacker, "admin").status_code == 429  # the right password waits too
+    assert sign_in(client, "admin").status_code == 303  # the real agent, from the town hall
+
+
+def test_the_attacker_waits_longer_after_each_failure_told_in_french(
+    ctx: ConsoleContext, clock: list[datetime]
+) -> None:
+    waits: list[int] = []
+    with TestClient(application(ctx), follow_redirects=False, client=ATTACKER) as attacker:
+        for _ in range(12):
+            assert sign_in(attacker, "admin", "mauvais mot de passe").status_code == 401
+            refused = sign_in(attacker, "admin", "mauvais mot de passe")
+            if not waits:
+                assert "Réessayez dans 1\u00a0seconde." in refused.text
+                assert not set_cookies(refused, auth.COOKIE)
+            if len(waits) == 3:
+                assert "Réessayez dans 8\u00a0secondes." in refused.text
+            waits.append(wait_out(refused, clock))
+        assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+        assert sign_in(attacker, "admin", "mauvais mot de passe").status_code == 401
+        refused = sign_in(attacker, "admin")
+    at = (clock[0] + timedelta(minutes=15)).astimezone(ZoneInfo("Europe/Paris"))
+    assert (
+        f"Trop de tentatives de connexion échouées. Réessayez à {at:%H}\u00a0h\u00a0{at:%M} "
+        "(dans 15\u00a0minutes)."
+    ) in refused.text
 
 
 def test_twenty_failures_lock_the_address(client: TestClient) -> None:
@@ -391,3 +435,42 @@ def test_deactivating_oneself_is_refused(client: TestClient, ctx: ConsoleContext
     assert response.status_code == 400
     assert "propre compte" in response.text
     assert client.get("/console/essai").status_code == 200
+
+
+def test_an_admin_unlocks_a_login_and_it_is_audited(
+    ctx: ConsoleContext, client: TestClient, clock: list[datetime]
+) -> None:
+    paul = new_client(ctx)
+    for _ in range(12):  # Paul forgot his password: he now waits 15 minutes
+        assert sign_in(paul, "paul", "mauvais mot de passe").status_code == 401
+        wait_out(sign_in(paul, "paul", "mauvais mot de passe"), clock)
+    assert sign_in(paul, "paul", "mauvais mot de passe").status_code == 401
+    assert sign_in(paul, "paul").status_code == 429
+
+    sign_in(client, "admin")
+    page = client.get("/console/agents").text
+    assert "13 depuis la dernière connexion réussie" in page
+    with ctx.sessions() as db:
+        paul_id = db.scalars(select(Agent.id).where(Agent.login == "paul")).one()
+    action = f"/console/agents/{paul_id}/deblocage"
+    assert action in page
+    done = client.post(action, data={"csrf": session_csrf(client)})
+    assert (done.status_code, done.headers["location"]) == (
+        303,
+        "/console/agents?fait=debloque&compte=paul",
+    )
+    told = client.get(done.headers["location"]).text
+    assert "Paul &lt;b&gt;Martin&lt;/b&gt; peut se connecter à nouveau" in told
+    assert "Connexion débloquée" in told  # the journal
+    assert action not in told
+    assert sign_in(paul, "paul").status_code == 303  # at once
+
+    with ctx.sessions() as db:
+        rows = db.scalars(select(AuditRow).where(AuditRow.action == "agent.unlock")).all()
+        admin_id = db.scalars(select(Agent.id).where(Agent.login == "admin")).one()
+    assert [(r.agent_id, r.target, r.details) for r in rows] == [
+        (admin_id, "paul", {"échecs effacés": 13})
+    ]
+    # An agent may not unlock anyone.
+    token = csrf_of(paul.get("/console/echappe").text)  # any page: the sign-out form has it
+    assert paul.post(action, data={"csrf": token}).status_code == 403
