@@ -126,6 +126,9 @@ def answer(
     return True
 
 
+_HOURS = frozenset({"horaires", "horaires_week_end", "horaires_midi"})
+
+
 def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
     """The frequent question the words clearly point to, when the classifier's choice has
     none of its own words (« changer le titulaire de la carte grise » taken for urbanism)."""
@@ -134,6 +137,8 @@ def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
     words = commune().data.mots_des_reponses
     mine = ANSWERS.get(intent) if intent else None
     found = topics.scores(text, words)
+    if mine in _HOURS and "dechetterie" in found:
+        return names.Intent.ASK_WASTE_CENTRE  # the waste centre's hours, not ours
     if mine and found.get(mine):
         # « les horaires de la mairie le samedi »: the hours, on a Saturday.
         refined = [k for k, base in topics.REFINES.items() if base == mine and k in found]

@@ -185,7 +185,11 @@ def not_ours(turn: Turn, message: Message, *, also_sure: bool = False) -> bool:
     Montreuil », « le consulat »): the directory answers it, and the form ends there."""
     current = commune()
     found = everywhere(message.text, current.data.annuaire, current.name)
-    elsewhere = [f for f in found if f.key in (NEIGHBOUR, NOT_OURS) or (also_sure and f.sure)]
+    elsewhere = [
+        f
+        for f in found
+        if not f.lives and (f.key in (NEIGHBOUR, NOT_OURS) or (also_sure and f.sure))
+    ]
     for one in elsewhere[:2]:
         turn.tell(current.directory(one), topic=f"directory:{one.key}")
     return bool(elsewhere)

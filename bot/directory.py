@@ -41,6 +41,7 @@ class Found:
     key: str
     place: str = ""
     sure: bool = False  # named by several words (« permis de conduire »), or another town
+    lives: bool = False  # where the resident lives (« j'habite à Bagnolet »), not asked about
 
 
 # « la mairie de Montreuil », « la déchetterie de Bagnolet », « à Rosny, la piscine ».
@@ -53,6 +54,12 @@ _OTHER_TOWN = re.compile(
     rf"\b(?:{_PLACES})(?: annexe)? (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )"
     r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
 )
+# « j'habite à Bagnolet, c'est quand les encombrants ? »: the resident lives elsewhere.
+_LIVES = re.compile(
+    r"\b(?:j habite|je vis|je reside|je demeure|on habite|nous habitons|nous vivons|"
+    r"j habite maintenant|je viens d emmenager|on vient d emmenager|domicilie|domiciliee) "
+    r"(?:a|sur|en) ([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+)
 _GENERIC = frozenset(
     {
         "la", "le", "les", "chez", "ici", "quartier", "ville", "commune", "garde", "service",
@@ -62,6 +69,7 @@ _GENERIC = frozenset(
         "qui", "quoi", "ou", "mon", "ma", "mes", "votre", "vos", "notre", "nos", "cette", "ce",
         "fetes", "fete", "sport", "reunion", "associations", "assos", "environ", "nuit", "week",
         "clairval", "village", "bourg", "coin", "un", "une", "des", "son", "sa", "ses",
+        "cote", "etage", "rez", "deux", "cent", "present", "nouveau", "nouveaux",
     }
 )  # fmt: skip
 
@@ -88,11 +96,12 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
             )
             hits.append((best[0], -best[1], Found(key, sure=sure)))
     ours = plain(commune)
-    for town in _OTHER_TOWN.finditer(words):
+    for town in (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(words)):
         place = town.group(1)
         if place.split()[0] in _GENERIC or place.startswith(ours):
             continue
-        hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=True)))
+        lives = town.re is _LIVES
+        hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))
         break
     if not hits:
         for phrase in directory.pas_nous:

@@ -40,3 +40,14 @@ def test_our_own_town_hall_is_ours() -> None:
 
 def test_a_shop_or_a_bank_is_nobody_s_public_service() -> None:
     assert keys("ma banque est ouverte le samedi ?") == [NOT_OURS]
+
+
+def test_where_the_resident_lives_is_said_but_not_asked_about() -> None:
+    found = everywhere(
+        "j'habite à Bagnolet, c'est quand les encombrants ?", CLAIRVAL.data.annuaire, CLAIRVAL.name
+    )
+    assert [(f.key, f.place, f.sure, f.lives) for f in found] == [
+        (NEIGHBOUR, "bagnolet", False, True)
+    ]
+    assert keys("j'habite à Clairval depuis deux ans") == []
+    assert keys("j'habite à côté de la mairie") == []
