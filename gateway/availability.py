@@ -159,6 +159,9 @@ def day_row(
 ) -> Day:
     """What one day looks like for one resource."""
     label = wording.day(day)
+    why = spec.closed.get(day)  # a public holiday or an exceptional closure
+    if why is not None:
+        return Day(label, french(f"Fermé : {why}"), "", "ferme")
     if not any(w.weekday == day.weekday() for w in spec.windows):
         return Day(label, "Fermé", "", "ferme")
     start = datetime.combine(day, time(), tz)

@@ -311,6 +311,7 @@ class Day:
     closed: bool
     items: list[Item]
     lent: str  # equipment: how much of the stock is out that day
+    why: str = ""  # a public holiday or an exceptional closure
 
 
 def week_grid(spec: ResourceSpec, bookings: list[Booking], monday: date, tz: ZoneInfo) -> list[Day]:
@@ -336,9 +337,10 @@ def week_grid(spec: ResourceSpec, bookings: list[Booking], monday: date, tz: Zon
         ]
         out = sum(b.quantity for b in bookings if b.start < end and b.end > begin)
         lent = f"réservation\u00a0: {out} sur {spec.stock}" if equipment and out else ""
-        closed = current.weekday() not in open_days
+        why = spec.closed.get(current, "")
+        closed = current.weekday() not in open_days or bool(why)
         label = f"{say_day(current)} {current.year}"
-        days.append(Day(label, current.isoformat(), closed, items, lent))
+        days.append(Day(label, current.isoformat(), closed, items, lent, why))
     return days
 
 
