@@ -116,6 +116,20 @@ def answer(
     if directory_only:
         return False
     intent = reworded(said, intent)
+    if (
+        intent in _FAREWELL
+        and _THANKS.search(answers.plain(said))
+        and _BYE.search(answers.plain(said))
+    ):
+        # « merci, bonne soirée ! »: thanked, then said goodbye.
+        dispatcher.utter_message(
+            text=current.message("avec_plaisir"), json_message={"topic": names.Intent.THANK}
+        )
+        dispatcher.utter_message(
+            text=current.reply_to(names.Intent.GOODBYE),
+            json_message={"topic": names.Intent.GOODBYE},
+        )
+        return True
     text = current.reply_to(intent) if intent else None
     topic = str(intent.value) if text and intent else "hors_sujet"
     if intent is names.Intent.ASK_ELSEWHERE:
@@ -127,6 +141,12 @@ def answer(
 
 
 _HOURS = frozenset({"horaires", "horaires_week_end", "horaires_midi"})
+_FAREWELL = frozenset({names.Intent.THANK, names.Intent.GOODBYE})
+_THANKS = re.compile(r"\b(?:merci|mercii+|mrc|thanks|thx)\b")
+_BYE = re.compile(
+    r"\b(?:au revoir|bonne (?:journee|soiree|nuit|fin de journee|semaine|continuation)|"
+    r"a bientot|a plus|a\+|bye|salut|ciao|bon week end|bonne fin de semaine)"
+)
 
 
 def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:

@@ -44,6 +44,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "bonjour": {},
     "merci": {},
     "au_revoir": {},
+    "avec_plaisir": {},
     "hors_sujet": {},
     "hors_ressort": {},
     "reformuler": {},
