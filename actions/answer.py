@@ -4,16 +4,21 @@ question about another place or institution gets its directory entry, never our 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import commune
+from actions.context import commune, local_now
 from bot import answers, names, topics, wish
 from bot.catalogue import ANSWERS
+from bot.dates import understand
+from bot.dates_fr import Day, scan
 from bot.directory import everywhere
+from bot.opening import opening_on
+from bot.schema import TOWN_HALL, WASTE_CENTRE
 
 # Questions whose answer names a place and its hours: asked about another place, the
 # directory answers instead (« les horaires de la poste », « la mairie de Montreuil »).
@@ -130,6 +135,14 @@ def answer(
             json_message={"topic": names.Intent.GOODBYE},
         )
         return True
+    day = dated(said) if intent in _OPENING else None
+    if intent is not None and day is not None:
+        # « êtes-vous ouverts le lundi de Pâques ? »: that day's hours, holiday or closure.
+        where = WASTE_CENTRE if intent is names.Intent.ASK_WASTE_CENTRE else TOWN_HALL
+        dispatcher.utter_message(
+            text=opening_on(current, day, where), json_message={"topic": intent.value}
+        )
+        return True
     text = current.reply_to(intent) if intent else None
     topic = str(intent.value) if text and intent else "hors_sujet"
     if intent is names.Intent.ASK_ELSEWHERE:
@@ -141,6 +154,20 @@ def answer(
 
 
 _HOURS = frozenset({"horaires", "horaires_week_end", "horaires_midi"})
+# Questions a date may make about one day (« ouvert le 24 décembre ? »).
+_OPENING = frozenset(
+    {
+        names.Intent.ASK_HOURS,
+        names.Intent.ASK_HOURS_WEEKEND,
+        names.Intent.ASK_HOURS_LUNCH,
+        names.Intent.ASK_WASTE_CENTRE,
+    }
+)
+_WEEKDAYS = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_THIS_DAY = re.compile(
+    rf"\b(?:ce|cette) {_WEEKDAYS}\b|\b{_WEEKDAYS} (?:prochain|qui vient)\b|"
+    rf"\b{_WEEKDAYS} (?:\d|1er)"
+)
 _FAREWELL = frozenset({names.Intent.THANK, names.Intent.GOODBYE})
 _THANKS = re.compile(r"\b(?:merci|mercii+|mrc|thanks|thx)\b")
 _BYE = re.compile(
@@ -165,3 +192,20 @@ def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
         return _BY_KEY.get(refined[0], intent) if refined else intent
     best = topics.best(text, words)
     return _BY_KEY.get(best, intent) if best else intent
+
+
+def dated(said: str) -> date | None:
+    """The one day a question names (« le 1er janvier », « ce samedi », « demain », « le
+    lundi de Pâques »), never a habit (« le samedi », « en semaine »)."""
+    days = [p for p in scan(said) if isinstance(p, Day)]
+    one = any(
+        d.day is not None or d.holiday or d.offset is not None or d.week is not None or d.nth
+        for d in days
+    )
+    if not one and not (days and _THIS_DAY.search(answers.plain(said))):
+        return None
+    now = local_now()
+    when = understand(said, now)
+    if when is None or when.grain not in ("day", "hour", "minute", "second"):
+        return None
+    return when.start.astimezone(now.tzinfo).date()
