@@ -64,6 +64,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
         "conseil": "Sortez tout de suite.",
     },
     "deuil": {},
+    "detresse": {},
     "agent_va_repondre": {},
     "agent_repondra": {"quand": "lundi 30 novembre 2026 à 8h30"},
     "retour_assistant": {},

@@ -43,13 +43,15 @@ class Safety(Strict):
     # Grief: a death said in words; a human answer and an agent, no emergency numbers.
     deuil: tuple[str, ...] = ()
     deuil_sauf: tuple[str, ...] = ()
+    # Distress without danger (loneliness, despair after a loss): a human answer too.
+    detresse: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Alarm:
     """What a message calls for: a danger (its situations, most specific first) or grief."""
 
-    kind: str  # "danger" | "grief"
+    kind: str  # "danger" | "grief" | "distress"
     situations: tuple[str, ...] = ()
 
 
@@ -105,7 +107,12 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     if grief is not None and grief.search(words) and not (unless and unless.search(words)):
         return Alarm("grief")
     guessed = [key for key in together(words) if key in safety.situations]
-    return Alarm("danger", tuple(guessed)) if guessed else None
+    if guessed:
+        return Alarm("danger", tuple(guessed))
+    distress, _ = _grief(safety.detresse, ())
+    if distress is None or _ERRAND.search(words) or not distress.search(words):
+        return None
+    return Alarm("distress")
 
 
 @cache
@@ -130,8 +137,9 @@ def likely(text: str, safety: Safety) -> Alarm:
         shared = (words - _SMALL) & said
         if shared:
             scores[key] = len(shared)
-    if not scores:
-        return Alarm("danger")
+    ranked = sorted(scores.values(), reverse=True)
+    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] == ranked[0]):
+        return Alarm("danger")  # no situation clearly said: the general numbers
     best = max(scores, key=lambda key: scores[key])
     return Alarm("danger", (best,))
 

@@ -203,6 +203,8 @@ def alarm_text(commune: Commune, found: Alarm) -> str:
     safety = commune.data.urgences
     if found.kind == "grief":
         return commune.message("deuil")
+    if found.kind == "distress":
+        return commune.message("detresse")
     names = list(situation_names(found, safety).values())
     return commune.message(
         "urgence",

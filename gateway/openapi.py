@@ -60,6 +60,10 @@ SCHEMAS: dict[str, Any] = {
             "details": {"type": "array", "items": _ref("FieldError")},
             "alternatives": {"type": "array", "items": _ref("Period")},
             "left": {"type": "integer", "description": "Quantité encore disponible."},
+            "retry_after": {
+                "type": "integer",
+                "description": "Secondes avant de réessayer (429, comme l’en-tête Retry-After).",
+            },
         },
     },
     "FieldError": {
@@ -203,6 +207,12 @@ _BODY_ERRORS = {
     "422": _error("Demande invalide : `details` liste les champs à corriger."),
 }
 
+# Rates of public writes (the commune file's limites.envois): the header says when to retry.
+_TOO_MANY = (
+    "Trop de demandes depuis cette adresse : l’en-tête Retry-After dit dans combien de "
+    "secondes réessayer."
+)
+
 PATHS: dict[str, Any] = {
     "/api/openapi.json": {
         "get": {
@@ -268,6 +278,7 @@ PATHS: dict[str, Any] = {
                 **_BODY_ERRORS,
                 "404": _error("Ressource inconnue."),
                 "409": _error("Déjà pris : `alternatives` propose d’autres périodes."),
+                "429": _error(_TOO_MANY),
             },
         }
     },
@@ -286,6 +297,7 @@ PATHS: dict[str, Any] = {
                 "403": _error("Jeton d’annulation incorrect."),
                 "404": _error("Réservation inconnue."),
                 "409": _error("Réservation déjà annulée."),
+                "429": _error(_TOO_MANY),
             },
         }
     },

@@ -59,7 +59,7 @@ class Turns:
         found = alarm(inbound.text, self._commune.get().data.urgences)
         if found is not None:
             first = alarm_text(self._commune.get(), found)
-            reason = "emergency" if found.kind == "danger" else "grief"
+            reason = "emergency" if found.kind == "danger" else "grief"  # distress too
             about = f"emergency:{found.situations[0]}" if found.situations else "grief"
             return await self._escalate(ref, recipient_id, reason, first, about)
         refused = await self._guard.foreign_photo(inbound) if self._guard else None

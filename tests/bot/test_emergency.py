@@ -91,3 +91,23 @@ def test_a_cry_for_help_alone_gets_every_number() -> None:
     assert found == Alarm("danger")
     said = alarm_text(CLAIRVAL, found)
     assert all(n in said for n in ("15", "17", "18", "112", "114"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis veuve depuis l'été et je ne m'en sors pas avec les papiers",
+        "je ne m'en remets pas, mon mari est parti il y a un an jour pour jour",
+    ],
+)
+def test_a_death_said_in_other_words_is_grief(text: str) -> None:
+    assert alarm(text, SAFETY) == Alarm("grief")
+
+
+def test_loneliness_gets_a_person_without_condolences_or_emergency_numbers() -> None:
+    found = alarm("je me sens très seule, personne ne vient me voir, je pleure souvent", SAFETY)
+    assert found == Alarm("distress")
+    said = alarm_text(CLAIRVAL, found)
+    assert "condoléances" not in said and "112" not in said and "agent" in said
+    assert alarm("le banc n'est plus là depuis lundi", SAFETY) is None
+    assert alarm("je suis seul avec mon passeport périmé, je pleure", SAFETY) is None
