@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway import openapi_public as public
 from gateway.reports_api import OPENAPI_PATHS as REPORT_PATHS
 from gateway.webchat import OPENAPI_PATHS as CHAT_PATHS
 
@@ -207,6 +208,19 @@ _BODY_ERRORS = {
     "422": _error("Demande invalide : `details` liste les champs à corriger."),
 }
 
+# What a client does next with a booking it made: cancel it, fetch its invitation.
+_BOOKED_LINKS = {
+    "Cancel": {
+        "operationId": "cancelBooking",
+        "parameters": {"reference": "$response.body#/reference"},
+        "requestBody": {"cancel_token": "$response.body#/cancel_token"},
+    },
+    "Invitation": {
+        "operationId": "getBookingInvitation",
+        "parameters": {"reference": "$response.body#/reference"},
+    },
+}
+
 # Rates of public writes (the commune file's limites.envois): the header says when to retry.
 _TOO_MANY = (
     "Trop de demandes depuis cette adresse : l’en-tête Retry-After dit dans combien de "
@@ -274,7 +288,10 @@ PATHS: dict[str, Any] = {
                 "content": {"application/json": {"schema": _ref("BookingRequest")}},
             },
             "responses": {
-                "201": _json(_ref("Booking"), "Réservation créée (ou demande en attente)."),
+                "201": {
+                    **_json(_ref("Booking"), "Réservation créée (ou demande en attente)."),
+                    "links": _BOOKED_LINKS,
+                },
                 **_BODY_ERRORS,
                 "404": _error("Ressource inconnue."),
                 "409": _error("Déjà pris : `alternatives` propose d’autres périodes."),
@@ -314,11 +331,13 @@ PATHS: dict[str, Any] = {
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
-        "title": "Guichet — réservations de la mairie",
+        "title": "Guichet — l’API publique de la mairie",
         "version": "1.0.0",
-        "description": "Ressources, disponibilités, réservations et annulations. Les erreurs "
-        "sont du JSON : `error` (message en français) et `reason` (code stable).",
+        "description": "Ressources, disponibilités, réservations et annulations ; "
+        "signalements (API des agents, photos, Open311 GeoReport v2) ; chat. Les erreurs "
+        "sont du JSON : `error` (message en français) et `reason` (code stable), ou la liste "
+        "`code`, `description` d’Open311.",
     },
-    "paths": {**PATHS, **REPORT_PATHS, **CHAT_PATHS},
-    "components": {"schemas": SCHEMAS},
+    "paths": {**PATHS, **REPORT_PATHS, **CHAT_PATHS, **public.PATHS},
+    "components": {"schemas": {**SCHEMAS, **public.SCHEMAS}},
 }

@@ -246,10 +246,13 @@ OPENAPI_PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _answer("Le signalement changé.", _REPORT),
-                "400": _answer("JSON illisible."),
+                "400": _answer(
+                    "JSON illisible, pas en UTF-8, trop imbriqué ou caractères illisibles."
+                ),
                 "401": _answer("Jeton absent ou invalide."),
                 "404": _answer("Signalement inconnu."),
                 "409": _answer("Le signalement est déjà dans cet état."),
+                "413": _answer("Corps trop volumineux (64 Ko au plus)."),
                 "415": _answer("Le corps doit être du JSON."),
                 "422": _answer("État inconnu, ou rejet sans raison."),
             },
