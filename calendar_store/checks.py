@@ -40,8 +40,11 @@ def screen(
     """Every rule in order, the limits against hoarding (`kin`: the resources of the same
     kind, counted together per person), then availability; the price of a request that passes."""
     try:
+        rules.sound(request)
+        # Too long before anything else: ten years would otherwise be refused for its first
+        # public holiday, and every day of it looked at first.
+        quota.longest(spec, rules.units_wanted(spec, request.start, request.end))
         units = rules.validate(spec, request, now, tz)
-        quota.longest(spec, units)
         quota.horizon(spec, request, now, tz)
     except BookingRefused as refusal:
         if refusal.reason in _WITH_ALTERNATIVES:

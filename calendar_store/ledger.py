@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import zlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from calendar_store.records import booking_of, resource_values, upsert
-from calendar_store.spec import Booking, BookingRefused, Refusal, ResourceSpec, Status
+from calendar_store.spec import Booking, BookingRefused, Kind, Refusal, ResourceSpec, Status
 from calendar_store.tables import NO_OVERLAP, REFERENCE_UNIQUE, BookingRow, ChangeRow, ResourceRow
 
 After = Callable[[Session, Booking], None]
@@ -38,6 +39,14 @@ def lock(session: Session, spec: ResourceSpec) -> None:
         # A resource added to the commune file since the last sync.
         upsert(session, [resource_values(spec)])
         session.execute(locked)
+
+
+def lock_kind(session: Session, kind: Kind) -> None:
+    """Serialise the writers that count a person's live bookings of one kind (taken before the
+    resource's own lock). SQLite's write lock already serialises every writer."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"calendar_store.kind:{kind.value}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def expire_lapsed(session: Session, slug: str, now: datetime) -> int:

@@ -188,7 +188,7 @@ class Store:
     def confirm(self, reference: str, *, by: str, after: After | None = None) -> Booking:
         """Turn a hold into a booking; a lapsed hold is checked again first."""
         slug = self._resource_of(reference)
-        with self._writing(slug, *self._counted_with(self.spec(slug))) as txn:
+        with self._writing(slug, counted=self.spec(slug).live_per_person is not None) as txn:
             session, now = txn.session, txn.now
             row = checks.find(session, reference)
             spec = self.spec(row.resource)
@@ -256,15 +256,16 @@ class Store:
     # -- inside a transaction ----------------------------------------------------------
 
     @contextmanager
-    def _writing(self, slug: str, *others: str) -> Iterator[_Txn]:
-        """One write transaction on one resource (and `others`), serialised with every other
-        writer of them; several are locked in one order (by name), so two writers never wait
-        for each other."""
-        specs = [self.spec(s) for s in sorted({slug, *others})]
+    def _writing(self, slug: str, *, counted: bool = False) -> Iterator[_Txn]:
+        """One write transaction on one resource, serialised with every other writer of it;
+        `counted`: it counts a person's live bookings of the resource's kind, so it is also
+        serialised with the writers that count them (that lock first, always)."""
+        spec = self.spec(slug)
         with self._sessions() as session, session.begin():
             ledger.begin_write(session)
-            for spec in specs:
-                ledger.lock(session, spec)
+            if counted:
+                ledger.lock_kind(session, spec.kind)
+            ledger.lock(session, spec)
             # Read the clock once locked: waiting for the lock may have taken a while.
             now = self._now()
             yield _Txn(session, now, ledger.expire_lapsed(session, slug, now))
@@ -273,10 +274,10 @@ class Store:
         self, request: BookingRequest, *, by: str, held: bool, after: After | None
     ) -> Booking:
         spec = self.spec(request.resource)
-        kin = self._counted_with(spec)
-        with self._writing(spec.slug, *kin) as txn:
+        counted = spec.live_per_person is not None
+        with self._writing(spec.slug, counted=counted) as txn:
             session, now = txn.session, txn.now
-            quote = checks.screen(session, spec, request, now, self.tz, kin)
+            quote = checks.screen(session, spec, request, now, self.tz, self._kin(spec))
             status = Status.HELD if held else _booked(spec)
             token, token_hash = ledger.new_token()
             row = row_for(spec, request, quote, status, token_hash, now)
@@ -298,11 +299,6 @@ class Store:
     def _kin(self, spec: ResourceSpec) -> tuple[str, ...]:
         """The resources of the same kind as `spec` (counted together per person)."""
         return tuple(s.slug for s in self._specs.values() if s.kind is spec.kind)
-
-    def _counted_with(self, spec: ResourceSpec) -> tuple[str, ...]:
-        """What a write on `spec` must lock besides it: a person's live bookings are counted
-        over every resource of the kind, so all of them when that limit is set."""
-        return self._kin(spec) if spec.live_per_person is not None else ()
 
     def _resource_of(self, reference: str) -> str:
         with self._sessions() as session:

@@ -39,6 +39,8 @@ _REFUSED_FIELD: dict[Refusal, str] = {
     Refusal.MISALIGNED: "start",
     Refusal.NOT_ALLOWED: "requester.type",
     Refusal.TOO_MANY: "quantity",
+    Refusal.TOO_LONG: "end",
+    Refusal.PERSON_LIMIT: "requester",
 }
 
 

@@ -38,6 +38,7 @@ from bench_common import ROOT, commit, latency, log, rss_mib, spawn, stop_group,
 from bench_console import console
 from bench_conversation import conversations
 from bench_dates import bench_dates
+from bench_limits import limits_cost
 from bench_reports import open311, report_conversations
 
 from bot.stack import QUIET_RASA, RASA_BIN, health_status
@@ -85,6 +86,7 @@ def bench_guichet(runs: int, turns: int, bookings: int, reports: int = 0) -> dic
         ports_free()
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+            env["RATE_LIMITS"] = "off"  # every turn comes from this machine
             began = time.monotonic()
             # What `make run` does once installed and trained, without make's own checks
             # (they could reinstall or retrain inside the timed region).
@@ -183,7 +185,8 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
         return False
 
 
-PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "race", "dates")
+PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "limits", "race")
+PARTS += ("dates",)
 PARTS += ("open311", "reportconv", "channels", "console", "nlu", "scale", "dialogues")
 PARTS += ("understanding",)
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
@@ -191,15 +194,18 @@ FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
 FULL |= {"deliveries": 300, "notices": 600, "residents": 100, "page_loads": 30}
 FULL |= {"folds": 5, "cv": True, "scale_conversations": 40, "scale_seconds": 120}
+FULL |= {"limit_bookings": 300, "limit_runs": 5}
 QUICK = FULL | {"runs": 1, "turns": 30, "conversations": 3, "bookings": 20, "concurrent": 40}
 QUICK |= {"race_runs": 3, "reports": 20, "concurrent_reports": 40, "reads": 5}
 QUICK |= {"report_conversations": 3, "deliveries": 20, "notices": 60}
 QUICK |= {"residents": 10, "page_loads": 5}
 QUICK |= {"cv": False, "scale_conversations": 8, "scale_seconds": 20}
+QUICK |= {"limit_bookings": 40, "limit_runs": 2}
 STORED = {  # report.json key of each part
     "coldstart": ["rasa_init"],
     "conversation": ["booking_conversation"],
     "bookings": ["booking_api"],
+    "limits": ["booking_limits"],
     "race": ["booking_race"],
     "dates": ["dates"],
     "open311": ["open311_api"],
@@ -224,6 +230,8 @@ def arguments() -> argparse.Namespace:
     add("--bookings", type=int, help="sequential API bookings per backend (bookings)")
     add("--concurrent", type=int, help="concurrent API bookings per backend (bookings)")
     add("--clients", type=int, help="concurrent API clients (bookings)")
+    add("--limit-bookings", type=int, help="sequential bookings per run and mode (limits)")
+    add("--limit-runs", type=int, help="runs with the limits on, and off, per backend (limits)")
     add("--race-runs", type=int, help="races per backend (race)")
     add("--race-size", type=int, help="concurrent POSTs for the same slot (race)")
     add("--reports", type=int, help="sequential Open311 posts per backend (open311)")
@@ -238,7 +246,11 @@ def arguments() -> argparse.Namespace:
     add("--no-cv", dest="cv", action="store_false", default=None, help="held-out only (nlu)")
     add("--scale-conversations", type=int, help="conversations at once, each setup (scale)")
     add("--scale-seconds", type=float, help="seconds of load on each setup (scale)")
-    add("--backends", default="sqlite,postgresql", help="databases: bookings race open311 console")
+    add(
+        "--backends",
+        default="sqlite,postgresql",
+        help="databases: bookings limits race open311 console",
+    )
     add("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -310,6 +322,10 @@ def _steps(args: argparse.Namespace, parts: list[str]) -> list[Step]:
                     b: throughput(b, args.bookings, args.concurrent, args.clients) for b in backends
                 }
             },
+        ),
+        "limits": (
+            "booking_limits",
+            lambda: limits_cost(backends, args.limit_bookings, args.limit_runs),
         ),
         "race": (
             "booking_race",

@@ -41,21 +41,29 @@ RACE_RESOURCE = "salle-des-associations"
 WARM_UP = 5
 
 
+def person(k: int, who: dict[str, str] = RESIDENT) -> dict[str, str]:
+    """Resident (or club) number k: a person holds only a few live bookings at once."""
+    if "phone" in who:
+        return {**who, "phone": f"+336{k:08d}"}
+    return {**who, "email": f"club{k}@example.fr"}
+
+
 def free_slots() -> list[dict[str, Any]]:
-    """Distinct free slots of the fresh database, mixed: room hours, gym hours, chairs."""
+    """Distinct free slots of the fresh database, mixed: room hours, gym hours, chairs; each
+    booked by another resident."""
     first = first_bookable_day()
     bodies: list[dict[str, Any]] = []
     for k in range(1000):
         day = first + timedelta(days=k // 15)  # 08:00-23:00: fifteen one-hour slots a day
         start, end = at(day, 8 + k % 15), at(day, 9 + k % 15)
-        bodies.append(_body("salle-des-associations", start, end, RESIDENT))
+        bodies.append(_body("salle-des-associations", start, end, person(3 * k)))
         if k < 14 * 80:  # 08:00-22:00 one-hour slots, 90 days ahead at most
             day = first + timedelta(days=k // 14)
             start, end = at(day, 8 + k % 14), at(day, 9 + k % 14)
-            bodies.append(_body("gymnase", start, end, CLUB))
+            bodies.append(_body("gymnase", start, end, person(3 * k + 1, CLUB)))
         day = first + timedelta(days=k // 100)  # 200 chairs a day, two at a time
         start, end = at(day, 0), at(day + timedelta(days=1), 0)
-        bodies.append(_body("chaises", start, end, RESIDENT, quantity=2))
+        bodies.append(_body("chaises", start, end, person(3 * k + 2), quantity=2))
     return bodies
 
 
@@ -140,7 +148,12 @@ def race(backend: str, runs: int, residents: int, gateways: int = 2) -> dict[str
                     day = first + timedelta(days=run)
                     start, end = at(day, 14), at(day, 17)
                     bodies = [
-                        _body(RACE_RESOURCE, start, end, {**RESIDENT, "name": f"Habitant {n}"})
+                        _body(
+                            RACE_RESOURCE,
+                            start,
+                            end,
+                            {**person(run * residents + n), "name": f"Habitant {n}"},
+                        )
                         for n in range(residents)
                     ]
                     answers = asyncio.run(_rush(urls, bodies))

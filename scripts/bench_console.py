@@ -190,10 +190,11 @@ def populate(url: str) -> dict[str, Any]:
 def _bookings(url: str) -> int:
     """Requests of the hall awaiting approval, through the booking API (the list shows them)."""
     first, made = first_bookable_day(), 0
-    who = {"name": "Camille Martin", "type": "resident", "phone": "06 12 34 56 78"}
     with httpx.Client(base_url=url, timeout=30) as client:
         for k in range(PENDING_BOOKINGS):
             day = first + timedelta(days=3 * k)
+            # Each by another resident: one person holds only a few bookings at once.
+            who = {"name": "Camille Martin", "type": "resident", "phone": f"+3361234{k:04d}"}
             body = {"resource": "salle-des-fetes", "requester": who}
             body |= {"start": at(day, 0), "end": at(day + timedelta(days=1), 0)}
             made += client.post("/api/bookings", json=body).status_code == 201

@@ -135,6 +135,50 @@ def booking_api(part: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def booking_limits(part: dict[str, Any] | None) -> list[str]:
+    if not (part := _ok(part)):
+        return []
+    rows = []
+    for backend, figures in part["backends"].items():
+        on, off = figures["on"], figures["off"]
+        rows.append(
+            [
+                backend,
+                ", ".join(f"{r['bookings_per_s']:.1f}" for r in on["runs"]),
+                ", ".join(f"{r['bookings_per_s']:.1f}" for r in off["runs"]),
+                f"{on['median_bookings_per_s']:.1f} / {off['median_bookings_per_s']:.1f}",
+                f"{figures['ratio']:.3f}",
+                f"{figures['cost_percent']:.1f} %",
+                str(figures["failures"]),
+            ]
+        )
+    goal = part["goal_percent"]
+    lines = ["## Booking API: what the limits cost", "", _stamp(part), ""]
+    lines += [
+        f"{part['bookings']} sequential bookings per run (each by another resident), "
+        f"{part['runs']} runs with the limits on and as many off, alternated, each on a fresh "
+        "database and gateway. On: Clairval's file (longest booking, live bookings per person, "
+        "every request counted per address, the bookings' rate raised so that it never "
+        "refuses); off: no limit in the file and RATE_LIMITS=off.",
+        "",
+    ]
+    lines += _table(
+        [
+            "backend",
+            "on, bookings/s per run",
+            "off, bookings/s per run",
+            "median on / off",
+            "ratio",
+            "cost",
+            "failures",
+        ],
+        rows,
+    )
+    verdict = "met" if part["met"] else "**not met**"
+    lines += [f"Goal: the limits cost less than {goal:.0f} % of the throughput: {verdict}.", ""]
+    return lines
+
+
 def race(part: dict[str, Any] | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -446,6 +490,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *assistant(results),
         *scale(results.get("scale"), PICTURE if drawn else None),
         *booking_api(results.get("booking_api")),
+        *booking_limits(results.get("booking_limits")),
         *race(results.get("booking_race")),
         *conversation(results.get("booking_conversation")),
         *open311_api(results.get("open311_api")),

@@ -99,6 +99,7 @@ def _setup(
             stores="shared",
             redis_url=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
             log_dir=ROOT / "var" / "bench" / f"scale-{name}",
+            env={"RATE_LIMITS": "off"},  # every resident is simulated from this machine
         )
         stack = Stack(config)
         stack.start()

@@ -31,6 +31,7 @@ PAGE_P95_MS = 300
 NLU_F1 = 0.95  # weighted, cross-validation and held-out alike (scripts/bench_nlu.py)
 DIALOGUES = 0.98  # simulated residents who reach their goal (scripts/bench_dialogues.py)
 UNDERSTANDING = 0.95  # first messages rightly answered (scripts/bench_understanding.py)
+LIMITS_COST_PERCENT = 5.0  # throughput the limits may take off the booking API (bench_limits.py)
 
 Figure = tuple[str, bool | None]  # the value shown, and whether the goal is met (None: no goal)
 
@@ -121,6 +122,15 @@ def _api(part: dict[str, Any], speed: str) -> Figure:
         pair = f"{ms(seq['latency_ms']['p95'])} / {ms(conc['latency_ms']['p95'])} ms"
         shown.append(f"{BACKENDS.get(name, name)} {pair} ({seq[speed]:.0f} par s une à une)")
     return " ; ".join(shown), None
+
+
+def limits_cost(part: dict[str, Any]) -> Figure:
+    shown = " ; ".join(
+        f"{BACKENDS.get(name, name)} {number(b['cost_percent'])} % "
+        f"({b['on']['median_bookings_per_s']:.0f} / {b['off']['median_bookings_per_s']:.0f} par s)"
+        for name, b in part["backends"].items()
+    )
+    return shown, bool(part["met"])
 
 
 def channels_ack(part: dict[str, Any]) -> Figure:
@@ -245,6 +255,12 @@ def rows(results: dict[str, Any]) -> list[Row]:
             "booking_api",
             "—",
             lambda part: _api(part, "bookings_per_s"),
+        ),
+        (
+            "coût des limites pour `POST /api/bookings` : débit perdu (avec / sans, médianes)",
+            "booking_limits",
+            f"< {LIMITS_COST_PERCENT:.0f} %",
+            limits_cost,
         ),
         (
             "création Open311, p95 une à une / par plusieurs clients",

@@ -327,3 +327,49 @@ def test_a_quick_nlu_run_has_no_cross_validation_figure(tmp_path: Path) -> None:
 
     assert row(text, "intentions, validation croisée")[1] == "non mesuré"
     assert row(text, "intentions, messages jamais appris")[1].startswith("0,820")
+
+
+def limits_part(cost_on: float) -> dict[str, Any]:
+    """The booking API's limits part: three runs each way on SQLite."""
+    on = [{"bookings_per_s": v, "p50_ms": 5.0, "failures": 0} for v in (cost_on, 180.0, 190.0)]
+    off = [{"bookings_per_s": v, "p50_ms": 5.0, "failures": 0} for v in (185.0, 190.0, 195.0)]
+    ratio = 180.0 / 190.0
+    return {
+        "run": RUN,
+        "bookings": 300,
+        "runs": 3,
+        "backends": {
+            "sqlite": {
+                "on": {"runs": on, "median_bookings_per_s": 180.0},
+                "off": {"runs": off, "median_bookings_per_s": 190.0},
+                "ratio": round(ratio, 3),
+                "cost_percent": round((1 - ratio) * 100, 1),
+                "failures": 0,
+            }
+        },
+        "goal_percent": 5.0,
+        "met": False,
+    }
+
+
+def test_what_the_limits_cost_is_in_the_report_and_the_readme(tmp_path: Path) -> None:
+    import bench_report
+    import readme_table
+
+    figures = results() | {"booking_limits": limits_part(170.0)}
+    markdown = bench_report.write(figures, tmp_path)
+    assert "## Booking API: what the limits cost" in markdown
+    assert "| sqlite | 170.0, 180.0, 190.0 | 185.0, 190.0, 195.0 | 180.0 / 190.0 | 0.947 |" in (
+        markdown
+    )
+    assert "Goal: the limits cost less than 5 % of the throughput: **not met**." in markdown
+    readme = tmp_path / "README.md"
+    readme.write_text(README)
+    readme_table.rewrite(readme, figures)
+    assert row(readme.read_text(), "coût des limites") == [
+        "coût des limites pour `POST /api/bookings` : débit perdu (avec / sans, médianes)",
+        "SQLite 5,3 % (180 / 190 par s)",
+        "< 5 %",
+        "**non**",
+        "2026-11-30, `abc1234`",
+    ]

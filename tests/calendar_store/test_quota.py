@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -207,3 +209,31 @@ def test_without_limits_in_the_spec_nothing_changes(store: Store) -> None:
     for minute in (0, 20, 40):
         store.book(appointment(TUESDAY, 9, minute, who), by="t")
     assert store.book(days("chaises", TUESDAY, 10, quantity=1), by="t").quantity == 1
+
+
+def test_two_rooms_at_once_by_one_person_at_the_limit_on_postgresql(
+    pg_engine: Engine, clock: Clock
+) -> None:
+    # Counting over several resources: only the kind's lock keeps two writers from both
+    # counting two and both booking a third.
+    store = Store(pg_engine, LIMITED, tz=PARIS, clock=clock)
+    store.sync()
+    who = Contact("Camille Martin", Requester.RESIDENT, phone="+33612345678")
+    for day in (date(2026, 3, 16), date(2026, 3, 17)):  # two of three
+        store.book(days("salle-des-fetes", day, contact=who), by="t")
+    hall = days("salle-des-fetes", date(2026, 3, 20), contact=who)
+    room = request("salle-des-associations", at(TUESDAY, 18), at(TUESDAY, 20), contact=who)
+    start = threading.Barrier(2)
+
+    def one(wish: BookingRequest) -> Refusal | None:
+        start.wait()
+        try:
+            store.book(wish, by="race")
+        except BookingRefused as refusal:
+            return refusal.reason
+        return None
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(one, [hall, room]))
+    assert sorted(outcomes, key=str) == [None, Refusal.PERSON_LIMIT]
+    assert rows(pg_engine) == 3

@@ -52,13 +52,14 @@ REPORT_SAYINGS = (  # {rue}: a street of the commune
 
 
 def booking_script(day: date, hours: tuple[int, int]) -> list[str]:
-    """What a resident booking the association room says, turn by turn."""
+    """What a resident booking the association room says, turn by turn; each booking is by
+    another resident, with a phone of their own (a person may hold only a few at once)."""
     return [
         f"je voudrais réserver la salle des associations le {say_date(day)} "
         f"de {hours[0]}h à {hours[1]}h",
         "je suis habitant de Clairval",
         "Marie Martin",
-        "06 12 34 56 78",
+        f"06 12 {day.month:02d} {day.day:02d} {hours[0]:02d}",
         "oui",
     ]
 
