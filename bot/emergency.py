@@ -173,8 +173,14 @@ _RISING = _any(
     r"monte", r"rentre", r"envahi", r"cave", r"sous sol", r"rez de chaussee", r"maison",
     r"coince", r"emport", r"deborde", r"niveau",
 )  # fmt: skip
-_GAS = _any(r"gaz\b")
-_SMELL = _any(r"odeur", r"sent\b", r"pue", r"fuite", r"fuit", r"siffle", r"respire")
+_GAS = _any(
+    r"gaz\b", r"gaziniere", r"chaudiere", r"chauffe eau", r"oeufs? pourris?", r"chou pourri",
+    r"tuyau jaune",
+)  # fmt: skip
+_SMELL = _any(
+    r"odeur", r"sent\b", r"pue", r"fuite", r"fuit", r"siffle", r"respire", r"empeste",
+    r"schlingue", r"souffle",
+)  # fmt: skip
 _HURT = _any(
     r"frapp", r"coups?\b", r"\bbat\b", r"battu", r"cogn", r"agress", r"tabass", r"etrangl",
     r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
@@ -204,7 +210,10 @@ _ERRAND = _any(
 )  # fmt: skip
 # Figures of speech that hold a danger word (« un coup de fil »).
 _FIGURES = re.compile(
-    r"\bcoups? de (?:fil|main|klaxon|pouce|coeur|soleil|balai|pinceau|telephone|vent|froid)\b"
+    r"\bcoups? de (?:fil|main|klaxon|pouce|coeur|soleil|balai|pinceau|telephone|vent|froid)\b|"
+    # Knocking at a door (« elle ne répond pas quand je frappe »).
+    r"\b(?:je frappe|j ai frappe|on frappe|on a frappe|frappe a (?:la|sa|ma) porte|"
+    r"frapper a (?:la|sa|ma) porte)\b"
 )
 
 
@@ -214,7 +223,7 @@ def together(words: str) -> list[str]:
     if _ERRAND.search(words):
         return []
     found: list[str] = []
-    if _GAS.search(words) and _SMELL.search(words):
+    if _GAS.search(words) and _SMELL.search(words) and "egout" not in words:
         found.append("gaz")
     if _FIRE.search(words) and (
         _SOMEONE.search(words) or _NOW.search(words) or _RISING.search(words)

@@ -111,3 +111,17 @@ def test_loneliness_gets_a_person_without_condolences_or_emergency_numbers() -> 
     assert "condoléances" not in said and "112" not in said and "agent" in said
     assert alarm("le banc n'est plus là depuis lundi", SAFETY) is None
     assert alarm("je suis seul avec mon passeport périmé, je pleure", SAFETY) is None
+
+
+def test_gas_smelt_without_the_word_and_a_door_knocked_on() -> None:
+    found = alarm(
+        "le palier empeste l'œuf pourri et la voisine ne répond pas quand je frappe", SAFETY
+    )
+    assert found is not None and found.situations[0] == "gaz"
+    assert "violence" not in found.situations
+    assert alarm("la conduite d'eau fuit sous l'évier", SAFETY) is None
+
+
+def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
+    said = alarm_text(CLAIRVAL, Alarm("danger"))
+    assert all(n in said for n in ("15", "17", "18", "3919", "3114", "112"))
