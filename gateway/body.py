@@ -106,8 +106,10 @@ async def read(
                 raise too_large
     except ClientDisconnect:
         raise BodyError(400, "client_disconnected", "La requête a été interrompue.") from None
-    request.scope[_CACHE] = bytes(body)
-    return request.scope[_CACHE]  # type: ignore[no-any-return]
+    read = bytes(body)
+    request.scope[_CACHE] = read
+    request._body = read  # Starlette's own readers (form(), json()) then see the same bytes
+    return read
 
 
 def text(raw: bytes) -> str:
