@@ -188,19 +188,19 @@ def _rasa_model_loaded(url: str, token: str) -> bool:
 PARTS: tuple[str, ...] = ("coldstart", "faq", "conversation", "bookings", "limits", "race")
 PARTS += ("dates",)
 PARTS += ("open311", "reportconv", "channels", "console", "nlu", "scale", "dialogues")
-PARTS += ("understanding",)
+PARTS += ("understanding", "fuzz")
 FULL = {"runs": 3, "turns": 300, "conversations": 60, "bookings": 300, "concurrent": 600}
 FULL |= {"clients": 8, "race_runs": 20, "race_size": 50}
 FULL |= {"reports": 300, "concurrent_reports": 600, "reads": 50, "report_conversations": 30}
 FULL |= {"deliveries": 300, "notices": 600, "residents": 100, "page_loads": 30}
 FULL |= {"folds": 5, "cv": True, "scale_conversations": 40, "scale_seconds": 120}
-FULL |= {"limit_bookings": 300, "limit_runs": 5}
+FULL |= {"limit_bookings": 300, "limit_runs": 5, "fuzz_seconds": 300}
 QUICK = FULL | {"runs": 1, "turns": 30, "conversations": 3, "bookings": 20, "concurrent": 40}
 QUICK |= {"race_runs": 3, "reports": 20, "concurrent_reports": 40, "reads": 5}
 QUICK |= {"report_conversations": 3, "deliveries": 20, "notices": 60}
 QUICK |= {"residents": 10, "page_loads": 5}
 QUICK |= {"cv": False, "scale_conversations": 8, "scale_seconds": 20}
-QUICK |= {"limit_bookings": 40, "limit_runs": 2}
+QUICK |= {"limit_bookings": 40, "limit_runs": 2, "fuzz_seconds": 30}
 STORED = {  # report.json key of each part
     "coldstart": ["rasa_init"],
     "conversation": ["booking_conversation"],
@@ -216,6 +216,7 @@ STORED = {  # report.json key of each part
     "scale": ["scale"],
     "dialogues": ["dialogues"],
     "understanding": ["understanding"],
+    "fuzz": ["fuzz"],
 }
 
 
@@ -246,6 +247,7 @@ def arguments() -> argparse.Namespace:
     add("--no-cv", dest="cv", action="store_false", default=None, help="held-out only (nlu)")
     add("--scale-conversations", type=int, help="conversations at once, each setup (scale)")
     add("--scale-seconds", type=float, help="seconds of load on each setup (scale)")
+    add("--fuzz-seconds", type=int, help="seconds of fuzzing the public API (fuzz)")
     add(
         "--backends",
         default="sqlite,postgresql",
@@ -347,6 +349,7 @@ def _steps(args: argparse.Namespace, parts: list[str]) -> list[Step]:
         "scale": ("scale", partial(_scale, args)),
         "dialogues": ("dialogues", partial(_dialogues, args)),
         "understanding": ("understanding", _understanding),
+        "fuzz": ("fuzz", partial(_fuzz, args)),
     }
     for part, (key, step) in steps.items():
         if part in parts:
@@ -371,6 +374,12 @@ def _dialogues(args: argparse.Namespace) -> dict[str, Any]:
     from bench_dialogues import dialogues  # its own file, imported when the part runs
 
     return dialogues(quick=args.quick)
+
+
+def _fuzz(args: argparse.Namespace) -> dict[str, Any]:
+    from bench_fuzz import fuzz_part  # its own file, imported when the part runs
+
+    return fuzz_part(args.fuzz_seconds)
 
 
 def _understanding() -> dict[str, Any]:

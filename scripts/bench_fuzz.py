@@ -14,13 +14,13 @@ from typing import Any
 from bench_common import log
 from bench_report import _ok, _stamp
 
-from tests.helpers.fuzz import CHECKS, fuzz, fuzzed_gateway
-
 EXAMPLES = 500  # per operation and phase: the time budget ends the run first
 
 
 def fuzz_part(seconds: int) -> dict[str, Any]:
     """One long run on a fresh database; its figures."""
+    from tests.helpers.fuzz import fuzz, fuzzed_gateway  # the gateway, only when it runs
+
     seed = secrets.randbelow(2**31)
     log(f"fuzz: {seconds} s, seed {seed}")
     with tempfile.TemporaryDirectory() as name, fuzzed_gateway(Path(name)) as base:
@@ -33,6 +33,8 @@ def report_lines(part: dict[str, Any] | None) -> list[str]:
     """The section of bench/report.md."""
     if not (part := _ok(part)):
         return []
+    from tests.helpers.fuzz import CHECKS
+
     found = part["failures"] + part["errors"]
     return [
         "## Fuzzing the public API (Schemathesis)",
@@ -41,7 +43,7 @@ def report_lines(part: dict[str, Any] | None) -> list[str]:
         "Rasa not running: turns end with the apology), in every phase (examples, coverage, "
         "fuzzing, stateful links), one JSON body in four replaced by hostile text or bytes "
         f"(`tests/helpers/fuzz_hooks.py`); checks: {', '.join(CHECKS)}. "
-        f"Seed {part['seed']} (`FUZZ_SEED={part['seed']}` replays it in pytest).",
+        f"Seed {part['seed']}.",
         "",
         f"{part['test_cases']} test cases on {part['operations']} operations in "
         f"{part['seconds']:.0f} s: {part['failing_cases']} failing, {part['server_errors']} "

@@ -446,6 +446,13 @@ def understanding(part: dict[str, Any] | None) -> list[str]:
     return _section(bench_understanding.report_lines(part))
 
 
+def fuzz(part: dict[str, Any] | None) -> list[str]:
+    """The fuzzing section (scripts/bench_fuzz.py words it)."""
+    import bench_fuzz  # imported here: it uses this module's helpers
+
+    return _section(bench_fuzz.report_lines(part))
+
+
 def dialogues(part: dict[str, Any] | None) -> list[str]:
     if not (part := _ok(part)):
         return []
@@ -501,6 +508,7 @@ def write(results: dict[str, Any], out: Path) -> str:
         *nlu(results.get("nlu")),
         *dialogues(results.get("dialogues")),
         *understanding(results.get("understanding")),
+        *fuzz(results.get("fuzz")),
         *failures(results),
     ]
     markdown = "\n".join(lines)
