@@ -119,7 +119,11 @@ class WordVectorsFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), POOLING: MEAN_POOLING, "path": "var/vectors"}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            POOLING: MEAN_POOLING,
+            "path": "var/vectors",
+        }
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)

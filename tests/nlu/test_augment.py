@@ -25,7 +25,7 @@ def test_variants_are_noisy_copies_of_the_hand_written_examples() -> None:
         sys.path.pop(0)
     import random
 
-    rng = random.Random(1)  # noqa: S311
+    rng = random.Random(1)
     assert nlu_augment.strip_accents("déchetterie à Noël") == "dechetterie a Noel"
     assert nlu_augment.sms("Je voudrais un rendez-vous", rng).startswith("jvoudrais")
     typo = nlu_augment.typo("horaires de la mairie", rng)
