@@ -328,11 +328,15 @@ def wait_out(response: httpx.Response, clock: list[datetime]) -> int:
 def test_an_attacker_address_cannot_keep_the_agent_out(
     ctx: ConsoleContext, client: TestClient, clock: list[datetime]
 ) -> None:
+    failures = 0
     with TestClient(application(ctx), follow_redirects=False, client=ATTACKER) as attacker:
-        for _ in range(50):
-            assert sign_in(attacker, "admin", "mauvais mot de passe").status_code == 401
-            wait_out(sign_in(attacker, "admin", "mauvais mot de passe"), clock)
-        assert sign_in(attacker, "admin", "mauvais mot de passe").status_code == 401
+        while failures < 50:  # as fast as the console lets them
+            tried = sign_in(attacker, "admin", "mauvais mot de passe")
+            if tried.status_code == 429:
+                wait_out(tried, clock)
+                continue
+            assert tried.status_code == 401
+            failures += 1
         assert sign_in(attacker, "admin").status_code == 429  # the right password waits too
     assert sign_in(client, "admin").status_code == 303  # the real agent, from the town hall
 
