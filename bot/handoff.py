@@ -1,7 +1,9 @@
 """Handoff to a person: escalate a conversation, keep the assistant silent, hand it back.
 
 A conversation is escalated when the resident asks for a person, after two misunderstandings in
-a row, when a flow fails, or at once on distress or emergency words. While it is with the agents
+a row, when a flow fails or a part of the assistant is down, or at once on distress or emergency
+words; one escalated by an outage alone comes back to the assistant when the parts are back and
+no agent has answered (gateway/recovery.py). While it is with the agents
 the gateway stores the resident's messages for the console and the assistant says nothing; an
 agent's reply goes back on the resident's channel (web chat: it polls; SMS and Telegram: the
 outbox). Every change is one transaction; the action server and the gateway share the rows.
@@ -21,7 +23,7 @@ from bot.commune import Commune
 from bot.dates import say_date
 from bot.db import make_session_factory, utcnow
 from bot.emergency import Alarm, advice, numbers, situation_names
-from bot.handoff_records import ACTIVE, HandoffRow
+from bot.handoff_records import ACTIVE, OUTAGE, HandoffRow
 from bot.hours import DAYS, say_time
 from bot.models import Conversation, Message
 from bot.opening import opens_at
@@ -119,6 +121,30 @@ class Handoffs:
             _tell(session, conversation_id, "system", notice, now)
             return True
 
+    def outages(self) -> list[str]:
+        """Conversations an outage gave to the agents that no agent has answered yet."""
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(HandoffRow.conversation_id)
+                    .where(HandoffRow.state == "waiting", HandoffRow.reason == OUTAGE)
+                    .order_by(HandoffRow.escalated_at)
+                )
+            )
+
+    def resume(self, conversation_id: str, notice: str, *, push: bool) -> bool:
+        """Back to the assistant after an outage, unless an agent answered meanwhile; the
+        notice is pushed to the resident when `push` (otherwise the caller says it)."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = session.get(HandoffRow, conversation_id, with_for_update=True)
+            if row is None or not resumable(row):
+                return False
+            row.state, row.updated_at, row.closed_at = "returned", now, now
+            if push:
+                _tell(session, conversation_id, "system", notice, now)
+            return True
+
     def state(self, conversation_id: str) -> HandoffRow | None:
         with self._sessions() as session:
             row: HandoffRow | None = session.get(HandoffRow, conversation_id)
@@ -150,6 +176,11 @@ class Handoffs:
                 Waiting(h.conversation_id, channel, h.state, h.reason, h.escalated_at, at, text)
                 for h, channel, at, text in rows
             ]
+
+
+def resumable(row: HandoffRow) -> bool:
+    """With the agents only because a part of the assistant was down, and nobody answered."""
+    return row.state == "waiting" and row.reason == OUTAGE
 
 
 def _tell(

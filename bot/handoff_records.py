@@ -14,9 +14,11 @@ from bot.db import Base, UTCDateTime, utcnow
 ACTIVE = ("waiting", "answered")
 STATES = (*ACTIVE, "returned", "closed")
 # asked: the resident asked for a person; misunderstood: two misunderstandings in a row;
-# failure: a flow failed (Rasa or an action); emergency: a danger described in the message;
-# grief: a death said in the message.
-REASONS = ("asked", "misunderstood", "failure", "emergency", "grief")
+# failure: a flow failed while every part answered; outage: Rasa or the action server was down
+# (the conversation comes back to the assistant with them); emergency: a danger described in
+# the message; grief: a death said in the message.
+OUTAGE = "outage"
+REASONS = ("asked", "misunderstood", "failure", OUTAGE, "emergency", "grief")
 
 
 class HandoffRow(Base):

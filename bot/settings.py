@@ -52,6 +52,9 @@ class Settings:
     # before another worker may take over a notification whose sender died.
     outbox_poll_seconds: float = 1.0
     outbox_claim_seconds: float = 120.0
+    # Seconds between two looks, by the gateway, for conversations an outage gave to the
+    # agents that can come back to the assistant.
+    recovery_seconds: float = 30.0
     # "local": SQLite and Rasa's in-memory lock store, for one machine and one process of
     # each. "shared": PostgreSQL for our data and Rasa's trackers, Redis for Rasa's locks, so
     # that several replicas of every process can serve the same conversations.
@@ -208,6 +211,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         outbox_poll_seconds=_number(env, "OUTBOX_POLL_SECONDS", 1.0, float),
         outbox_claim_seconds=_number(env, "OUTBOX_CLAIM_SECONDS", 120.0, float),
+        recovery_seconds=_number(env, "RECOVERY_SECONDS", 30.0, float),
         stores=stores,
         redis_url=env.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL,
         rate_limits=_flag(env, "RATE_LIMITS") is not False,

@@ -41,6 +41,7 @@ from gateway.deliveries import Deliveries
 from gateway.guard import Guard
 from gateway.open311 import Open311
 from gateway.rasa import RasaClient
+from gateway.recovery import Recovery
 from gateway.replies import Replies
 from gateway.reports_api import ReportsApi
 from gateway.telegram_hook import TelegramHook
@@ -105,7 +106,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         engine, lambda: commune.get().data.signalements, notices=commune_notices(commune.get)
     )
     throttle = Throttle(commune, settings.rate_limit_storage)
-    turns = Turns(rasa, transcript, commune, handoffs, Guard(throttle, reports))
+
+    async def parts_up() -> bool:
+        parts, _ = await health.check(rasa, http, settings.action_server_urls, engine)
+        return all(state == "ok" for state in parts.values())
+
+    recovery = Recovery(handoffs, parts_up, commune, desk.store, every=settings.recovery_seconds)
+    turns = Turns(rasa, transcript, commune, handoffs, Guard(throttle, reports), recovery)
     open311 = Open311(
         reports,
         commune,
@@ -114,6 +121,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     reports_api = ReportsApi(reports, tokens=settings.agent_api_tokens)
     channel_routes, background = _channels(settings, engine, commune, turns, transcript, reports)
+    background.jobs.append(recovery.run)
     console = console_routes(engine, commune, settings, desk, reports, handoffs, transcript)
 
     @asynccontextmanager

@@ -12,10 +12,12 @@ from bot.commune import CommuneStore
 from bot.db import utcnow
 from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
+from bot.handoff_records import OUTAGE
 from bot.transcript import ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
+from gateway.recovery import Recovery
 from gateway.requests import Part, completed, is_place, requests
 
 log = logging.getLogger(__name__)
@@ -33,12 +35,14 @@ class Turns:
         commune: CommuneStore,
         handoffs: Handoffs,
         guard: Guard | None = None,
+        recovery: Recovery | None = None,
     ) -> None:
         self._rasa = rasa
         self._transcript = transcript
         self._commune = commune
         self._handoffs = handoffs
         self._guard = guard
+        self._recovery = recovery
 
     async def handle(self, inbound: Inbound, recipient_id: str) -> list[OutgoingMessage]:
         ref = inbound.ref
@@ -51,22 +55,32 @@ class Turns:
         await to_thread.run_sync(
             self._transcript.record, ref, [Entry("resident", inbound.text, payload)]
         )
+        back: list[OutgoingMessage] = []
         if await to_thread.run_sync(self._handoffs.active, ref.id):
-            # With the agents: the assistant stays silent; the console shows the message.
-            await to_thread.run_sync(self._handoffs.touch, ref.id)
-            return []
+            # Given to the agents by an outage that is over, nobody has answered: the assistant
+            # takes the conversation back, says so, and answers this message.
+            notice = await self._recovery.resume(ref.id, push=False) if self._recovery else None
+            if notice is None:
+                # With the agents: the assistant stays silent; the console shows the message.
+                await to_thread.run_sync(self._handoffs.touch, ref.id)
+                return []
+            await to_thread.run_sync(
+                self._transcript.record, ref, [Entry("system", notice, {"resumed": True})]
+            )
+            back = [{"recipient_id": recipient_id, "text": notice}]
         # Safety first: a danger or a death said in words goes before any form or intent.
         found = alarm(inbound.text, self._commune.get().data.urgences)
         if found is not None:
             first = alarm_text(self._commune.get(), found)
             reason = "emergency" if found.kind == "danger" else "grief"  # distress too
             about = f"emergency:{found.situations[0]}" if found.situations else "grief"
-            return await self._escalate(ref, recipient_id, reason, first, about)
+            return back + await self._escalate(ref, recipient_id, reason, first, about)
         refused = await self._guard.foreign_photo(inbound) if self._guard else None
         if refused is not None:  # a photo this conversation did not send: nothing attached
             await to_thread.run_sync(self._transcript.record, ref, [Entry("assistant", refused)])
-            return [{"recipient_id": recipient_id, "text": refused}]
+            return [*back, {"recipient_id": recipient_id, "text": refused}]
         raw: list[dict[str, Any]] = []
+        down = False
         try:
             for number, part in enumerate(await self._parts(inbound.text)):
                 # Recognised by the commune's words where Rasa was unsure: said as its intent.
@@ -81,10 +95,10 @@ class Turns:
             said = self._commune.get().message("interrompu")
             entry = Entry("system", said, {"interrupted": True})
             await to_thread.run_sync(self._transcript.record, ref, [entry])
-            return [{"recipient_id": recipient_id, "text": said}]
+            return [*back, {"recipient_id": recipient_id, "text": said}]
         except RasaUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", ref.id, error)
-            raw = []
+            raw, down = [], True
         replies: list[OutgoingMessage] = []
         entries: list[Entry] = []
         tagged: set[tuple[int, str | None]] = set()
@@ -103,13 +117,16 @@ class Turns:
                 replies.append(rendered)
                 entries.append(Entry("assistant", rendered.get("text"), _kept(rendered, topic)))
         if not replies:
-            # An empty answer means a failed flow (every intent we train gets a reply): say
-            # sorry, and give the conversation to the agents.
-            return await self._escalate(
-                ref, recipient_id, "failure", self._commune.get().message("indisponible")
-            )
+            # An empty answer means a failed flow (every intent we train gets a reply), often
+            # because the action server is down: say sorry, and give the conversation to the
+            # agents; after an outage it comes back to the assistant (gateway/recovery.py).
+            if not down and self._recovery is not None:
+                down = not await self._recovery.parts_up()
+            said = self._commune.get().message("indisponible")
+            reason = OUTAGE if down else "failure"
+            return back + await self._escalate(ref, recipient_id, reason, said)
         await to_thread.run_sync(self._transcript.record, ref, entries)
-        return replies
+        return back + replies
 
     async def _parts(self, text: str) -> list[Part]:
         """The message as one turn, or one turn per request (gateway/requests.py)."""

@@ -113,6 +113,7 @@ def stack(
             "SMTP_PORT": str(smtp.port),
             "SMTP_FROM": "Mairie de Clairval <ne-pas-repondre@clairval.example>",
             "OUTBOX_POLL_SECONDS": "0.2",
+            "RECOVERY_SECONDS": "1",
             # Every test talks from this machine; the rates have their own tests.
             "RATE_LIMITS": "off",
         },

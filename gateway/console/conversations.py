@@ -31,7 +31,8 @@ from gateway.console.bookings import Line, line
 REASONS = {
     "asked": "a demandé un agent",
     "misunderstood": "incompris deux fois",
-    "failure": "panne de l’assistant",
+    "failure": "réponse de l’assistant en échec",
+    "outage": "panne de l’assistant (revient à l’assistant quand elle cesse)",
     "emergency": "urgence ou détresse",
     "grief": "deuil",
 }
