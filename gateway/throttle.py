@@ -1,6 +1,7 @@
 """Rate limits on public writes, per IP address and per conversation: the commune file's
-`limites.envois`, counted with the `limits` package (in memory for one process, in Redis with
-STORES=shared so that every gateway worker counts together)."""
+`limites.envois`, as the `limits` package parses them, counted in moving windows: in this
+process's memory, or with `limits` in Redis with STORES=shared so that every gateway worker
+counts together."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import ipaddress
 import logging
 import math
 import re
+import threading
 import time
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
 from urllib.parse import parse_qs
 
 import limits
@@ -66,14 +71,80 @@ def wait_words(seconds: int) -> str:
     return "dans 1 heure" if hours == 1 else f"dans {hours} heures"
 
 
+class Windows(Protocol):
+    """Moving windows of hits: `hit` counts one unless the window is full; `wait` says how
+    many seconds until a full window has room again."""
+
+    def hit(self, item: limits.RateLimitItem, *key: str) -> bool: ...
+
+    def wait(self, item: limits.RateLimitItem, *key: str) -> float: ...
+
+
+class LocalWindows:
+    """Moving windows in this process's memory. The `limits` package's memory storage starts
+    a timer thread on every hit that comes after 10 ms of quiet, which cost a public write
+    more than everything else the limits do; here old hits are dropped when a key is hit,
+    and keys nobody hit for longer than their window are swept now and then."""
+
+    SWEEP_EVERY = 10_000  # hits
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._hits: dict[tuple[str, ...], deque[float]] = {}
+        self._longest: dict[tuple[str, ...], float] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._count = 0
+
+    def hit(self, item: limits.RateLimitItem, *key: str) -> bool:
+        span, now = item.get_expiry(), self._clock()
+        name = (str(item), *key)
+        with self._lock:
+            self._count += 1
+            if self._count % self.SWEEP_EVERY == 0:
+                self._sweep(now)
+            hits = self._hits.setdefault(name, deque())
+            self._longest[name] = span
+            while hits and hits[0] <= now - span:
+                hits.popleft()
+            if len(hits) >= item.amount:
+                return False
+            hits.append(now)
+            return True
+
+    def wait(self, item: limits.RateLimitItem, *key: str) -> float:
+        with self._lock:
+            hits = self._hits.get((str(item), *key))
+            return hits[0] + item.get_expiry() - self._clock() if hits else 0.0
+
+    def _sweep(self, now: float) -> None:
+        for name, hits in list(self._hits.items()):
+            if not hits or hits[-1] <= now - self._longest[name]:
+                del self._hits[name], self._longest[name]
+
+
+class RedisWindows:
+    """Moving windows counted by `limits` in Redis, shared by every gateway worker."""
+
+    def __init__(self, uri: str) -> None:
+        self._limiter = MovingWindowRateLimiter(storage_from_string(uri))
+
+    def hit(self, item: limits.RateLimitItem, *key: str) -> bool:
+        return self._limiter.hit(item, *key)
+
+    def wait(self, item: limits.RateLimitItem, *key: str) -> float:
+        return self._limiter.get_window_stats(item, *key).reset_time - time.time()
+
+
 class Throttle:
-    """Counts public writes against the commune's rates; `storage` None: no limit at all."""
+    """Counts public writes against the commune's rates; `storage` None: no limit at all,
+    "memory://": in this process, otherwise a Redis URI."""
 
     def __init__(self, commune: CommuneStore, storage: str | None) -> None:
         self.commune = commune
-        self._limiter = (
-            None if storage is None else MovingWindowRateLimiter(storage_from_string(storage))
-        )
+        self._limiter: Windows | None = None
+        if storage is not None:
+            local = storage.startswith("memory")
+            self._limiter = LocalWindows() if local else RedisWindows(storage)
         # Redis answers over the network: asked from a thread, never on the event loop.
         self._remote = storage is not None and not storage.startswith("memory")
 
@@ -112,8 +183,7 @@ class Throttle:
         try:
             for item in items:
                 if not self._limiter.hit(item, write, per, who):
-                    reset = self._limiter.get_window_stats(item, write, per, who).reset_time
-                    return max(1, math.ceil(reset - time.time()))
+                    return max(1, math.ceil(self._limiter.wait(item, write, per, who)))
         except Exception as error:
             # The database limits (per person, per resource) still hold; only rates lapse.
             log.warning("rate limit storage unavailable, write allowed: %s", error)

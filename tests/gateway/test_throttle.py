@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import limits
 import pytest
 from sqlalchemy import Engine, text
 
@@ -24,7 +25,7 @@ from bot.transcript import ConversationRef
 from channels.rest import Inbound
 from gateway.app import create_app
 from gateway.guard import Guard
-from gateway.throttle import Throttle, client_ip, wait_words
+from gateway.throttle import LocalWindows, Throttle, client_ip, wait_words
 from tests.helpers.bookings import at, booking, serve_in_thread, today, weekday, whole_day
 from tests.helpers.limits import DEMO_COMMUNE, appointments, commune_with
 from tests.helpers.reports import LILAS, OPEN311_KEY, image_bytes, settings_for, territory
@@ -336,3 +337,22 @@ def test_the_demo_file_limits_every_public_write() -> None:
     limits = CommuneStore(DEMO_COMMUNE).get().data.limites
     assert all(limits.rates(write, "ip") for write in Write)
     assert limits.rates(Write.MESSAGE, "conversation") and limits.rates(Write.PHOTO, "conversation")
+
+
+def test_local_windows_move_and_forget_what_nobody_hits() -> None:
+    now = [1000.0]
+    windows = LocalWindows(clock=lambda: now[0])
+    three = limits.parse("3/minute")
+    assert [windows.hit(three, "ip", "a") for _ in range(4)] == [True, True, True, False]
+    assert windows.hit(three, "ip", "b")  # another address has its own window
+    assert windows.wait(three, "ip", "a") == 60.0
+    now[0] += 30
+    assert not windows.hit(three, "ip", "a")
+    assert windows.wait(three, "ip", "a") == 30.0
+    now[0] += 30  # the first three hits leave the window together
+    assert windows.hit(three, "ip", "a")
+    now[0] += 3600
+    windows.SWEEP_EVERY = 1
+    windows.hit(three, "ip", "c")
+    assert windows.wait(three, "ip", "a") == 0.0  # swept: a forgotten address costs nothing
+    assert [windows.hit(three, "ip", "a") for _ in range(4)] == [True, True, True, False]
