@@ -3,7 +3,8 @@
 "On" is Clairval's file as it is (the longest booking per resource, live bookings counted per
 person and kind, every request counted per address) with the bookings' rate per address raised
 so that it counts without refusing; "off" is the same file without any limit and RATE_LIMITS=off.
-Runs alternate between the two (each on a fresh database and gateway); the medians are compared.
+Each run starts both (each on a fresh database) and sends them the same bookings in turn; the
+medians of the runs are compared.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -45,28 +47,35 @@ def commune_files(folder: Path) -> dict[str, Path]:
     return files
 
 
-def _run(backend: str, mode: str, commune: Path, bodies: list[dict[str, Any]]) -> dict[str, Any]:
-    extra = {"COMMUNE_FILE": str(commune), "RATE_LIMITS": mode}
-    times: list[float] = []
-    statuses: Counter[int] = Counter()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        database(backend, Path(tmp), f"limits_{mode}") as url,
-        gateway(url, Path(tmp) / "gateway.log", extra) as base,
-        httpx.Client(base_url=base, timeout=60) as client,
-    ):
+def _pair(backend: str, files: dict[str, Path], bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run: a gateway with the limits and one without, each on its own fresh database,
+    sent the same bookings in turn (on, off, off, on…): whatever else the machine does falls
+    on both alike."""
+    times: dict[str, list[float]] = {"on": [], "off": []}
+    statuses: dict[str, Counter[int]] = {"on": Counter(), "off": Counter()}
+    with ExitStack() as stack:
+        clients = {}
+        for mode in ("on", "off"):
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            url = stack.enter_context(database(backend, tmp, f"limits_{mode}"))
+            extra = {"COMMUNE_FILE": str(files[mode]), "RATE_LIMITS": mode}
+            base = stack.enter_context(gateway(url, tmp / "gateway.log", extra))
+            clients[mode] = stack.enter_context(httpx.Client(base_url=base, timeout=60))
         for body in bodies[:WARM_UP]:  # the first bookings open the store
-            client.post("/api/bookings", json=body)
-        began = time.perf_counter()
-        for body in bodies[WARM_UP:]:
-            sent = time.perf_counter()
-            statuses[client.post("/api/bookings", json=body).status_code] += 1
-            times.append((time.perf_counter() - sent) * 1000)
-        seconds = time.perf_counter() - began
+            for client in clients.values():
+                client.post("/api/bookings", json=body)
+        for index, body in enumerate(bodies[WARM_UP:]):
+            for mode in ("on", "off") if index % 2 == 0 else ("off", "on"):
+                sent = time.perf_counter()
+                statuses[mode][clients[mode].post("/api/bookings", json=body).status_code] += 1
+                times[mode].append((time.perf_counter() - sent) * 1000)
     return {
-        "bookings_per_s": round(statuses[201] / seconds, 1),
-        "p50_ms": latency(times)["p50"],
-        "failures": sum(v for k, v in statuses.items() if k != 201),
+        mode: {
+            "bookings_per_s": round(statuses[mode][201] / (sum(times[mode]) / 1000), 1),
+            "p50_ms": latency(times[mode])["p50"],
+            "failures": sum(v for k, v in statuses[mode].items() if k != 201),
+        }
+        for mode in ("on", "off")
     }
 
 
@@ -74,16 +83,15 @@ def _backend(backend: str, files: dict[str, Path], bookings: int, runs: int) -> 
     bodies = free_slots()[: WARM_UP + bookings]
     series: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
     for run in range(runs):
-        for mode in ("on", "off") if run % 2 == 0 else ("off", "on"):  # drift falls on both
-            figures = _run(backend, mode, files[mode], bodies)
-            series[mode].append(figures)
-            log(
-                f"limits {backend} run {run + 1}/{runs} {mode}: {figures['bookings_per_s']}/s, "
-                f"p50 {figures['p50_ms']} ms, failures {figures['failures']}"
-            )
+        pair = _pair(backend, files, bodies)
+        for mode in ("on", "off"):
+            series[mode].append(pair[mode])
+        log(
+            f"limits {backend} run {run + 1}/{runs}: on {pair['on']['bookings_per_s']}/s, "
+            f"off {pair['off']['bookings_per_s']}/s"
+        )
     medians = {
-        mode: statistics.median(r["bookings_per_s"] for r in runs_)
-        for mode, runs_ in series.items()
+        mode: statistics.median(r["bookings_per_s"] for r in done) for mode, done in series.items()
     }
     ratio = medians["on"] / medians["off"] if medians["off"] else 0.0
     return {

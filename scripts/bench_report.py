@@ -155,11 +155,12 @@ def booking_limits(part: dict[str, Any] | None) -> list[str]:
     goal = part["goal_percent"]
     lines = ["## Booking API: what the limits cost", "", _stamp(part), ""]
     lines += [
-        f"{part['bookings']} sequential bookings per run (each by another resident), "
-        f"{part['runs']} runs with the limits on and as many off, alternated, each on a fresh "
-        "database and gateway. On: Clairval's file (longest booking, live bookings per person, "
-        "every request counted per address, the bookings' rate raised so that it never "
-        "refuses); off: no limit in the file and RATE_LIMITS=off.",
+        f"{part['runs']} runs; in each, a gateway with the limits and one without (each on a "
+        f"fresh database) are sent the same {part['bookings']} bookings in turn, one at a time, "
+        "each by another resident; bookings/s is bookings over the time spent waiting for them. "
+        "On: Clairval's file (longest booking, live bookings per person, every request counted "
+        "per address, the bookings' rate raised so that it never refuses); off: no limit in the "
+        "file and RATE_LIMITS=off.",
         "",
     ]
     lines += _table(
