@@ -90,7 +90,7 @@ def _compiled(safety: Safety) -> Compiled:
 
 def alarm(text: str, safety: Safety) -> Alarm | None:
     """The danger or grief a message describes, or None for an ordinary message."""
-    words = plain(text.replace("-", " "))
+    words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
     found: list[tuple[int, str]] = []
     for key, pattern, unless in _compiled(safety):
         match = pattern.search(words)
@@ -174,8 +174,8 @@ _RISING = _any(
     r"coince", r"emport", r"deborde", r"niveau",
 )  # fmt: skip
 _GAS = _any(
-    r"gaz\b", r"gaziniere", r"chaudiere", r"chauffe eau", r"oeufs? pourris?", r"chou pourri",
-    r"tuyau jaune",
+    r"gaz\b", r"gaziniere", r"chaudiere", r"chaufferie", r"chauffe eau", r"oeufs? pourris?",
+    r"chou pourri", r"tuyau jaune",
 )  # fmt: skip
 _SMELL = _any(
     r"odeur", r"sent\b", r"pue", r"fuite", r"fuit", r"siffle", r"respire", r"empeste",
@@ -194,7 +194,8 @@ _MISSING = re.compile(
     r"\b(?:fils|fille|enfant|gamin|mere|pere|grand mere|grand pere|mari|femme|garcon|bebe|"
     r"petit|petite|ado|adolescent|voisin|voisine|dame|monsieur|papa|maman|mamie|papy|soeur|"
     r"frere)\b(?:\s+\w+){0,6}?\s+(?:a disparu|est introuvable|a fugue|n est pas rentre|"
-    r"n est pas rentree|ne rentre pas|est sorti|est sortie|est parti|est partie)|"
+    r"n est pas rentree|ne rentre pas|est sortie?|est partie?(?! (?:en|au|a|pour) "
+    r"(?:deplacement|vacances|voyage|mission|week end|weekend|travail|stage|courses)))|"
     r"\bon ne (?:le|la|les) (?:trouve|retrouve) (?:nulle part|plus|pas)|"
     r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite)"
 )
@@ -208,13 +209,25 @@ _ERRAND = _any(
     r"reservation", r"reserver", r"inscri", r"procuration", r"formulaire", r"site\b",
     r"dossier", r"papiers",
 )  # fmt: skip
-# Figures of speech that hold a danger word (« un coup de fil »).
+# Figures of speech and things that hold a danger word but describe none: removed before
+# anything is looked for (« un coup de fil », « la bouche d'incendie fuit », « sans blessé »).
 _FIGURES = re.compile(
     r"\bcoups? de (?:fil|main|klaxon|pouce|coeur|soleil|balai|pinceau|telephone|vent|froid)\b|"
     # Knocking at a door (« elle ne répond pas quand je frappe »).
     r"\b(?:je frappe|j ai frappe|on frappe|on a frappe|frappe a (?:la|sa|ma) porte|"
-    r"frapper a (?:la|sa|ma) porte)\b"
+    r"frapper a (?:la|sa|ma) porte)\b|"
+    # Fire safety, hydrants and drills are no fire; exhaust fumes are no gas leak.
+    r"\b(?:securite|normes?|consignes?|exercices?) (?:d )?incendie\b|"
+    r"\bexercices? d evacuation(?: incendie)?\b|"
+    r"\b(?:bouches?|bornes?|poteaux?) (?:d )?incendie\b|"
+    r"\b(?:gaz|pots?) d echappement\b|"
+    # An object that knocks (« le regard cogne à chaque voiture »).
+    r"\bcogne (?:a chaque|au passage|contre|quand|des qu)\b|"
+    # Nobody hurt, said outright.
+    r"\b(?:sans|aucun|pas de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b"
 )
+# A joke marker: « je vais le tuer mdr » is no threat.
+_JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd)\b")
 
 
 def together(words: str) -> list[str]:
@@ -233,9 +246,10 @@ def together(words: str) -> list[str]:
         found.append("inondation")
     if _SOMEONE.search(words) and _BODY.search(words):
         found.append("malaise")
-    if _HURT.search(words) and _SOMEONE.search(words):
+    joking = _JOKE.search(words) is not None
+    if _HURT.search(words) and _SOMEONE.search(words) and not joking:
         found.append("violence")
-    if _THREAT.search(words) and _SOMEONE.search(words):
+    if _THREAT.search(words) and _SOMEONE.search(words) and not joking:
         found.append("menace")
     if _DEATH_WISH.search(words):
         found.append("suicide")

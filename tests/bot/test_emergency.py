@@ -125,3 +125,42 @@ def test_gas_smelt_without_the_word_and_a_door_knocked_on() -> None:
 def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
     said = alarm_text(CLAIRVAL, Alarm("danger"))
     assert all(n in said for n in ("15", "17", "18", "3919", "3114", "112"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la réunion sur les normes de sécurité incendie de l'école, c'est quand ?",
+        "la borne d'incendie de ma rue perd de l'eau depuis hier",
+        "il y aura un exercice d'évacuation à la crèche jeudi ?",
+        "on respire le gaz d'échappement toute la journée rue de la Gare",
+        "le tampon d'égout cogne à chaque passage de bus, et mon voisin n'en dort plus",
+        "un accrochage ce matin au rond-point, sans blessé, mais le panneau est par terre",
+        "je vais l'étrangler mon voisin avec sa haie qui dépasse mdr",
+        "mon fils est parti en voyage scolaire, faut-il une autorisation de sortie ?",
+        "la lumière du hall de la mairie est morte, je vous le signale",
+        "mon chien s'est fait mordre la semaine dernière, il va bien, qui prévenir ?",
+    ],
+)
+def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
+    assert alarm(text, SAFETY) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("la cage d'escalier est pleine de fumée, on ne peut plus sortir", "feu"),
+        ("mon oncle s'est écroulé dans la cuisine, il a les yeux révulsés", "malaise"),
+        ("un bus vient de faucher un piéton au carrefour", "accident"),
+        ("il m'a tirée par les cheveux et il me brutalise devant les enfants", "violence"),
+        ("un homme cagoulé essaie d'entrer chez ma voisine", "menace"),
+        ("j'ai tout prévu pour ce soir, ce sera mieux pour tout le monde si je pars", "suicide"),
+        ("le tuyau de la machine a éclaté et l'eau arrive au salon", "inondation"),
+        ("des câbles à nu pendent du poteau devant l'école", "electricite"),
+        ("on ne trouve plus le petit de la voisine depuis une heure", "disparition"),
+        ("un chien sans maître saute sur les enfants au square", "animal"),
+    ],
+)
+def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and situation in found.situations, (text, found)
