@@ -27,7 +27,9 @@ _NO_PHOTO = re.compile(
     r"j en ai pas|j en ai aucune|je n en ai pas|je n ai pas de photo|j ai pas de photo|"
     r"pas pris de photo|pas eu le temps|pas dispo|pas possible|impossible|je peux pas|"
     r"je ne peux pas|pas de telephone|pas d appareil|ca marche pas|ca ne marche pas|"
-    r"je sais pas faire|je ne sais pas faire|pas besoin|non merci|plus tard|rien a envoyer)\b"
+    r"je sais pas faire|je ne sais pas faire|pas besoin|non merci|plus tard|rien a envoyer|"
+    r"pas pour l instant|pas pour le moment|pas maintenant|pas tout de suite|pas sous la main|"
+    r"pas sur moi)\b"
 )
 _SEND_WORDS = re.compile(
     r"\b(?:envoie|envoye|envoyer|envoi|j envoie|je vous l envoie|tenez|voila)\b"
