@@ -150,8 +150,10 @@ def _any(*stems: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(stems) + r")")
 
 
+# « Plus personne », « personne ne peut » is nobody.
 _SOMEONE = _any(
-    r"personne\b", r"homme\b", r"femme\b", r"enfant", r"gamin", r"bebe", r"petite?\b",
+    r"(?<!plus )personne\b(?! ne\b| n\b)", r"homme\b", r"femme\b", r"enfant", r"gamin",
+    r"bebe", r"petite?\b",
     r"fils\b", r"fille\b", r"mari\b", r"mere\b", r"pere\b", r"grand mere", r"grand pere",
     r"voisine?\b", r"monsieur", r"dame\b", r"jeune\b", r"ado\b", r"adolescent", r"quelqu un",
     r"cycliste", r"pieton", r"motard", r"copine?\b", r"ami\b", r"amie\b", r"compagnon",
