@@ -139,7 +139,7 @@ def test_an_agent_resolves_a_report_and_the_reporter_is_told_on_telegram(
     console.goto(f"{stack.config.gateway_url}/console/signalements/{filed.reference}")
     console.select_option("#etat", "resolved")
     console.fill("#commentaire", "Tag effacé par les services techniques.")
-    console.click("form.formulaire button[type=submit]")
+    console.click("form[action$='/etat'] button[type=submit]")
     console.locator(".notice").first.wait_for()
     told = until(
         lambda: [m for m in fake_telegram.sent if m["chat_id"] == chat_id],
