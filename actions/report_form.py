@@ -31,6 +31,8 @@ _NO_PHOTO = re.compile(
     r"pas pour l instant|pas pour le moment|pas maintenant|pas tout de suite|pas sous la main|"
     r"pas sur moi)\b"
 )
+# « non mercii », « nan » : a no however the rest is spelt.
+_STARTS_NO = re.compile(r"(?:non|nan|nope|no)\b")
 _SEND_WORDS = re.compile(
     r"\b(?:envoie|envoye|envoyer|envoi|j envoie|je vous l envoie|tenez|voila)\b"
 )
@@ -149,7 +151,10 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None) -> str
         turn.set(Slot.REPORT_CONFIRM, "stop")
         return None
     if requested == Slot.PHOTO and not _photo(message.metadata):
-        if said in (Short.NO, Short.NO_THANKS, Short.DONT_KNOW) or _NO_PHOTO.search(message.words):
+        refused = _NO_PHOTO.search(message.words) or (
+            _STARTS_NO.match(message.words) and not _SEND_WORDS.search(message.words)
+        )
+        if said in (Short.NO, Short.NO_THANKS, Short.DONT_KNOW) or refused:
             turn.set(Slot.PHOTO, NO_PHOTO)
             return _next(turn)
         if message.sure(Intent.SKIP_PHOTO, Intent.DENY) and not _SEND_WORDS.search(message.words):

@@ -215,3 +215,59 @@ def is_place(words: str, commune: Commune) -> bool:
     if re.search(r"\bmairie\b", words, re.IGNORECASE) or _resources(words, commune):
         return True
     return bool(everywhere(words, commune.data.annuaire, commune.name))
+
+
+# SMS shorthand without a vowel that residents really write (« bjr », « stp », « ptdr »).
+_SHORTHAND = frozenset(
+    [
+        "bjr",
+        "bsr",
+        "slt",
+        "stp",
+        "svp",
+        "mrc",
+        "mrci",
+        "dsl",
+        "cc",
+        "pk",
+        "pq",
+        "bcp",
+        "tt",
+        "ds",
+        "pr",
+        "ns",
+        "vs",
+        "ms",
+        "rdv",
+        "jms",
+        "qd",
+        "dc",
+        "jsp",
+        "tkt",
+        "mdr",
+        "ptdr",
+        "xd",
+        "thx",
+        "pls",
+        "plz",
+        "nn",
+        "ctb",
+        "srx",
+        "st",
+        "tjs",
+        "bcp",
+        "wknd",
+    ]
+)
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def mashed(text: str) -> bool:
+    """Keys struck at random (« zqxj wvpk bnrt »): words, none with a vowel, that are not
+    shorthand residents use."""
+    words = _LETTERS.findall(plain(text))
+    if not words or any(ch.isdigit() for ch in text):
+        return False
+    return all(not set(w) & set("aeiouy") for w in words) and any(
+        len(w) >= 4 and w not in _SHORTHAND for w in words
+    )

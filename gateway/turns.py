@@ -18,7 +18,7 @@ from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 from gateway.recovery import Recovery
-from gateway.requests import Part, completed, is_place, requests
+from gateway.requests import Part, completed, is_place, mashed, requests
 
 log = logging.getLogger(__name__)
 # What a clause must be understood as, and how surely, for a message to count as several
@@ -60,14 +60,15 @@ class Turns:
             # Given to the agents by an outage that is over, nobody has answered: the assistant
             # takes the conversation back, says so, and answers this message.
             notice = await self._recovery.resume(ref.id, push=False) if self._recovery else None
-            if notice is None:
+            if notice is not None:
+                entry = Entry("system", notice, {"resumed": True})
+                await to_thread.run_sync(self._transcript.record, ref, [entry])
+                back = [{"recipient_id": recipient_id, "text": notice}]
+            elif await to_thread.run_sync(self._handoffs.active, ref.id):
                 # With the agents: the assistant stays silent; the console shows the message.
                 await to_thread.run_sync(self._handoffs.touch, ref.id)
                 return []
-            await to_thread.run_sync(
-                self._transcript.record, ref, [Entry("system", notice, {"resumed": True})]
-            )
-            back = [{"recipient_id": recipient_id, "text": notice}]
+            # Otherwise the gateway's look gave it back meanwhile (and told the resident).
         # Safety first: a danger or a death said in words goes before any form or intent.
         found = alarm(inbound.text, self._commune.get().data.urgences)
         if found is not None:
@@ -131,6 +132,8 @@ class Turns:
     async def _parts(self, text: str) -> list[Part]:
         """The message as one turn, or one turn per request (gateway/requests.py)."""
         commune = self._commune.get()
+        if mashed(text):  # « zqxj wvpk »: no word to read, whatever the classifier guesses
+            return [Part(text, "nlu_fallback")]
         pieces = clauses(text, lambda words: is_place(words, commune))
         if len(pieces) < 2:
             return [Part(text)]

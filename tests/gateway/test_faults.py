@@ -83,8 +83,8 @@ def test_an_agent_who_answered_keeps_the_conversation_after_an_outage(
 def test_a_booking_whose_yes_was_lost_in_an_outage_is_confirmed_after_it(
     gateway: httpx.Client, stack: Stack, stack_engine: Engine
 ) -> None:
-    who, day = sender(), ahead(12)
-    say(gateway, who, f"je voudrais réserver la salle des associations {on(day)} de 14h à 18h")
+    who, day = sender(), ahead(26)  # a day and hours no other test of the stack books
+    say(gateway, who, f"je voudrais réserver la salle des associations {on(day)} de 9h à 11h")
     say(gateway, who, "je suis habitant de Clairval")
     say(gateway, who, "Marie Martin")
     assert "Je confirme" in text_of(say(gateway, who, "06 12 34 56 78"))
