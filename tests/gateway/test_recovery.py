@@ -52,6 +52,18 @@ def recovery(handoffs: Handoffs, parts: Parts, store: Store, clock: Clock) -> Re
     return Recovery(handoffs, parts, COMMUNE, lambda: store, every=0.01, clock=clock)
 
 
+async def until_given_back(
+    handoffs: Handoffs, stop: asyncio.Event, job: asyncio.Task[None]
+) -> None:
+    """Let the job look until no outage conversation is left (5 s at most), then stop it."""
+    for _ in range(500):
+        if not handoffs.outages():
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(job, timeout=5)
+
+
 def resume(recovery: Recovery, conversation_id: str, *, push: bool = False) -> str | None:
     return asyncio.run(recovery.resume(conversation_id, push=push))
 
@@ -133,12 +145,7 @@ def test_the_background_job_gives_back_and_pushes_the_notice_by_sms(
             await asyncio.sleep(0.01)
         assert handoffs.active(SMS.id) and handoffs.active(WEB.id)
         parts.up = True
-        for _ in range(500):
-            if not handoffs.outages():
-                break
-            await asyncio.sleep(0.01)
-        stop.set()
-        await asyncio.wait_for(job, timeout=5)
+        await until_given_back(handoffs, stop, job)
 
     asyncio.run(scenario())
     assert not handoffs.active(SMS.id) and not handoffs.active(WEB.id)
@@ -165,12 +172,7 @@ def test_a_failed_look_does_not_end_the_job(handoffs: Handoffs, store: Store, cl
     async def scenario() -> None:
         stop = asyncio.Event()
         job = asyncio.create_task(recovery.run(stop))
-        for _ in range(500):
-            if not handoffs.outages():
-                break
-            await asyncio.sleep(0.01)
-        stop.set()
-        await asyncio.wait_for(job, timeout=5)
+        await until_given_back(handoffs, stop, job)
 
     asyncio.run(scenario())
     assert calls >= 2 and not handoffs.active(WEB.id)
