@@ -41,7 +41,7 @@ _LEAD = re.compile(
     r"^(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage|ah et)\b[\s,:]*",
     re.IGNORECASE,
 )
-MAX_CLAUSES = 4
+MAX_CLAUSES = 5
 # « Le numéro de la gendarmerie et celui de la mairie »: « celui » stands for « le numéro ».
 _STANDS_FOR = re.compile(r"^(?:celui|celle|ceux|celles)\b", re.IGNORECASE)
 _HEAD = re.compile(
@@ -93,7 +93,12 @@ def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]
                 piece = elided(parts[-1], piece, places) or piece
             if re.search(r"\w", piece):
                 parts.append(piece)
-    return parts[:MAX_CLAUSES] if len(parts) > 1 else [text]
+    if len(parts) < 2:
+        return [text]
+    # A long message tells its story first and asks last: its first clauses become one,
+    # so that every word is kept and the last ones, where the question is, stay apart.
+    cut = len(parts) - MAX_CLAUSES + 1
+    return [" ".join(parts[:cut]), *parts[cut:]] if cut > 1 else parts
 
 
 def elided(before: str, piece: str, places: Callable[[str], bool] | None = None) -> str | None:

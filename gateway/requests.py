@@ -33,6 +33,9 @@ SPLITTABLE = FAQ | {
     "request_human",
 }
 SPLIT_CONFIDENCE = 0.5
+# How surely the one clause that asks a long message's request must be understood to be read
+# alone (`lead`).
+LEAD_CONFIDENCE = 0.8
 # Requests that may come twice in one message, about two different things (« qui peut
 # emprunter les chaises, et la sono est-elle gratuite ? »).
 TWICE = frozenset({"ask_resource", "ask_elsewhere"})
@@ -85,6 +88,9 @@ _GREETING = re.compile(
 CONTINUED = re.compile(
     r"^(?:le|la|les|l'|l’|vos|votre|ceux|celui|celle|celles|du|des)\b", re.IGNORECASE
 )
+# Requests answered from the question alone (the commune's facts, a list, a human); a booking
+# or a report needs every word of the message (the room named in the story, the description).
+ALONE = FAQ | {"ask_resource", "ask_elsewhere", "my_bookings", "my_reports", "request_human"}
 _BY_KEY = {key: intent.value for intent, key in ANSWERS.items()}
 
 
@@ -96,18 +102,26 @@ class Part(NamedTuple):
     intent: str | None = None
 
 
-def requests(
+class _Group(NamedTuple):
+    """One request of a message: its clauses' numbers, what it asks, the clause that asks it
+    and the intent to force (see `Part`)."""
+
+    numbers: list[int]
+    kind: str
+    lead: int
+    force: str | None
+
+
+def _groups(
     text: str,
     pieces: Sequence[str],
     understood: Sequence[tuple[str | None, float]],
     commune: Commune,
-) -> list[Part]:
-    """The message as one turn, or as one turn per request it holds."""
+) -> tuple[list[_Group], list[int]]:
+    """The requests a message holds, and the clauses left after the last (context)."""
     asking = "?" in text or re.search(r"\b(?:svp|stp)\b", text, re.IGNORECASE) is not None
-    groups: list[list[str]] = []
-    intents: list[str] = []
-    forced: list[str | None] = []
-    pending: list[str] = []
+    groups: list[_Group] = []
+    pending: list[int] = []
     was_asked = False
     for number, (piece, (intent, confidence)) in enumerate(zip(pieces, understood, strict=True)):
         kind = _kind(piece, intent, confidence, commune)
@@ -115,8 +129,9 @@ def requests(
             kind = None
         said = _GREETING.sub("", piece.strip())
         asked = ASKED.search(said) is not None
-        new = kind is not None and (kind not in intents or kind in TWICE)
-        if kind in FAQ:
+        new = kind is not None and (kind not in [g.kind for g in groups] or kind in TWICE)
+        if kind in FAQ or kind == "ask_elsewhere":
+            # « hier la CAF m'a renvoyé mon dossier » tells, it does not ask about the CAF.
             new = new and (
                 asked
                 or (asking and not STATED.match(said))
@@ -130,19 +145,55 @@ def requests(
         if kind == "ask_resource" and not _resources(piece, commune):
             new = False  # « quel serait le tarif ? » is about the room named before
         if new and kind is not None:
-            groups.append([*pending, piece])
-            intents.append(kind)
             sure = intent == kind and confidence >= SPLIT_CONFIDENCE
-            forced.append(None if sure or kind not in FAQ | {"thank"} else kind)
+            force = None if sure or kind not in FAQ | {"thank"} else kind
+            groups.append(_Group([*pending, number], kind, number, force))
             pending = []
         elif groups:
-            groups[-1].append(piece)
+            groups[-1].numbers.append(number)
         else:
-            pending.append(piece)
+            pending.append(number)
+    return groups, pending
+
+
+def requests(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> list[Part]:
+    """The message as one turn, or as one turn per request it holds."""
+    groups, pending = _groups(text, pieces, understood, commune)
     if len(groups) < 2:
         return [Part(text)]
-    groups[-1] += pending
-    return [Part(" ".join(group), force) for group, force in zip(groups, forced, strict=True)]
+    groups[-1].numbers.extend(pending)
+    return [Part(" ".join(pieces[n] for n in g.numbers), g.force) for g in groups]
+
+
+def lead(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> tuple[str, str] | None:
+    """A message of several clauses that holds one request, asked in one clause amid context
+    (« hier la CAF… Ma vraie question : jusqu'à quelle heure êtes-vous ouverts ? »): that
+    clause and what it asks, when the classifier is sure of it; the caller sends it alone if
+    the whole message is read otherwise (the context led the classifier astray)."""
+    groups, _ = _groups(text, pieces, understood, commune)
+    if len(groups) != 1 or len(pieces) < 2:
+        return None
+    group = groups[0]
+    intent, confidence = understood[group.lead]
+    said = _GREETING.sub("", pieces[group.lead].strip())
+    if (
+        group.kind not in ALONE
+        or intent != group.kind
+        or confidence < LEAD_CONFIDENCE
+        or ASKED.search(said) is None
+    ):
+        return None
+    return pieces[group.lead], group.kind
 
 
 def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clauses import clauses
+from bot.clauses import MAX_CLAUSES, clauses
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,15 @@ def test_two_requests_are_cut(text: str, parts: list[str]) -> None:
 )
 def test_one_request_stays_whole(text: str) -> None:
     assert clauses(text) == [text]
+
+
+def test_a_long_story_keeps_every_word_and_its_last_clauses_apart() -> None:
+    text = (
+        "Bonjour. Je suis commerçant sur les marchés. Je travaille du mardi au vendredi. "
+        "Le lundi je livre. Je ne peux passer que le samedi. Vous êtes ouverts ce jour-là ? "
+        "Jusqu'à quelle heure ?"
+    )
+    got = clauses(text)
+    assert len(got) == MAX_CLAUSES
+    assert got[-2:] == ["Vous êtes ouverts ce jour-là ?", "Jusqu'à quelle heure ?"]
+    assert " ".join(got) == text

@@ -9,7 +9,7 @@ import pytest
 
 from bot.clauses import clauses
 from bot.commune import Commune, load_commune
-from gateway.requests import Part, completed, is_place, requests
+from gateway.requests import Part, completed, is_place, lead, requests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,6 +74,38 @@ def test_reports_already_made_are_context(clairval: Commune) -> None:
     pieces = clauses(text)
     got = requests(text, pieces, [("report_problem", 0.97), ("my_reports", 0.9)], clairval)
     assert got == [Part(text)]
+
+
+def test_a_place_in_the_story_is_no_question_about_it(clairval: Commune) -> None:
+    text = (
+        "Bonjour, hier j'ai appelé la CAF pour mes APL, sans résultat. "
+        "Ma vraie question : jusqu'à quelle heure êtes-vous ouverts le vendredi ?"
+    )
+    pieces = clauses(text)
+    understood = [("ask_elsewhere", 0.97), ("ask_hours", 0.98)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+    assert lead(text, pieces, understood, clairval) == (pieces[1], "ask_hours")
+
+
+def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: Commune) -> None:
+    story = "Bonjour, je suis sous curatelle depuis deux ans."
+    text = f"{story} Pourrais-je échanger avec quelqu'un de l'accueil ?"
+    pieces = clauses(text)
+    assert lead(text, pieces, [("inform", 0.87), ("request_human", 0.99)], clairval) == (
+        pieces[1],
+        "request_human",
+    )
+    # Unsure of the question: nothing leads, the whole message is read.
+    assert lead(text, pieces, [("inform", 0.87), ("request_human", 0.7)], clairval) is None
+    # A statement is no question, however sure (« je veux voir la liste » would be).
+    told = f"{story} Mon voisin a déjà parlé à quelqu'un de l'accueil."
+    assert lead(told, clauses(told), [("inform", 0.87), ("request_human", 0.99)], clairval) is None
+    # A booking needs every word of the message (the room may be named in the story).
+    booked = "Mon passeport a été volé. Pouvez-vous me donner un rendez-vous jeudi ?"
+    assert lead(booked, clauses(booked), [("nlu_fallback", 0.6), ("book", 1.0)], clairval) is None
+    # Two requests are each read on their own already.
+    two = "Vos horaires ? Et je voudrais parler à quelqu'un."
+    assert lead(two, clauses(two), [("ask_hours", 0.99), ("request_human", 0.99)], clairval) is None
 
 
 def test_a_question_without_its_subject_borrows_it(clairval: Commune) -> None:
