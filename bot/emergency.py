@@ -88,9 +88,14 @@ def _compiled(safety: Safety) -> Compiled:
     return compiled
 
 
+# Situations that cause the others: said first when the words tell them.
+_CAUSES = frozenset({"feu", "menace", "violence", "suicide"})
+
+
 def alarm(text: str, safety: Safety) -> Alarm | None:
     """The danger or grief a message describes, or None for an ordinary message."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
+    keys = safety.situations.keys()
     found: list[tuple[int, str]] = []
     for key, pattern, unless in _compiled(safety):
         match = pattern.search(words)
@@ -100,7 +105,11 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
             continue
         found.append((match.start(), key))
     if found:
-        return Alarm("danger", tuple(key for _, key in sorted(found)))
+        said = [key for _, key in sorted(found)]
+        # What causes the harm goes first, even when only its words tell it (« se fait
+        # cogner… le nez en sang » is violence before it is an injury).
+        first = [k for k in together(words) if k in _CAUSES and k not in said and k in keys]
+        return Alarm("danger", tuple(first + said))
     if _ALARM_ONLY.match(words):
         return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
@@ -157,7 +166,9 @@ _SOMEONE = _any(
     r"fils\b", r"fille\b", r"mari\b", r"mere\b", r"pere\b", r"grand mere", r"grand pere",
     r"voisine?\b", r"monsieur", r"dame\b", r"jeune\b", r"ado\b", r"adolescent", r"quelqu un",
     r"cycliste", r"pieton", r"motard", r"copine?\b", r"ami\b", r"amie\b", r"compagnon",
-    r"maman", r"papa\b", r"mamie", r"papy", r"gosse", r"collegue", r"patient",
+    r"maman", r"papa\b", r"mamie", r"papy", r"gosse", r"collegue", r"patient", r"frere",
+    r"soeur", r"oncle\b", r"tante\b", r"cousine?\b", r"type\b", r"mec\b", r"gars\b",
+    r"gardien",
 )  # fmt: skip
 _BODY = _any(
     r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
@@ -165,16 +176,30 @@ _BODY = _any(
     r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"ne repond plus",
     r"ne repond pas", r"par terre", r"au sol", r"effondr", r"perdu connaissance",
     r"tete ouverte", r"arrive (?:plus|pas) a se (?:lever|relever)", r"ne se releve",
+    # Signs of a stroke, told as they are seen.
+    r"visage (?:s )?affaiss", r"bouche de travers", r"parle n importe comment",
+    r"n arrive (?:plus|pas) a parler", r"bras (?:ne repond|tombe)",
 )  # fmt: skip
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
-    r"crame", r"explos", r"brule",
+    r"crame", r"explos",
+    # « ils vont venir brûler ma maison » is a threat of fire, not a fire.
+    r"(?<!va )(?<!vont )(?<!venir )(?<!menace de )(?<!menacent de )brule",
 )  # fmt: skip
-_WATER = _any(r"eau\b", r"inond", r"crue", r"riviere", r"ruisseau")
+_WATER = _any(r"eau\b", r"inond", r"crue", r"riviere", r"ruisseau", r"\bru\b", r"boue", r"torrent")
 _RISING = _any(
     r"monte", r"rentre", r"envahi", r"cave", r"sous sol", r"rez de chaussee", r"maison",
-    r"coince", r"emport", r"deborde", r"niveau",
+    r"coince", r"emport", r"deborde", r"niveau", r"sous les portes", r"entre dans",
+    r"salons?\b", r"logements?\b", r"habitations?\b", r"grossi",
 )  # fmt: skip
+# Water already inside homes: happening now, whatever the words of time.
+_INSIDE = _any(
+    r"sous les portes", r"dans les (?:salons|maisons|logements|habitations|chambres)"
+)  # fmt: skip
+# A fire that comes back or spreads is burning now (« j'ai jeté de l'eau mais ça repart »).
+_SPREADING = _any(
+    r"repart", r"reprend", r"se propage", r"s etend", r"mis a bruler", r"met a bruler"
+)
 _GAS = _any(
     r"gaz\b", r"gaziniere", r"chaudiere", r"chaufferie", r"chauffe eau", r"oeufs? pourris?",
     r"chou pourri", r"tuyau jaune",
@@ -184,13 +209,25 @@ _SMELL = _any(
     r"schlingue", r"souffle",
 )  # fmt: skip
 _HURT = _any(
-    r"frapp", r"coups?\b", r"\bbat\b", r"battu", r"cogn", r"agress", r"tabass", r"etrangl",
-    r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
+    # « il s'est cogné la tête » is a fall, not a blow.
+    r"frapp", r"coups?\b", r"\bbat\b", r"battu", r"(?<!s est )(?<!se )cogn", r"agress",
+    r"tabass", r"etrangl", r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
 )  # fmt: skip
-_THREAT = _any(r"menac", r"couteau", r"\barme\b", r"fusil", r"pistolet", r"tuer", r"tue\b")
+_THREAT = _any(
+    r"menac", r"couteau", r"\barme\b", r"fusil", r"pistolet", r"tuer", r"tue\b", r"carabine",
+    r"revolver", r"flingue", r"abattre", r"tirer sur",
+)  # fmt: skip
+# A fire announced against someone's home or things (« ils vont brûler ma voiture »).
+_ARSON = re.compile(
+    r"\b(?:va|vont|veut|veulent|menace de|menacent de) (?:venir )?(?:bruler|cramer|incendier|"
+    r"mettre le feu a) (?:ma|mon|mes|notre|nos|chez|sa|son|ses)\b"
+)
 _DEATH_WISH = _any(
     r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
+    # An overdose taken on purpose (« j'ai avalé toute la boîte de somnifères »).
+    r"(?:avale|pris) (?:toute (?:la|une|sa) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
+    r"(?:boite|plaquette|flacon|tube|cachets|comprimes|medicaments|somniferes)",
 )  # fmt: skip
 _MISSING = re.compile(
     r"\b(?:fils|fille|enfant|gamin|mere|pere|grand mere|grand pere|mari|femme|garcon|bebe|"
@@ -215,6 +252,9 @@ _ERRAND = _any(
 # anything is looked for (« un coup de fil », « la bouche d'incendie fuit », « sans blessé »).
 _FIGURES = re.compile(
     r"\bcoups? de (?:fil|main|klaxon|pouce|coeur|soleil|balai|pinceau|telephone|vent|froid)\b|"
+    # « d'un coup », « tout à coup », « du coup »: suddenly, so; struck by a malaise.
+    r"\bfrappee? (?:par|d) (?:un|une) (?:malaise|crise|avc)\b|"
+    r"\b(?:d un|tout a|du) coup\b|"
     # Knocking at a door (« elle ne répond pas quand je frappe »).
     r"\b(?:je frappe|j ai frappe|on frappe|on a frappe|frappe a (?:la|sa|ma) porte|"
     r"frapper a (?:la|sa|ma) porte)\b|"
@@ -241,20 +281,28 @@ def together(words: str) -> list[str]:
     if _GAS.search(words) and _SMELL.search(words) and "egout" not in words:
         found.append("gaz")
     if _FIRE.search(words) and (
-        _SOMEONE.search(words) or _NOW.search(words) or _RISING.search(words)
+        _SOMEONE.search(words)
+        or _NOW.search(words)
+        or _RISING.search(words)
+        or _SPREADING.search(words)
     ):
         found.append("feu")
-    if _WATER.search(words) and _RISING.search(words) and (_NOW.search(words) or "coince" in words):
+    if _WATER.search(words) and (
+        _INSIDE.search(words)
+        or (_RISING.search(words) and (_NOW.search(words) or "coince" in words))
+    ):
         found.append("inondation")
-    if _SOMEONE.search(words) and _BODY.search(words):
-        found.append("malaise")
+    # The cause before the harm: a threat or a blow before the injury it made, an overdose
+    # before the malaise (the first situation's advice is said first).
     joking = _JOKE.search(words) is not None
+    if ((_THREAT.search(words) and _SOMEONE.search(words)) or _ARSON.search(words)) and not joking:
+        found.append("menace")
     if _HURT.search(words) and _SOMEONE.search(words) and not joking:
         found.append("violence")
-    if _THREAT.search(words) and _SOMEONE.search(words) and not joking:
-        found.append("menace")
     if _DEATH_WISH.search(words):
         found.append("suicide")
+    if _SOMEONE.search(words) and _BODY.search(words):
+        found.append("malaise")
     if _MISSING.search(words):
         found.append("disparition")
     return found

@@ -164,3 +164,39 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and situation in found.situations, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # The cause before the harm it made: its advice and numbers come first.
+        ("deux grands attrapent mon frère et le cognent, il a la lèvre en sang", "violence"),
+        ("un type sort un revolver et dit qu'il va abattre le gardien", "menace"),
+        ("ma sœur a pris tous ses cachets d'un coup, elle vomit", "suicide"),
+        ("la friteuse a pris feu, on a mis un torchon dessus mais ça reprend", "feu"),
+        # Signs of a stroke, water already in the houses, « d'un coup » meaning suddenly.
+        ("ma grand-mère a la bouche de travers et parle n'importe comment", "malaise"),
+        ("le ruisseau déborde, l'eau passe sous les portes des maisons du bas", "inondation"),
+        ("d'un coup la boue est arrivée dans les salons de la rue basse", "inondation"),
+    ],
+)
+def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and found.situations[:1] == (first,), (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon fils s'est cogné la tête en tombant du vélo, il saigne un peu",
+        "une dame a été frappée par un malaise au marché, elle est par terre",
+    ],
+)
+def test_a_fall_or_a_malaise_is_no_violence(text: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and "violence" not in found.situations, (text, found)
+
+
+def test_a_fire_threatened_is_a_threat() -> None:
+    found = alarm("des jeunes ont écrit sur ma porte qu'ils vont brûler ma voiture", SAFETY)
+    assert found is not None and found.situations[:1] == ("menace",), found
