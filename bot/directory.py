@@ -70,6 +70,12 @@ _GENERIC = frozenset(
         "fetes", "fete", "sport", "reunion", "associations", "assos", "environ", "nuit", "week",
         "clairval", "village", "bourg", "coin", "un", "une", "des", "son", "sa", "ses",
         "cote", "etage", "rez", "deux", "cent", "present", "nouveau", "nouveaux",
+        # Words that follow « la mairie de », « la salle des fêtes à » without naming a town
+        # (« joindre la mairie de vive voix », « la salle des fêtes à disposition »).
+        "vive", "disposition", "suite", "partir", "propos", "cause", "distance", "pied",
+        "toute", "tout", "tous", "janvier", "fevrier", "mars", "avril", "mai", "juin",
+        "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "louer", "reserver",
+        "prix", "tarif", "telephone", "soir", "matin", "apres", "avant",
     }
 )  # fmt: skip
 
@@ -98,7 +104,8 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     ours = plain(commune)
     for town in (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(words)):
         place = town.group(1)
-        if place.split()[0] in _GENERIC or place.startswith(ours):
+        first = place.split()[0]
+        if first in _GENERIC or first.isdigit() or place.startswith(ours):  # « du 20 »: a date
             continue
         lives = town.re is _LIVES
         hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))

@@ -38,6 +38,13 @@ def test_our_own_town_hall_is_ours() -> None:
     assert keys("vous êtes ouverts samedi ?") == []
 
 
+def test_words_after_a_place_that_name_no_town_are_ours() -> None:
+    assert keys("je voudrais joindre la mairie de vive voix, quel numéro ?") == []
+    assert keys("la salle des fêtes du 20 est encore libre ?") == []
+    assert keys("la salle des fêtes à disposition des familles coûte combien ?") == []
+    assert keys("le gymnase du samedi soir est pris ?") == []
+
+
 def test_a_shop_or_a_bank_is_nobody_s_public_service() -> None:
     assert keys("ma banque est ouverte le samedi ?") == [NOT_OURS]
 
