@@ -37,8 +37,10 @@ _COMMA = re.compile(
     r"quand|comment|où|je veux|je voudrais|j'aimerais|et|ah et|sinon|par ailleurs)\b)",
     re.IGNORECASE,
 )
+# Words that only open a clause, however many (« Ah et aussi ceux du bus »).
 _LEAD = re.compile(
-    r"^(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage|ah et)\b[\s,:]*",
+    r"^(?:(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage)\b"
+    r"[\s,:]*)+",
     re.IGNORECASE,
 )
 MAX_CLAUSES = 5

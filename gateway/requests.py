@@ -53,6 +53,8 @@ ASKED = re.compile(
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
     r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais)\b|"
+    # « j'ai deux demandes : réserver la sono, et signaler un dépôt d'ordures ».
+    r"\bj['’]ai (?:une|deux|trois|plusieurs|quelques|d'autres|d’autres) (?:demandes?|questions?)\b|"
     r"^(?:de |d'|d’)?(?:faire|refaire|demander|obtenir|avoir|prendre|changer|renouveler|"
     r"inscrire|m'inscrire|réserver|reserver|louer|emprunter|déclarer|declarer|savoir|"
     r"connaître|connaitre|voir|signaler|annuler)\b",
@@ -193,6 +195,13 @@ def lead(
         or ASKED.search(said) is None
     ):
         return None
+    # Asked after it about something else (« mes réservations svp, je veux en annuler une »,
+    # « … et c'est combien la caution ? »): not context, the whole message is read.
+    later = zip(pieces[group.lead + 1 :], understood[group.lead + 1 :], strict=True)
+    for piece, (other, _) in later:
+        after = _GREETING.sub("", piece.strip())
+        if ASKED.search(after) and other != group.kind and not THANKS.match(after):
+            return None
     return pieces[group.lead], group.kind
 
 

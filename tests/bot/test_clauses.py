@@ -45,3 +45,10 @@ def test_a_long_story_keeps_every_word_and_its_last_clauses_apart() -> None:
     assert len(got) == MAX_CLAUSES
     assert got[-2:] == ["Vous êtes ouverts ce jour-là ?", "Jusqu'à quelle heure ?"]
     assert " ".join(got) == text
+
+
+def test_words_that_only_open_a_clause_are_dropped_however_many() -> None:
+    assert clauses("Les horaires de la mairie svp. Ah et aussi ceux du bus 122.") == [
+        "Les horaires de la mairie svp.",
+        "Les horaires du bus 122.",
+    ]

@@ -29,6 +29,13 @@ def test_two_wishes_said_as_statements_are_two_requests(clairval: Commune) -> No
     ]
 
 
+def test_requests_announced_are_requests(clairval: Commune) -> None:
+    text = "J'ai deux demandes : réserver la sono le 21 juin, et signaler un dépôt d'ordures"
+    pieces = clauses(text)
+    got = requests(text, pieces, [("book", 1.0), ("report_problem", 1.0)], clairval)
+    assert [p.text for p in got] == pieces
+
+
 def test_a_situation_is_context_not_a_request(clairval: Commune) -> None:
     text = "Mon passeport a été volé. Combien coûte un nouveau ?"
     pieces = clauses(text)
@@ -103,6 +110,17 @@ def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: 
     # A booking needs every word of the message (the room may be named in the story).
     booked = "Mon passeport a été volé. Pouvez-vous me donner un rendez-vous jeudi ?"
     assert lead(booked, clauses(booked), [("nlu_fallback", 0.6), ("book", 1.0)], clairval) is None
+    # Something else asked after it: no context, the whole message is read.
+    more = "Mes réservations svp, je veux en annuler une"
+    understood = [("my_bookings", 1.0), ("nlu_fallback", 0.6)]
+    assert lead(more, clauses(more), understood, clairval) is None
+    # Asked again in other words, or thanked: still the one question.
+    again = f"{story} Comment ça marche pour un agent ? Je peux parler à quelqu'un ? Merci !"
+    understood = [("inform", 0.9), ("request_human", 0.9), ("request_human", 0.95), ("thank", 1.0)]
+    assert lead(again, clauses(again), understood, clairval) == (
+        "Comment ça marche pour un agent ?",
+        "request_human",
+    )
     # Two requests are each read on their own already.
     two = "Vos horaires ? Et je voudrais parler à quelqu'un."
     assert lead(two, clauses(two), [("ask_hours", 0.99), ("request_human", 0.99)], clairval) is None
