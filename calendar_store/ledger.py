@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,21 +32,24 @@ def begin_write(session: Session) -> None:
         session.execute(text("BEGIN IMMEDIATE"))
 
 
-def lock(session: Session, spec: ResourceSpec) -> None:
-    """Serialise the writers of one resource (a no-op FOR UPDATE on SQLite, already locked)."""
+def lock(session: Session, spec: ResourceSpec, *, kind: Kind | None = None) -> None:
+    """Serialise the writers of one resource (a no-op FOR UPDATE on SQLite, already locked);
+    with `kind`, also the writers that count a person's live bookings of that kind. On
+    PostgreSQL that is an advisory lock taken in the same statement (one round trip less on
+    every counted booking); every counted writer takes both the same way, so always in the
+    same order. SQLite's write lock already serialises every writer."""
     locked = select(ResourceRow.slug).where(ResourceRow.slug == spec.slug).with_for_update()
+    if kind is not None and session.get_bind().dialect.name == "postgresql":
+        locked = locked.add_columns(func.pg_advisory_xact_lock(kind_key(kind)))
     if session.execute(locked).first() is None:
         # A resource added to the commune file since the last sync.
         upsert(session, [resource_values(spec)])
         session.execute(locked)
 
 
-def lock_kind(session: Session, kind: Kind) -> None:
-    """Serialise the writers that count a person's live bookings of one kind (taken before the
-    resource's own lock). SQLite's write lock already serialises every writer."""
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"calendar_store.kind:{kind.value}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+def kind_key(kind: Kind) -> int:
+    """The PostgreSQL advisory lock of the writers that count one kind's bookings per person."""
+    return zlib.crc32(f"calendar_store.kind:{kind.value}".encode())
 
 
 def expire_lapsed(session: Session, slug: str, now: datetime) -> int:

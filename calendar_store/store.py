@@ -259,13 +259,11 @@ class Store:
     def _writing(self, slug: str, *, counted: bool = False) -> Iterator[_Txn]:
         """One write transaction on one resource, serialised with every other writer of it;
         `counted`: it counts a person's live bookings of the resource's kind, so it is also
-        serialised with the writers that count them (that lock first, always)."""
+        serialised with the writers that count them (ledger.lock takes both locks)."""
         spec = self.spec(slug)
         with self._sessions() as session, session.begin():
             ledger.begin_write(session)
-            if counted:
-                ledger.lock_kind(session, spec.kind)
-            ledger.lock(session, spec)
+            ledger.lock(session, spec, kind=spec.kind if counted else None)
             # Read the clock once locked: waiting for the lock may have taken a while.
             now = self._now()
             yield _Txn(session, now, ledger.expire_lapsed(session, slug, now))

@@ -9,7 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from calendar_store import ledger
 from calendar_store.spec import (
     BookingRefused,
     BookingRequest,
@@ -237,3 +240,27 @@ def test_two_rooms_at_once_by_one_person_at_the_limit_on_postgresql(
         outcomes = list(pool.map(one, [hall, room]))
     assert sorted(outcomes, key=str) == [None, Refusal.PERSON_LIMIT]
     assert rows(pg_engine) == 3
+
+
+def test_a_counted_writer_holds_its_kind_and_its_resource_on_postgresql(
+    pg_engine: Engine, clock: Clock
+) -> None:
+    # One statement takes both locks: while it is held, another writer counting the same
+    # kind waits, and so does any writer of the same resource.
+    store = Store(pg_engine, LIMITED, tz=PARIS, clock=clock)
+    store.sync()
+    spec = store.spec("salle-des-fetes")
+    key = ledger.kind_key(spec.kind)
+    try_kind = text("SELECT pg_try_advisory_xact_lock(:key)")
+    try_row = text("SELECT slug FROM resources WHERE slug = :slug FOR UPDATE NOWAIT")
+    with Session(pg_engine) as session, session.begin():
+        ledger.lock(session, spec, kind=spec.kind)
+        with pg_engine.connect() as other:
+            assert other.execute(try_kind, {"key": key}).scalar() is False
+            other.rollback()
+            with pytest.raises(OperationalError):
+                other.execute(try_row, {"slug": spec.slug})
+            other.rollback()
+    with pg_engine.connect() as other:
+        assert other.execute(try_kind, {"key": key}).scalar() is True
+        other.rollback()
