@@ -261,7 +261,8 @@ _FIGURES = re.compile(
     # Fire safety, hydrants and drills are no fire; exhaust fumes are no gas leak.
     r"\b(?:securite|normes?|consignes?|exercices?) (?:d )?incendie\b|"
     r"\bexercices? d evacuation(?: incendie)?\b|"
-    r"\b(?:bouches?|bornes?|poteaux?) (?:d )?incendie\b|"
+    r"\b(?:bouches?|bornes?|poteaux?) (?:d |a )?incendie\b|"
+    r"\bdetecteurs? de (?:fumee|monoxyde)\b|"
     r"\b(?:gaz|pots?) d echappement\b|"
     # An object that knocks (« le regard cogne à chaque voiture »).
     r"\bcogne (?:a chaque|au passage|contre|quand|des qu)\b|"

@@ -140,6 +140,9 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "mon fils est parti en voyage scolaire, faut-il une autorisation de sortie ?",
         "la lumière du hall de la mairie est morte, je vous le signale",
         "mon chien s'est fait mordre la semaine dernière, il va bien, qui prévenir ?",
+        "une bouche à incendie crache de l'eau en continu dans le caniveau",
+        "ma maison est-elle obligée d'avoir un détecteur de fumée ?",
+        "le capot de la borne du lotissement a disparu",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
