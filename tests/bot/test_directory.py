@@ -19,6 +19,13 @@ def test_an_institution_is_found_by_its_words() -> None:
     assert keys("on m'a volé mon vélo devant la gare, je porte plainte où ?")[0] == "gendarmerie"
 
 
+def test_a_theft_or_a_symptom_names_who_to_turn_to() -> None:
+    assert keys("où déclarer le vol de mon portefeuille au marché ?") == ["gendarmerie"]
+    assert keys("mon petit a de la fièvre et il est 23h, qui peut le voir ?") == [
+        "medecin_de_garde"
+    ]
+
+
 def test_two_institutions_in_one_question() -> None:
     assert keys("les contacts de la caf et de la cpam ?") == ["caf", "cpam"]
 
