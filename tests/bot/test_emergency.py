@@ -161,6 +161,7 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("le tuyau de la machine a éclaté et l'eau arrive au salon", "inondation"),
         ("des câbles à nu pendent du poteau devant l'école", "electricite"),
         ("on ne trouve plus le petit de la voisine depuis une heure", "disparition"),
+        ("mon neveu jouait au toboggan du square, on ne le trouve plus", "disparition"),
         ("un chien sans maître saute sur les enfants au square", "animal"),
     ],
 )
