@@ -176,6 +176,7 @@ _BODY = _any(
     r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"ne repond plus",
     r"ne repond pas", r"par terre", r"au sol", r"effondr", r"perdu connaissance",
     r"tete ouverte", r"arrive (?:plus|pas) a se (?:lever|relever)", r"ne se releve",
+    r"vertige", r"tete qui tourne", r"ne tient plus debout", r"somnolent",
     # Signs of a stroke, told as they are seen.
     r"visage (?:s )?affaiss", r"bouche de travers", r"parle n importe comment",
     r"n arrive (?:plus|pas) a parler", r"bras (?:ne repond|tombe)",
@@ -222,6 +223,13 @@ _ARSON = re.compile(
     r"\b(?:va|vont|veut|veulent|menace de|menacent de) (?:venir )?(?:bruler|cramer|incendier|"
     r"mettre le feu a) (?:ma|mon|mes|notre|nos|chez|sa|son|ses)\b"
 )
+# Pills swallowed by mistake, or by a small child, are a poisoning (a malaise), not a wish
+# to die.
+_BY_MISTAKE = _any(
+    r"par erreur", r"par accident", r"sans faire expres", r"sans le faire expres", r"croyant",
+    r"bonbons?",
+    r"(?:petit|petite|bebe|enfant|fils|fille|gamin|gamine) (?:de \d+ ans )?a (?:avale|pris)",
+)  # fmt: skip
 _DEATH_WISH = _any(
     r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
@@ -300,7 +308,7 @@ def together(words: str) -> list[str]:
         found.append("menace")
     if _HURT.search(words) and _SOMEONE.search(words) and not joking:
         found.append("violence")
-    if _DEATH_WISH.search(words):
+    if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words):
         found.append("suicide")
     if _SOMEONE.search(words) and _BODY.search(words):
         found.append("malaise")

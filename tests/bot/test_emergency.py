@@ -194,11 +194,14 @@ def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: st
     [
         "mon fils s'est cogné la tête en tombant du vélo, il saigne un peu",
         "une dame a été frappée par un malaise au marché, elle est par terre",
+        "mon petit de 3 ans a avalé toute la plaquette de comprimés de sa grand-mère",
+        "mon père a pris tous ses médicaments du jour par erreur, il a des vertiges",
     ],
 )
-def test_a_fall_or_a_malaise_is_no_violence(text: str) -> None:
+def test_a_fall_or_a_poisoning_is_no_violence_nor_suicide(text: str) -> None:
     found = alarm(text, SAFETY)
-    assert found is not None and "violence" not in found.situations, (text, found)
+    assert found is not None, text
+    assert found.situations[:1] == ("malaise",), (text, found)
 
 
 def test_a_fire_threatened_is_a_threat() -> None:
