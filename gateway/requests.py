@@ -41,17 +41,15 @@ LEAD_CONFIDENCE = 0.8
 TWICE = frozenset({"ask_resource", "ask_elsewhere"})
 # A question (« vos horaires ? », « les horaires svp »), and the statement of a situation
 # (« mon passeport a été volé »): a frequent question counts only when asked.
-_QUESTION = (
+ASKED = re.compile(
     r"\?|^(?:est[ -]ce|qu'est|comment|combien|quand|où|ou |quel|quelle|quels|quelles|"
     r"pourquoi|faut[ -]il|c'est quoi|c koi|c quoi|à quelle|a quelle|y a[ -]t[ -]il)|"
     r"\b(?:svp|stp|s'il vous pla[iî]t|je voudrais savoir|j'aimerais savoir|je cherche|"
     r"pouvez[ -]vous|pourriez[ -]vous|dites[ -]moi|donnez[ -]moi|indiquez[ -]moi|"
     r"combien|est[ -]ce qu|à quelle heure|a quelle heure|c'est quoi|c koi|c quoi|"
     r"vous êtes où|vous etes ou|c'est où|c'est ou|où se trouve|ou se trouve)\b|"
-    r"\b(?:où|ou|quand|combien|comment)\s*$"
-)
-# A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
-_WISH = (
+    r"\b(?:où|ou|quand|combien|comment)\s*$|"
+    # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
     r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais)\b|"
@@ -59,10 +57,9 @@ _WISH = (
     r"\bj['’]ai (?:une|deux|trois|plusieurs|quelques|d'autres|d’autres) (?:demandes?|questions?)\b|"
     r"^(?:de |d'|d’)?(?:faire|refaire|demander|obtenir|avoir|prendre|changer|renouveler|"
     r"inscrire|m'inscrire|réserver|reserver|louer|emprunter|déclarer|declarer|savoir|"
-    r"connaître|connaitre|voir|signaler|annuler)\b"
+    r"connaître|connaitre|voir|signaler|annuler)\b",
+    re.IGNORECASE,
 )
-QUESTION = re.compile(_QUESTION, re.IGNORECASE)
-ASKED = re.compile(f"{_QUESTION}|{_WISH}", re.IGNORECASE)
 # « merci pour l'info ! »: thanks said beside a request get their own short answer (never
 # « merci de me dire… », which is a request).
 # A bare « merci » after a question thanks in advance: no answer of its own.
@@ -217,10 +214,8 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         intent = None  # no other place named: our own facts, by the commune's words
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
-    # « perdu dans le train » names no place to ask about, nor « je dois vous apporter un
-    # justificatif pour la cantine »: a place named in a wish is asked about only by name.
-    if found and (any(f.sure for f in found) or QUESTION.search(piece)):
-        return "ask_elsewhere"
+    if found and (any(f.sure for f in found) or ASKED.search(piece)):
+        return "ask_elsewhere"  # « perdu dans le train » names no place to ask about
     key = topics.best(piece, commune.data.mots_des_reponses)
     return _BY_KEY.get(key) if key else None
 

@@ -126,21 +126,6 @@ def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: 
     assert lead(two, clauses(two), [("ask_hours", 0.99), ("request_human", 0.99)], clairval) is None
 
 
-def test_a_place_named_in_a_wish_is_no_question_about_it(clairval: Commune) -> None:
-    text = (
-        "Je dois vous déposer un papier pour la cantine de ma fille. "
-        "Vous ouvrez à quelle heure le mercredi ?"
-    )
-    pieces = clauses(text)
-    understood = [("nlu_fallback", 0.6), ("ask_hours", 0.95)]
-    assert requests(text, pieces, understood, clairval) == [Part(text)]
-    assert lead(text, pieces, understood, clairval) == (pieces[1], "ask_hours")
-    asked = "La cantine ouvre à quelle heure ? Et vous ?"
-    assert requests(asked, clauses(asked), [("nlu_fallback", 0.6), ("ask_hours", 0.9)], clairval)[
-        0
-    ] == Part("La cantine ouvre à quelle heure ?", "ask_elsewhere")
-
-
 def test_a_question_without_its_subject_borrows_it(clairval: Commune) -> None:
     pieces = ["Combien coûte un passeport", "faut-il prendre rendez-vous ?"]
     got = completed(pieces, [("ask_id_price", 1.0), ("nlu_fallback", 0.6)], clairval)
