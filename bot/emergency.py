@@ -260,6 +260,10 @@ _ERRAND = _any(
 # anything is looked for (« un coup de fil », « la bouche d'incendie fuit », « sans blessé »).
 _FIGURES = re.compile(
     r"\bcoups? de (?:fil|main|klaxon|pouce|coeur|soleil|balai|pinceau|telephone|vent|froid)\b|"
+    # The resident addressing the town hall (« Bonjour madame, monsieur », « Monsieur le
+    # maire ») is nobody in danger.
+    r"^(?:(?:bonjour|bonsoir|cher|chere|chers)\s+)?(?:(?:madame|monsieur|mesdames|messieurs)"
+    r"(?:\s+(?:le|la)\s+maire)?\s*)+|\b(?:madame|monsieur)\s+(?:le|la)\s+maire\b|"
     # « d'un coup », « tout à coup », « du coup »: suddenly, so; struck by a malaise.
     r"\bfrappee? (?:par|d) (?:un|une) (?:malaise|crise|avc)\b|"
     r"\b(?:d un|tout a|du) coup\b|"

@@ -143,6 +143,8 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "une bouche à incendie crache de l'eau en continu dans le caniveau",
         "ma maison est-elle obligée d'avoir un détecteur de fumée ?",
         "le capot de la borne du lotissement a disparu",
+        "Bonjour madame, monsieur, un panneau est tombé par terre devant le 12 rue Hugo. Merci",
+        "Monsieur le maire, la barrière du parc est par terre depuis lundi",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
