@@ -205,6 +205,12 @@ def lead(
     return pieces[group.lead], group.kind
 
 
+def astray(whole: str | None, asked: str) -> bool:
+    """Whether the whole message, read as `whole`, was led astray from what its one question
+    asks; never when it reads as a danger, which the question alone would hide."""
+    return whole not in (asked, "emergency")
+
+
 def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -> str | None:
     """What a clause asks: Rasa's intent when sure, else what the commune's words say."""
     if THANKS.match(piece.strip()) and "?" not in piece:

@@ -18,7 +18,7 @@ from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 from gateway.recovery import Recovery
-from gateway.requests import Part, completed, is_place, lead, mashed, requests
+from gateway.requests import Part, astray, completed, is_place, lead, mashed, requests
 
 log = logging.getLogger(__name__)
 # What a clause must be understood as, and how surely, for a message to count as several
@@ -145,7 +145,7 @@ class Turns:
                     understood[number] = await self._rasa.parse(piece)
             found = requests(text, pieces, understood, commune)
             asked = lead(text, pieces, understood, commune) if len(found) == 1 else None
-            if asked is not None and (await self._rasa.parse(text))[0] != asked[1]:
+            if asked is not None and astray((await self._rasa.parse(text))[0], asked[1]):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
         except RasaUnavailable:
             return [Part(text)]

@@ -9,7 +9,7 @@ import pytest
 
 from bot.clauses import clauses
 from bot.commune import Commune, load_commune
-from gateway.requests import Part, completed, is_place, lead, requests
+from gateway.requests import Part, astray, completed, is_place, lead, requests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +92,13 @@ def test_a_place_in_the_story_is_no_question_about_it(clairval: Commune) -> None
     understood = [("ask_elsewhere", 0.97), ("ask_hours", 0.98)]
     assert requests(text, pieces, understood, clairval) == [Part(text)]
     assert lead(text, pieces, understood, clairval) == (pieces[1], "ask_hours")
+
+
+def test_a_danger_read_in_the_whole_message_is_never_hidden_by_its_question() -> None:
+    assert astray("ask_elsewhere", "ask_hours")
+    assert astray("nlu_fallback", "request_human")
+    assert not astray("ask_hours", "ask_hours")
+    assert not astray("emergency", "ask_hours")
 
 
 def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: Commune) -> None:
