@@ -266,7 +266,7 @@ _FIGURES = re.compile(
     r"(?:\s+(?:le|la)\s+maire)?\s*)+|\b(?:madame|monsieur)\s+(?:le|la)\s+maire\b|"
     # « d'un coup », « tout à coup », « du coup »: suddenly, so; struck by a malaise.
     r"\bfrappee? (?:par|d) (?:un|une) (?:malaise|crise|avc)\b|"
-    r"\b(?:d un|tout a|du) coup\b|"
+    r"\b(?:d un|tout a|du) coup\b(?! de\b| d\b)|"
     # Knocking at a door (« elle ne répond pas quand je frappe »).
     r"\b(?:je frappe|j ai frappe|on frappe|on a frappe|frappe a (?:la|sa|ma) porte|"
     r"frapper a (?:la|sa|ma) porte)\b|"

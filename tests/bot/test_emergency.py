@@ -184,6 +184,8 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
         ("ma grand-mère a la bouche de travers et parle n'importe comment", "malaise"),
         ("le ruisseau déborde, l'eau passe sous les portes des maisons du bas", "inondation"),
         ("d'un coup la boue est arrivée dans les salons de la rue basse", "inondation"),
+        # « d'un coup de couteau » is a blow, not « suddenly ».
+        ("le gardien a été touché d'un coup de feu dans la rue", "violence"),
     ],
 )
 def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: str) -> None:
