@@ -184,30 +184,17 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
         ("ma grand-mère a la bouche de travers et parle n'importe comment", "malaise"),
         ("le ruisseau déborde, l'eau passe sous les portes des maisons du bas", "inondation"),
         ("d'un coup la boue est arrivée dans les salons de la rue basse", "inondation"),
-        # « d'un coup de couteau » is a blow, not « suddenly ».
+        # « d'un coup de feu » is a blow, not « suddenly ».
         ("le gardien a été touché d'un coup de feu dans la rue", "violence"),
+        # A fire announced against one's things is a threat, not a fire.
+        ("des jeunes ont écrit sur ma porte qu'ils vont brûler ma voiture", "menace"),
+        # A fall or a poisoning is a malaise, neither a blow nor a wish to die.
+        ("mon fils s'est cogné la tête en tombant du vélo, il saigne un peu", "malaise"),
+        ("une dame a été frappée par un malaise au marché, elle est par terre", "malaise"),
+        ("mon petit de 3 ans a avalé toute la plaquette de comprimés de sa grand-mère", "malaise"),
+        ("mon père a pris tous ses médicaments du jour par erreur, il a des vertiges", "malaise"),
     ],
 )
 def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and found.situations[:1] == (first,), (text, found)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "mon fils s'est cogné la tête en tombant du vélo, il saigne un peu",
-        "une dame a été frappée par un malaise au marché, elle est par terre",
-        "mon petit de 3 ans a avalé toute la plaquette de comprimés de sa grand-mère",
-        "mon père a pris tous ses médicaments du jour par erreur, il a des vertiges",
-    ],
-)
-def test_a_fall_or_a_poisoning_is_no_violence_nor_suicide(text: str) -> None:
-    found = alarm(text, SAFETY)
-    assert found is not None, text
-    assert found.situations[:1] == ("malaise",), (text, found)
-
-
-def test_a_fire_threatened_is_a_threat() -> None:
-    found = alarm("des jeunes ont écrit sur ma porte qu'ils vont brûler ma voiture", SAFETY)
-    assert found is not None and found.situations[:1] == ("menace",), found
