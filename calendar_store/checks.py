@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, TextualSelect, and_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from calendar_store import availability, quota, rules, wording
@@ -22,6 +23,7 @@ from calendar_store.spec import (
     Status,
 )
 from calendar_store.tables import BookingRow
+from calendar_store.types import UTCDateTime
 
 # Refusals worth answering with other dates: the wish was fine, its moment was not.
 _WITH_ALTERNATIVES = frozenset(
@@ -50,18 +52,67 @@ def screen(
         if refusal.reason in _WITH_ALTERNATIVES:
             refusal.alternatives = suggest(session, spec, request, now, tz, 3)
         raise
-    quota.per_person(session, kin, spec, request, now)
-    ensure_free(session, spec, request, now, tz)
+    admit(session, spec, request, now, tz, kin)
     return rules.quote(spec, request, units)
 
 
-def ensure_free(
-    session: Session, spec: ResourceSpec, request: BookingRequest, now: datetime, tz: ZoneInfo
+def admit(
+    session: Session,
+    spec: ResourceSpec,
+    request: BookingRequest,
+    now: datetime,
+    tz: ZoneInfo,
+    kin: Sequence[str] = (),
 ) -> None:
-    """Refuse a span already taken (or a stock too short), offering the nearest free ones."""
+    """Refuse a person over their limit, then a span already taken. The person's bookings are
+    counted in the same statement that reads the span's: on PostgreSQL a second round trip
+    took 6 % off the booking API's throughput (`make bench`, limits)."""
+    who = quota.identities(spec, request)
+    if not who:
+        ensure_free(session, spec, request, now, tz)
+        return
+    params = {"slug": spec.slug, "start": request.start, "end": request.end, "now": now}
+    rows = session.execute(
+        _busy_and_held(tuple(who)), {**params, "kin": list(kin or [spec.slug]), **who}
+    ).all()
+    # The count is the one row without a start.
+    quota.per_person(spec, next(int(r.quantity) for r in rows if r.starts_at is None))
+    busy = [(r.starts_at, r.ends_at, r.quantity) for r in rows if r.starts_at is not None]
+    ensure_free(session, spec, request, now, tz, busy)
+
+
+@functools.cache
+def _busy_and_held(columns: tuple[str, ...]) -> TextualSelect:
+    """`live` in plain SQL, plus one row without a start whose quantity is the count of the
+    person's live, future bookings (`quota.count_sql`, known by these identity columns)."""
+    sql = f"{_LIVE_SQL} UNION ALL SELECT NULL, NULL, ({quota.count_sql(columns)})"
+    instant = UTCDateTime()
+    return (
+        text(sql)
+        .bindparams(
+            bindparam("kin", expanding=True),
+            bindparam("now", type_=instant),
+            bindparam("start", type_=instant),
+            bindparam("end", type_=instant),
+        )
+        .columns(starts_at=instant, ends_at=instant, quantity=Integer())
+    )
+
+
+def ensure_free(
+    session: Session,
+    spec: ResourceSpec,
+    request: BookingRequest,
+    now: datetime,
+    tz: ZoneInfo,
+    busy: list[Busy] | None = None,
+) -> None:
+    """Refuse a span already taken (or a stock too short), offering the nearest free ones;
+    `busy`: the live bookings touching the span when the caller has read them already."""
     if request.start < now:
         raise BookingRefused(Refusal.PAST, "Ce créneau est déjà passé.")
-    busy = live(session, spec.slug, request.start, request.end, now)
+    if busy is None:
+        busy = live(session, spec.slug, request.start, request.end, now)
     room = availability.left(spec, busy, request.start, request.end, tz)
     if room >= request.quantity:
         return
@@ -100,6 +151,14 @@ def suggest(
     low, high = availability.search_span(request.start, units, tz)
     busy = live(session, spec.slug, low, high, now)
     return availability.nearest(spec, busy, request.start, units, request.quantity, now, tz, limit)
+
+
+# What `live` asks, for statements written as SQL.
+_LIVE_SQL = (
+    "SELECT starts_at, ends_at, quantity FROM bookings WHERE resource = :slug "
+    "AND starts_at < :end AND ends_at > :start "
+    "AND (status IN ('pending', 'confirmed') OR (status = 'held' AND hold_until > :now))"
+)
 
 
 def live(session: Session, slug: str, start: datetime, end: datetime, now: datetime) -> list[Busy]:

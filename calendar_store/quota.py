@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import TextClause, bindparam, text
-from sqlalchemy.orm import Session
 
 from calendar_store import rules, wording
 from calendar_store.spec import (
@@ -20,7 +16,6 @@ from calendar_store.spec import (
     ResourceSpec,
     Unit,
 )
-from calendar_store.types import UTCDateTime
 
 # A person's bookings found by their identities' indexes first, then kept when live and
 # future among the resources of a kind: the cost follows that person's bookings, not the
@@ -103,31 +98,23 @@ def horizon(spec: ResourceSpec, request: BookingRequest, now: datetime, tz: Zone
         )
 
 
-@functools.cache
-def _held(columns: tuple[str, ...]) -> TextClause:
-    """A person's live, future bookings among some resources, known by these columns: plain
-    SQL naming only the identities given, as it runs on every booking (a fiftieth of the cost
-    of the same query built with the ORM over every identity, with 1,500 bookings)."""
+def count_sql(columns: Sequence[str]) -> str:
+    """SQL counting a person's live, future bookings among the resources `:kin`, known by
+    these identity columns (each bound by its own name): plain SQL naming only the identities
+    given, as it runs on every booking (a fiftieth of the cost of the same query built with the
+    ORM over every identity, with 1,500 bookings)."""
     if not set(columns) <= IDENTITIES:
         raise ValueError(f"not an identity column: {columns}")
     # Only names of IDENTITIES reach the SQL (checked above); the values are bound.
     who = " UNION ".join(f"SELECT id FROM bookings WHERE {c} = :{c}" for c in columns)  # noqa: S608
-    return text(_LIVE_FUTURE.format(who=who)).bindparams(
-        bindparam("kin", expanding=True), bindparam("now", type_=UTCDateTime())
-    )
+    return _LIVE_FUTURE.format(who=who)
 
 
-def per_person(
-    session: Session,
-    kin: Sequence[str],
-    spec: ResourceSpec,
-    request: BookingRequest,
-    now: datetime,
-) -> None:
-    """Refuse a person who already holds `live_per_person` live, future bookings among the
-    resources of the same kind (`kin`), known by phone, e-mail, ANTS number or conversation."""
+def identities(spec: ResourceSpec, request: BookingRequest) -> dict[str, str]:
+    """How the person of a request is known (phone, e-mail, ANTS number, conversation), as
+    counted and stored; nothing when the resource counts nobody."""
     if spec.live_per_person is None:
-        return
+        return {}
     contact = request.contact
     known = {
         "contact_phone": phone_key(contact.phone),
@@ -135,12 +122,13 @@ def per_person(
         "contact_ants": ants_key(contact.ants),
         "owner": request.owner or None,
     }
-    who = {column: value for column, value in known.items() if value is not None}
-    if not who:
-        return
-    query = _held(tuple(who))
-    held = session.execute(query, {"kin": list(kin or [spec.slug]), "now": now, **who})
-    if int(held.scalar_one()) < spec.live_per_person:
+    return {column: value for column, value in known.items() if value is not None}
+
+
+def per_person(spec: ResourceSpec, held: int) -> None:
+    """Refuse a person who already holds `live_per_person` live, future bookings among the
+    resources of the same kind (`held`, counted by `count_sql`)."""
+    if spec.live_per_person is None or held < spec.live_per_person:
         return
     one, many, feminine = _KINDS[spec.kind]
     count = spec.live_per_person

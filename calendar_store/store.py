@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_store import availability, checks, ledger, quota, rules
+from calendar_store import availability, checks, ledger, rules
 from calendar_store.ledger import After
 from calendar_store.records import (
     booking_of,
@@ -196,8 +196,7 @@ class Store:
                 # Nobody may have taken the span since, nor the person booked elsewhere meanwhile:
                 # check it again as a new request.
                 again = request_of(booking_of(row))
-                quota.per_person(session, self._kin(spec), spec, again, now)
-                checks.ensure_free(session, spec, again, now, self.tz)
+                checks.admit(session, spec, again, now, self.tz, self._kin(spec))
             elif row.status != Status.HELD.value:
                 raise WrongState(f"{row.reference} is {row.status}, not held")
             row.hold_until = None

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -212,6 +212,36 @@ def test_without_limits_in_the_spec_nothing_changes(store: Store) -> None:
     for minute in (0, 20, 40):
         store.book(appointment(TUESDAY, 9, minute, who), by="t")
     assert store.book(days("chaises", TUESDAY, 10, quantity=1), by="t").quantity == 1
+
+
+def test_counting_a_person_takes_no_statement_of_its_own(engine: Engine, clock: Clock) -> None:
+    # The person's bookings are counted by the statement that reads the span's bookings: on
+    # PostgreSQL a round trip of its own took 6 % off the booking API (`make bench`, limits).
+    plain = tuple(replace(s, live_per_person=None) for s in LIMITED)
+    unlimited = Store(engine, plain, tz=PARIS, clock=clock)
+    limited = Store(engine, LIMITED, tz=PARIS, clock=clock)
+    unlimited.sync()
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    def counted(store: Store, minute: int, who: Contact) -> list[str]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            store.book(appointment(TUESDAY, 9, minute, who), by="t")
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        return list(statements)
+
+    camille = Contact("Camille Martin", Requester.RESIDENT, phone="+33612345678")
+    paul = Contact("Paul Durand", Requester.RESIDENT, email="paul@example.fr")
+    without = counted(unlimited, 0, camille)
+    with_limits = counted(limited, 20, paul)
+    assert len(with_limits) == len(without)
+    assert sum("count(*)" in s for s in with_limits) == 1
+    assert sum("count(*)" in s for s in without) == 0
 
 
 def test_two_rooms_at_once_by_one_person_at_the_limit_on_postgresql(
