@@ -95,29 +95,33 @@ _CAUSES = frozenset({"feu", "menace", "violence", "suicide"})
 def alarm(text: str, safety: Safety) -> Alarm | None:
     """The danger or grief a message describes, or None for an ordinary message."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
-    keys = safety.situations.keys()
     found: list[tuple[int, str]] = []
+    excluded: set[str] = set()
     for key, pattern, unless in _compiled(safety):
-        match = pattern.search(words)
-        if match is None:
-            continue
         if unless is not None and unless.search(words):
+            excluded.add(key)  # « il va bien »: neither its phrases nor its words together
             continue
-        found.append((match.start(), key))
-    if found:
+        match = pattern.search(words)
+        if match is not None:
+            found.append((match.start(), key))
+    # A danger told as past or as fiction is none, unless something says it is happening now.
+    told = _TOLD.search(words) is not None and _NOW.search(words) is None
+    together_ = (
+        [] if told else [k for k in together(words) if k in safety.situations and k not in excluded]
+    )
+    if found and not told:
         said = [key for _, key in sorted(found)]
         # What causes the harm goes first, even when only its words tell it (« se fait
         # cogner… le nez en sang » is violence before it is an injury).
-        first = [k for k in together(words) if k in _CAUSES and k not in said and k in keys]
+        first = [k for k in together_ if k in _CAUSES and k not in said]
         return Alarm("danger", tuple(first + said))
     if _ALARM_ONLY.match(words):
         return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
     if grief is not None and grief.search(words) and not (unless and unless.search(words)):
         return Alarm("grief")
-    guessed = [key for key in together(words) if key in safety.situations]
-    if guessed:
-        return Alarm("danger", tuple(guessed))
+    if together_:
+        return Alarm("danger", tuple(together_))
     distress, _ = _grief(safety.detresse, ())
     if distress is None or _ERRAND.search(words) or not distress.search(words):
         return None
@@ -168,7 +172,9 @@ _SOMEONE = _any(
     r"cycliste", r"pieton", r"motard", r"copine?\b", r"ami\b", r"amie\b", r"compagnon",
     r"maman", r"papa\b", r"mamie", r"papy", r"gosse", r"collegue", r"patient", r"frere",
     r"soeur", r"oncle\b", r"tante\b", r"cousine?\b", r"type\b", r"mec\b", r"gars\b",
-    r"gardien",
+    r"gardien", r"copain", r"pote\b", r"epoux", r"epouse", r"\bbb\b", r"passant", r"vieux\b",
+    r"vieille\b", r"personne agee", r"papi\b", r"mamy\b", r"eleve", r"collegien", r"bambin",
+    r"nourrisson", r"mari\b", r"conjoint", r"ouvrier",
 )  # fmt: skip
 _BODY = _any(
     r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
@@ -180,6 +186,12 @@ _BODY = _any(
     # Signs of a stroke, told as they are seen.
     r"visage (?:s )?affaiss", r"bouche de travers", r"parle n importe comment",
     r"n arrive (?:plus|pas) a parler", r"bras (?:ne repond|tombe)",
+    r"visage (?:qui )?tombe", r"bouche (?:est )?(?:tordue|de travers)", r"parle bizarre",
+    r"engourdi", r"former ses phrases", r"levres? (?:sont )?bleu", r"sueurs? froides?",
+    r"main crispee sur (?:le|son) coeur", r"ouvrir les yeux",
+    r"ne (?:parvient|peut) plus a se (?:lever|relever)",
+    r"chut", r"pile bouton", r"javel", r"produit menager", r"a bu du", r"a bu de l",
+    r"s affaiss", r"\bperd (?:\w+ )?(?:de )?sang",
 )  # fmt: skip
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
@@ -187,7 +199,24 @@ _FIRE = _any(
     # « ils vont venir brûler ma maison » is a threat of fire, not a fire.
     r"(?<!va )(?<!vont )(?<!venir )(?<!menace de )(?<!menacent de )brule",
 )  # fmt: skip
-_WATER = _any(r"eau\b", r"inond", r"crue", r"riviere", r"ruisseau", r"\bru\b", r"boue", r"torrent")
+_BURNING_PLACE = re.compile(
+    r"\b(?:cuisine|toit|grenier|garage|appartement|immeuble|grange|hangar|cheminee|poubelle|"
+    r"foret|champ|haie|batiment|entrepot|magasin|ecole)\b(?:\s+\w+){0,6}?\s+"
+    r"(?:brule|flambe|fume|crame)\b|\bfeu de cheminee\b"
+)
+_WATER = _any(
+    r"eau\b",
+    r"[ld]eau\b",
+    r"niveau (?:de l eau )?(?:monte|grimpe)",
+    r"digue",
+    r"inond",
+    r"crue",
+    r"riviere",
+    r"ruisseau",
+    r"\bru\b",
+    r"boue",
+    r"torrent",
+)
 _RISING = _any(
     r"monte", r"rentre", r"envahi", r"cave", r"sous sol", r"rez de chaussee", r"maison",
     r"coince", r"emport", r"deborde", r"niveau", r"sous les portes", r"entre dans",
@@ -195,28 +224,41 @@ _RISING = _any(
 )  # fmt: skip
 # Water already inside homes: happening now, whatever the words of time.
 _INSIDE = _any(
-    r"sous les portes", r"dans les (?:salons|maisons|logements|habitations|chambres)"
+    r"sous (?:les|la) portes?", r"dans les (?:salons|maisons|logements|habitations|chambres)",
+    r"dans (?:le|la|mon|ma|notre) (?:salon|sejour|cuisine|chambre|maison|garage)",
+    r"(?:rentre|entre|monte) partout", r"jusqu aux (?:chevilles|genoux|mollets)", r"a mi hauteur",
+    r"pleine? d eau", r"envahi",
+)  # fmt: skip
+# People caught by water, whatever the words of time.
+_CAUGHT = _any(
+    r"bloque", r"piege", r"coince", r"emport", r"flott", r"cede", r"s accroche", r"partir avec",
 )  # fmt: skip
 # A fire that comes back or spreads is burning now (« j'ai jeté de l'eau mais ça repart »).
 _SPREADING = _any(
     r"repart", r"reprend", r"se propage", r"s etend", r"mis a bruler", r"met a bruler"
 )
 _GAS = _any(
-    r"gaz\b", r"gaziniere", r"chaudiere", r"chaufferie", r"chauffe eau", r"oeufs? pourris?",
-    r"chou pourri", r"tuyau jaune",
+    r"gaz\b", r"gaziniere", r"chaudiere", r"chaufferie", r"chauffe eau", r"l?oeufs? pourris?",
+    r"chou pourri", r"tuyau jaune", r"butane", r"propane", r"bouteille de gaz",
 )  # fmt: skip
 _SMELL = _any(
-    r"odeur", r"sent\b", r"pue", r"fuite", r"fuit", r"siffle", r"respire", r"empeste",
+    r"odeur", r"sent\b", r"pue", r"pu\b", r"fuite", r"fuit", r"siffle", r"respire", r"empeste",
     r"schlingue", r"souffle",
 )  # fmt: skip
 _HURT = _any(
     # « il s'est cogné la tête » is a fall, not a blow.
     r"frapp", r"coups?\b", r"\bbat\b", r"battu", r"(?<!s est )(?<!se )cogn", r"agress",
     r"tabass", r"etrangl", r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
+    r"claques?\b", r"gifl", r"(?:se fait|se font|se faire|s est fait) defonc",
+    r"tape (?:sa|ma|son|mon|sur|les|des)\b",
+    r"supplie(?:r)? d arreter", r"hurle",
 )  # fmt: skip
+# A fight is people already (« bagarre au couteau devant le stade »).
+_FIGHT = _any(r"bagarre", r"rixe", r"on se bat", r"se battent", r"se tapent dessus")
 _THREAT = _any(
     r"menac", r"couteau", r"\barme\b", r"fusil", r"pistolet", r"tuer", r"tue\b", r"carabine",
-    r"revolver", r"flingue", r"abattre", r"tirer sur",
+    r"revolver", r"flingue", r"abattre", r"tirer sur", r"egorg", r"planter\b",
+    r"faire du mal", r"traque", r"me suit\b", r"nous suit\b", r"faire peter", r"faire sauter",
 )  # fmt: skip
 # A fire announced against someone's home or things (« ils vont brûler ma voiture »).
 _ARSON = re.compile(
@@ -233,6 +275,10 @@ _BY_MISTAKE = _any(
 _DEATH_WISH = _any(
     r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
+    r"(?:dire|dit|dis|message d|lettre d|mot d) adieu",
+    r"(?:se|me) jeter (?:sous|du|d un|par)", r"plus etre la", r"etre un poids",
+    r"ne passer(?:a|ai|ait) pas la nuit", r"(?:envie de|vais|va) tout avaler",
+    r"(?:avaler|prendre) (?:toute la boite|tous (?:les|mes) (?:cachets|medicaments|medocs))",
     # An overdose taken on purpose (« j'ai avalé toute la boîte de somnifères »).
     r"(?:avale|pris) (?:toute (?:la|une|sa) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
     r"(?:boite|plaquette|flacon|tube|cachets|comprimes|medicaments|somniferes)",
@@ -244,8 +290,37 @@ _MISSING = re.compile(
     r"n est pas rentree|ne rentre pas|est sortie?|est partie?(?! (?:en|au|a|pour) "
     r"(?:deplacement|vacances|voyage|mission|week end|weekend|travail|stage|courses)))|"
     r"\bon ne (?:le|la|les) (?:trouve|retrouve) (?:nulle part|plus|pas)|"
+    r"\b(?:je|on) ne (?:le|la|les) (?:vois|voit) plus nulle part|\bintrouvable\b|"
+    r"\bne retrouve(?:nt|ns)? plus (?:mon|ma|notre|nos) "
+    r"(?:fils|fille|enfant|petit|petite|bebe|mere|pere)|"
+    r"\balzheimer\b(?:\s+\w+){0,8}?\s+(?:a quitte|est parti|est sorti|s est echappe|introuvable)|"
     r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite)"
 )
+_POWER = _any(
+    r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
+    r"\bcables?\b(?! (?:telephonique|internet|fibre|de la fibre|tele|tv|d antenne))",
+    r"\bfils?\b(?= (?:electrique|haute|du poteau|tombe|au sol|par terre|qui))", r"poteau",
+)  # fmt: skip
+_LIVE_WIRE = _any(
+    r"crepit", r"gresill", r"etincel", r"fume", r"fumee", r"tombe", r"au sol", r"par terre",
+    r"decharge", r"electrifi", r"flamme", r"touchent",
+)  # fmt: skip
+_BEAST = _any(
+    r"chiens?\b", r"molosses?", r"pitbull", r"sangliers?", r"bete\b", r"loups?\b",
+    r"taureau", r"serpent", r"frelons", r"guepes", r"rottweiler", r"berger allemand",
+)  # fmt: skip
+_ATTACKS = _any(
+    r"mord", r"attaqu", r"charge\b", r"chargent", r"grogn", r"poursui", r"fonce", r"enrag",
+    r"agressi", r"divague", r"a attrape", r"encercl",
+)  # fmt: skip
+_VEHICLE = _any(
+    r"voiture", r"camion", r"\bcar\b", r"bus\b", r"moto", r"scooter", r"velo", r"tracteur",
+    r"motard", r"cycliste", r"vehicule", r"bagnole",
+)  # fmt: skip
+_CRASH = _any(
+    r"a renverse", r"renvers", r"percut", r"quitte la route", r"dans le fosse", r"a terre",
+    r"au sol", r"s est encastre", r"tonneau", r"fauch",
+)  # fmt: skip
 _NOW = _any(
     r"vite", r"au secours", r"aidez", r"a l aide", r"maintenant", r"en ce moment",
     r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
@@ -278,8 +353,23 @@ _FIGURES = re.compile(
     r"\b(?:gaz|pots?) d echappement\b|"
     # An object that knocks (« le regard cogne à chaque voiture »).
     r"\bcogne (?:a chaque|au passage|contre|quand|des qu)\b|"
+    # Traffic lights and festive fires; harm only feared (« un accident va finir par arriver »,
+    # « les enfants vont se blesser »).
+    r"\bfeux? (?:tricolores?|rouges?|de signalisation|d artifice|de camp|de la saint jean)\b|"
+    r"\b(?:(?:un |l )?(?:accident|drame|malheur) )?"
+    r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
+    r"se tuer|tomber|trebucher|se faire mal|arriver)\b|"
+    r"\bavant qu il (?:y ait|arrive) (?:un accident|un drame|un malheur)\b|"
+    r"\bun accident (?:est )?vite arrive\b|"
     # Nobody hurt, said outright.
     r"\b(?:sans|aucun|pas de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b"
+)
+# A danger told as past or as fiction (« l'incendie de l'usine l'an dernier », « le film où la
+# tour prend feu »): no alarm unless something says it is happening now.
+_TOLD = re.compile(
+    r"\b(?:l an dernier|l annee derniere|(?<!depuis )le mois dernier|en (?:19|20)\d\d|"
+    r"il y a (?:\d+|deux|trois|quelques|plusieurs) (?:ans|annees|mois)|j ai reve|un reve|"
+    r"dans un film|le film|un film|jeu video|la serie|un roman|raconte toujours)\b"
 )
 # A joke marker: « je vais le tuer mdr » is no threat.
 _JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd)\b")
@@ -293,24 +383,29 @@ def together(words: str) -> list[str]:
     found: list[str] = []
     if _GAS.search(words) and _SMELL.search(words) and "egout" not in words:
         found.append("gaz")
-    if _FIRE.search(words) and (
-        _SOMEONE.search(words)
-        or _NOW.search(words)
-        or _RISING.search(words)
-        or _SPREADING.search(words)
+    if _BURNING_PLACE.search(words) or (
+        _FIRE.search(words)
+        and (
+            _SOMEONE.search(words)
+            or _NOW.search(words)
+            or _RISING.search(words)
+            or _SPREADING.search(words)
+        )
     ):
         found.append("feu")
     if _WATER.search(words) and (
         _INSIDE.search(words)
-        or (_RISING.search(words) and (_NOW.search(words) or "coince" in words))
+        or _CAUGHT.search(words)
+        or (_RISING.search(words) and _NOW.search(words))
     ):
         found.append("inondation")
     # The cause before the harm: a threat or a blow before the injury it made, an overdose
     # before the malaise (the first situation's advice is said first).
     joking = _JOKE.search(words) is not None
-    if ((_THREAT.search(words) and _SOMEONE.search(words)) or _ARSON.search(words)) and not joking:
+    people = _SOMEONE.search(words) or _FIGHT.search(words)
+    if ((_THREAT.search(words) and people) or _ARSON.search(words)) and not joking:
         found.append("menace")
-    if _HURT.search(words) and _SOMEONE.search(words) and not joking:
+    if _HURT.search(words) and people and not joking:
         found.append("violence")
     if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words):
         found.append("suicide")
@@ -318,6 +413,12 @@ def together(words: str) -> list[str]:
         found.append("malaise")
     if _MISSING.search(words):
         found.append("disparition")
+    if _POWER.search(words) and _LIVE_WIRE.search(words):
+        found.append("electricite")
+    if _BEAST.search(words) and _ATTACKS.search(words):
+        found.append("animal")
+    if _VEHICLE.search(words) and _CRASH.search(words) and _SOMEONE.search(words):
+        found.append("accident")
     return found
 
 

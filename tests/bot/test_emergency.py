@@ -145,6 +145,16 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "le capot de la borne du lotissement a disparu",
         "Bonjour madame, monsieur, un panneau est tombé par terre devant le 12 rue Hugo. Merci",
         "Monsieur le maire, la barrière du parc est par terre depuis lundi",
+        # Told as past or as fiction, feared rather than happening, or a traffic light.
+        "l'incendie de la scierie l'an dernier, on sait pourquoi ça a brûlé ?",
+        "ma fille a fait un cauchemar, j'ai rêvé que la maison était inondée",
+        "le film où un chien attaque tout le monde passe ce soir à la salle des fêtes ?",
+        "le feu tricolore de la place clignote, un accident va finir par arriver",
+        "la grille de l'aire de jeux a un bout qui dépasse, les enfants vont se blesser",
+        "le chien du voisin a mordu mon chat mais il va bien, à qui le dire ?",
+        "le câble téléphonique pend au-dessus du trottoir depuis l'orage",
+        "le trottoir est défoncé devant chez moi depuis les travaux",
+        "adieu et merci pour tout",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
@@ -165,6 +175,21 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("on ne trouve plus le petit de la voisine depuis une heure", "disparition"),
         ("mon neveu jouait au toboggan du square, on ne le trouve plus", "disparition"),
         ("un chien sans maître saute sur les enfants au square", "animal"),
+        # A thing and what it does, said together: no phrase of the commune file needed.
+        ("la bouteille de propane du barbecue siffle et ça pue dans tout le jardin", "gaz"),
+        ("le grenier de la maison d'en face fume par les tuiles", "feu"),
+        ("mon époux a le bras tout engourdi depuis dix minutes et bafouille", "malaise"),
+        ("la petite a bu de l'eau de javel dans la salle de bain", "malaise"),
+        ("un tracteur a percuté un cycliste sur la départementale", "accident"),
+        ("ma coloc se fait gifler par son copain dans l'escalier", "violence"),
+        ("bagarre au couteau sur le parking de la gare", "menace"),
+        ("un homme crie sous mes fenêtres qu'il va m'égorger", "menace"),
+        ("mon frère m'a envoyé un message d'adieu et ne répond plus", "suicide"),
+        ("la cave est pleine d'eau et ça continue de monter", "inondation"),
+        ("les voisins sont bloqués sur leur toit, l'eau a tout pris", "inondation"),
+        ("le boîtier électrique du lotissement grésille et fait des étincelles", "electricite"),
+        ("papy a Alzheimer, il est parti de la maison ce midi, introuvable", "disparition"),
+        ("deux molosses grognent et encerclent les enfants à l'arrêt du car", "animal"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
