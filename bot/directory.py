@@ -86,9 +86,43 @@ def elsewhere(text: str, directory: Directory, commune: str) -> Found | None:
     return found[0] if found else None
 
 
+# A sentence, and its end: a question ends with a question mark.
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+# A question that points back at what the story named (« vous avez leur numéro ? »).
+_POINTS_BACK = re.compile(
+    r"\b(?:leurs?|son numero|ses horaires|son adresse|ce numero|cette adresse|ces horaires|"
+    r"chez eux|chez lui|chez elle|celui|celle|ca|cela|y aller|les joindre|le joindre|"
+    r"la joindre|me le|me la|me les|me l|nous le|nous la|nous les|nous l|l avez|l avoir|"
+    r"les avez|les avoir|le donner|la donner|les donner)\b"
+)
+# A street is no place asked about (« la salle de la rue des Écoles », « route de la Gare »).
+_STREET = re.compile(
+    r"\b(?:rue|avenue|place|chemin|impasse|allee|boulevard|route|square|quai|sentier|ruelle) "
+    r"(?:de la|de l|des|du|de|d) [a-z0-9]+"
+)
+
+
+def asked(text: str) -> str:
+    """The part of a message that asks: its questions when it tells a story around them
+    (« je suis infirmière de nuit… le dossier de cantine… Pourriez-vous me rappeler vos heures
+    d'ouverture ? » asks nothing about the school). The whole text when no sentence or every
+    sentence ends with a question mark, or when a question points back at the story (« je
+    cherche la gendarmerie. Vous avez leur numéro ? »)."""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
+    questions = [s for s in sentences if s.endswith("?")]
+    if not questions or len(questions) == len(sentences):
+        return text
+    part = " ".join(questions)
+    if _POINTS_BACK.search(plain(part)):
+        return text
+    return part
+
+
 def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
-    """Every other place or institution the text asks about, in the order it names them."""
-    words = plain(text)
+    """Every other place or institution the text asks about, in the order it names them:
+    looked for in what it asks (`asked`), where the resident lives in all of it."""
+    whole = plain(text)
+    words = _STREET.sub(" ", plain(asked(text)))
     hits: list[tuple[int, int, Found]] = []
     for key, entry in directory.entrees.items():
         best: tuple[int, int] | None = None
@@ -102,7 +136,7 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
             )
             hits.append((best[0], -best[1], Found(key, sure=sure)))
     ours = plain(commune)
-    for town in (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(words)):
+    for town in (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(whole)):
         place = town.group(1)
         first = place.split()[0]
         if first in _GENERIC or first.isdigit() or place.startswith(ours):  # « du 20 »: a date

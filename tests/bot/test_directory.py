@@ -65,3 +65,28 @@ def test_where_the_resident_lives_is_said_but_not_asked_about() -> None:
     ]
     assert keys("j'habite à Clairval depuis deux ans") == []
     assert keys("j'habite à côté de la mairie") == []
+
+
+def test_a_place_named_in_the_story_is_not_what_the_question_asks() -> None:
+    # The school and the train give context; the question is about us.
+    assert (
+        keys("Je travaille de nuit à la cantine de l'école. Vous fermez à quelle heure le jeudi ?")
+        == []
+    )
+    assert (
+        keys("Ma fille a oublié son passeport dans le train. C'est combien pour en refaire un ?")
+        == []
+    )
+    # Asked in the question itself, or only said without a question mark: still found.
+    assert keys("Ma fille rentre en CP. Quels sont les horaires de l'école ?") == ["ecole"]
+    assert keys("Bonjour. Les horaires de la poste samedi. Merci") == ["la_poste"]
+
+
+def test_a_question_that_points_back_at_the_story_keeps_its_place() -> None:
+    assert keys("Je cherche la gendarmerie. Vous avez leur numéro ?") == ["gendarmerie"]
+    assert keys("Il me faut le numéro de la CAF. Vous pouvez me le donner ?") == ["caf"]
+
+
+def test_a_street_is_no_place_asked_about() -> None:
+    assert keys("la salle de la rue des Écoles est libre vendredi ?") == []
+    assert keys("un lampadaire est éteint chemin de la Gare, vous pouvez voir ?") == []
