@@ -118,7 +118,12 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     if _ALARM_ONLY.match(words):
         return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
-    if grief is not None and grief.search(words) and not (unless and unless.search(words)):
+    if (
+        grief is not None
+        and grief.search(words)
+        and not (unless and unless.search(words))
+        and not (_FOR_A_FUNERAL.search(words) and _WANTS.search(words))
+    ):
         return Alarm("grief")
     if together_:
         return Alarm("danger", tuple(together_))
@@ -331,6 +336,16 @@ _ERRAND = _any(
     r"reservation", r"reserver", r"inscri", r"procuration", r"formulaire", r"site\b",
     r"dossier", r"papiers",
 )  # fmt: skip
+# A funeral as the reason for an ordinary request (« la salle pour un verre après les
+# obsèques », « un rendez-vous passeport, je pars pour un enterrement »): the request is
+# answered, not handed to an agent as grief.
+_FOR_A_FUNERAL = re.compile(
+    r"\b(?:pour|apres|a la suite de|avant) (?:un|une|l|les|des|son|sa|ses|mon|ma|notre) "
+    r"(?:enterrement|obseques|funerailles|inhumation|ceremonie)"
+)
+_WANTS = re.compile(
+    rf"{_ERRAND.pattern}|\b(?:salles?|tables?|chaises?|sono|barnums?|gymnase|louer|emprunter)\b"
+)
 # Figures of speech and things that hold a danger word but describe none: removed before
 # anything is looked for (« un coup de fil », « la bouche d'incendie fuit », « sans blessé »).
 _FIGURES = re.compile(

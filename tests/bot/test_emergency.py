@@ -155,6 +155,9 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "le câble téléphonique pend au-dessus du trottoir depuis l'orage",
         "le trottoir est défoncé devant chez moi depuis les travaux",
         "adieu et merci pour tout",
+        # A funeral as the reason for an ordinary request: the request is answered.
+        "il nous faudrait trente chaises samedi pour le café après les obsèques de mon oncle",
+        "un rendez-vous pour un passeport vite svp, je pars pour un enterrement au Portugal",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
