@@ -101,6 +101,18 @@ _STREET = re.compile(
     r"(?:de la|de l|des|du|de|d) [a-z0-9]+"
 )
 
+# A landmark that says where something is (« le banc devant la poste », « près de l'école »),
+# unless the message asks when it opens or how to reach it.
+_LANDMARK = re.compile(
+    r"\b(?:devant|derriere|pres de|a cote de|en face de|au coin de|le long de|face a|"
+    r"a l angle de|sur le parking de|a la sortie de|a l entree de) "
+    r"(?:la |le |l |les |du |des )?[a-z0-9]+"
+)
+_OPENING_OR_CONTACT = re.compile(
+    r"\b(?:horaires?|ouvert|ouverte|ouvre|ouvrent|ferme|fermee|numero|telephone|adresse|"
+    r"joindre|contacter|appeler|mail|quand|heure)\b"
+)
+
 
 def asked(text: str) -> str:
     """The part of a message that asks: its questions when it tells a story around them
@@ -123,6 +135,8 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     looked for in what it asks (`asked`), where the resident lives in all of it."""
     whole = plain(text)
     words = _STREET.sub(" ", plain(asked(text)))
+    if not _OPENING_OR_CONTACT.search(words):
+        words = _LANDMARK.sub(" ", words)
     hits: list[tuple[int, int, Found]] = []
     for key, entry in directory.entrees.items():
         best: tuple[int, int] | None = None

@@ -87,6 +87,13 @@ def test_a_question_that_points_back_at_the_story_keeps_its_place() -> None:
     assert keys("Il me faut le numéro de la CAF. Vous pouvez me le donner ?") == ["caf"]
 
 
+def test_a_landmark_that_says_where_is_no_place_asked_about() -> None:
+    assert keys("le panneau d'affichage devant la poste est tombé") == []
+    assert keys("des tags sur le mur en face de la gendarmerie") == []
+    # Unless the message asks when it opens or how to reach it.
+    assert keys("je suis devant la poste, elle ouvre à quelle heure ?") == ["la_poste"]
+
+
 def test_a_street_is_no_place_asked_about() -> None:
     assert keys("la salle de la rue des Écoles est libre vendredi ?") == []
     assert keys("un lampadaire est éteint chemin de la Gare, vous pouvez voir ?") == []
