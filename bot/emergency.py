@@ -184,8 +184,10 @@ _SOMEONE = _any(
 _BODY = _any(
     r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
     r"bouge pas", r"malaise", r"convuls", r"etouff", r"reveill", r"vomi", r"douleur",
-    r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"ne repond plus",
-    r"ne repond pas", r"par terre", r"au sol", r"effondr", r"perdu connaissance",
+    r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"par terre", r"au sol",
+    r"effondr", r"perdu connaissance",
+    # « ne répond plus » is a body that does not, not messages left unanswered.
+    r"(?:ne )?repond (?:plus|pas)(?! (?:a mes|a ma|a nos|a vos|aux|au telephone|a ses|a sa))",
     r"tete ouverte", r"arrive (?:plus|pas) a se (?:lever|relever)", r"ne se releve",
     r"vertige", r"tete qui tourne", r"ne tient plus debout", r"somnolent",
     # Signs of a stroke, told as they are seen.
@@ -197,9 +199,16 @@ _BODY = _any(
     r"ne (?:parvient|peut) plus a se (?:lever|relever)",
     r"chut", r"pile bouton", r"javel", r"produit menager", r"a bu du", r"a bu de l",
     r"s affaiss", r"\bperd (?:\w+ )?(?:de )?sang",
+    # A fall from a height, a body gone limp, a deep wound, a child in a trap.
+    r"tombee? (?:de|du|d un|d une|dans l escalier|sur (?:la|le|sa|son) tete)\b",
+    r"toute? mou", r"toute molle", r"en sueur", r"ne comprend plus rien",
+    r"jusqu a l os", r"ouvert (?:la|le) (?:jambe|bras|tete|crane|main)",
+    r"rebord de la fenetre", r"a travers la glace", r"enferme dans (?:une|la|sa) voiture",
+    r"coince sous", r"tombe sur (?:des|un|une|les) (?:passants|gens|personnes|enfants|voiture)",
 )  # fmt: skip
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
+    r"feu de (?:broussailles|foret|herbe|champ|haie|jardin|garage|grange)", r"embrase",
     r"crame", r"explos",
     # « ils vont venir brûler ma maison » is a threat of fire, not a fire.
     r"(?<!va )(?<!vont )(?<!venir )(?<!menace de )(?<!menacent de )brule",
@@ -240,7 +249,17 @@ _CAUGHT = _any(
 )  # fmt: skip
 # A fire that comes back or spreads is burning now (« j'ai jeté de l'eau mais ça repart »).
 _SPREADING = _any(
-    r"repart", r"reprend", r"se propage", r"s etend", r"mis a bruler", r"met a bruler"
+    r"repart",
+    r"reprend",
+    r"se propage",
+    r"s etend",
+    r"mis a bruler",
+    r"met a bruler",
+    r"avance",
+    r"descend vers",
+    r"s approche",
+    r"se rapproche",
+    r"gagne",
 )
 _GAS = _any(
     r"gaz\b", r"gaziniere", r"chaudiere", r"chaufferie", r"chauffe eau", r"l?oeufs? pourris?",
@@ -264,6 +283,8 @@ _THREAT = _any(
     r"menac", r"couteau", r"\barme\b", r"fusil", r"pistolet", r"tuer", r"tue\b", r"carabine",
     r"revolver", r"flingue", r"abattre", r"tirer sur", r"egorg", r"planter\b",
     r"faire du mal", r"traque", r"me suit\b", r"nous suit\b", r"faire peter", r"faire sauter",
+    r"forcer (?:ma|la|notre|sa) porte", r"essa\w* d (?:entrer|rentrer) chez",
+    r"tout casser", r"jeter contre", r"est entre chez", r"sait ou (?:je dors|j habite|dort)",
 )  # fmt: skip
 # A fire announced against someone's home or things (« ils vont brûler ma voiture »).
 _ARSON = re.compile(
@@ -281,6 +302,10 @@ _DEATH_WISH = _any(
     r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
     r"(?:dire|dit|dis|message d|lettre d|mot d) adieu",
+    r"(?:veux|vais|veut|va) sauter\b(?! (?:le|la|les|un|une|des|au dessus)\b)",
+    r"faire une betise", r"parle de mourir",
+    r"plus (?:de|aucune) raison de (?:vivre|continuer)", r"coupee? les (?:bras|veines|poignets)",
+    r"(?:ne )?ser(?:ai|a|ais|ait) plus (?:la|de ce monde)",
     r"(?:se|me) jeter (?:sous|du|d un|par)", r"plus etre la", r"etre un poids",
     r"ne passer(?:a|ai|ait) pas la nuit", r"(?:envie de|vais|va) tout avaler",
     r"(?:avaler|prendre) (?:toute la boite|tous (?:les|mes) (?:cachets|medicaments|medocs))",
@@ -303,7 +328,8 @@ _MISSING = re.compile(
 )
 _POWER = _any(
     r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
-    r"\bcables?\b(?! (?:telephonique|internet|fibre|de la fibre|tele|tv|d antenne))",
+    r"\bcables?\b(?! (?:telephoniques?|internet|fibre|de la fibre|de telephone|du telephone|"
+    r"tele|tv|d antenne))",
     r"\bfils?\b(?= (?:electrique|haute|du poteau|tombe|au sol|par terre|qui))", r"poteau",
 )  # fmt: skip
 _LIVE_WIRE = _any(
@@ -327,8 +353,8 @@ _CRASH = _any(
     r"au sol", r"s est encastre", r"tonneau", r"fauch",
 )  # fmt: skip
 _NOW = _any(
-    r"vite", r"au secours", r"aidez", r"a l aide", r"maintenant", r"en ce moment",
-    r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
+    r"vite", r"urgence vitale", r"au secours", r"aidez", r"a l aide", r"maintenant",
+    r"en ce moment", r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
 )  # fmt: skip
 # Words of an ordinary request: a danger said with them is most often a figure of speech.
 _ERRAND = _any(
@@ -375,7 +401,7 @@ _FIGURES = re.compile(
     r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
     r"se tuer|tomber|trebucher|se faire mal|arriver)\b|"
     r"\bavant qu il (?:y ait|arrive) (?:un accident|un drame|un malheur)\b|"
-    r"\bun accident (?:est )?vite arrive\b|"
+    r"\bun accident (?:est )?vite arrive\b|\bva finir en (?:accident|drame)\b|"
     # Nobody hurt, said outright.
     r"\b(?:sans|aucun|pas de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b"
 )
@@ -384,7 +410,9 @@ _FIGURES = re.compile(
 _TOLD = re.compile(
     r"\b(?:l an dernier|l annee derniere|(?<!depuis )le mois dernier|en (?:19|20)\d\d|"
     r"il y a (?:\d+|deux|trois|quelques|plusieurs) (?:ans|annees|mois)|j ai reve|un reve|"
-    r"dans un film|le film|un film|jeu video|la serie|un roman|raconte toujours)\b"
+    r"dans un film|le film|un film|jeu video|la serie|un roman|raconte toujours|"
+    # A danger that comes back with the weather is a report to make, not a call to make now.
+    r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut)\b"
 )
 # A joke marker: « je vais le tuer mdr » is no threat.
 _JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd)\b")

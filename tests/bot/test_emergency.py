@@ -155,6 +155,9 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "le câble téléphonique pend au-dessus du trottoir depuis l'orage",
         "le trottoir est défoncé devant chez moi depuis les travaux",
         "adieu et merci pour tout",
+        "la cour de l'école est inondée à chaque orage, il faudrait un regard de plus",
+        "ma tante ne répond plus à mes messages depuis Noël, c'est vexant",
+        "on m'a fracturé la voiture cette nuit, où porter plainte ?",
         # A funeral as the reason for an ordinary request: the request is answered.
         "il nous faudrait trente chaises samedi pour le café après les obsèques de mon oncle",
         "un rendez-vous pour un passeport vite svp, je pars pour un enterrement au Portugal",
@@ -193,6 +196,10 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("le boîtier électrique du lotissement grésille et fait des étincelles", "electricite"),
         ("papy a Alzheimer, il est parti de la maison ce midi, introuvable", "disparition"),
         ("deux molosses grognent et encerclent les enfants à l'arrêt du car", "animal"),
+        ("ma voisine est tombée dans l'escalier, elle est toute molle", "malaise"),
+        ("le feu de broussailles descend vers le lotissement", "feu"),
+        ("mon frère dit qu'il va sauter, il est à la fenêtre", "suicide"),
+        ("un inconnu essaie d'entrer chez moi par le garage", "menace"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
