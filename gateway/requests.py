@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bot import topics, wish
-from bot.answers import plain
+from bot.answers import cancel_verb, plain
 from bot.catalogue import ANSWERS
 from bot.commune import Commune
 from bot.directory import everywhere
@@ -94,6 +94,8 @@ CONTINUED = re.compile(
 # or a report needs every word of the message (the room named in the story, the description).
 ALONE = FAQ | {"ask_resource", "ask_elsewhere", "my_bookings", "my_reports", "request_human"}
 _BY_KEY = {key: intent.value for intent, key in ANSWERS.items()}
+# Something else cancelled (« la brocante est annulée ? »): no wish to cancel a booking.
+_CANCELLED = re.compile(r"\b(?:est|sont|a ete|ont ete|etait|serait|sera) annule")
 
 
 class Part(NamedTuple):
@@ -144,11 +146,15 @@ def _groups(
         elif kind == "report_problem":
             new = new and REPORTED_BEFORE.search(said) is None
         was_asked = asked
-        if kind == "ask_resource" and not _resources(piece, commune):
+        if (
+            kind == "ask_resource"
+            and not _resources(piece, commune)
+            and (not groups or groups[-1].kind in ("book", "ask_resource"))
+        ):
             new = False  # « quel serait le tarif ? » is about the room named before
         if new and kind is not None:
             sure = intent == kind and confidence >= SPLIT_CONFIDENCE
-            force = None if sure or kind not in FAQ | {"thank"} else kind
+            force = None if sure or kind not in FAQ | {"thank", "cancel_booking"} else kind
             groups.append(_Group([*pending, number], kind, number, force))
             pending = []
         elif groups:
@@ -169,7 +175,18 @@ def requests(
     if len(groups) < 2:
         return [Part(text)]
     groups[-1].numbers.extend(pending)
-    return [Part(" ".join(pieces[n] for n in g.numbers), g.force) for g in groups]
+    parts = []
+    for group in groups:
+        said = " ".join(pieces[n] for n in group.numbers)
+        if group.kind == "ask_resource" and not _resources(said, commune):
+            # « ma réservation SDF-9KL2 est-elle validée ? et c'est combien la caution ? »:
+            # the price of the room the request before named.
+            before = (_resources(pieces[n], commune) for n in range(group.numbers[0]))
+            named = next((found for found in before if found), None)
+            if named:
+                said = _about(said, noun(commune.data.ressources[named[0]].nom).bare)
+        parts.append(Part(said, group.force))
+    return parts
 
 
 def lead(
@@ -222,16 +239,28 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return intent
     if found and (any(f.sure for f in found) or ASKED.search(piece)):
         return "ask_elsewhere"  # « perdu dans le train » names no place to ask about
+    if cancel_verb(piece) and ASKED.search(piece) and not _CANCELLED.search(plain(piece)):
+        return "cancel_booking"  # « je veux en annuler une », not « le marché est annulé ? »
     key = topics.best(piece, commune.data.mots_des_reponses)
     return _BY_KEY.get(key) if key else None
 
 
 def _resources(piece: str, commune: Commune) -> list[str]:
+    """The resources a clause names, by their words or by a booking reference's letters
+    (« ma réservation SDF-9KL2 » is the salle des fêtes)."""
     named = [
         wish.Named(slug, (noun(e.nom).bare, *e.synonymes))
         for slug, e in commune.data.ressources.items()
     ]
-    return wish.items_in(piece, named)
+    found = wish.items_in(piece, named)
+    for reference in REFERENCE.finditer(piece):
+        letters = reference.group().split("-")[0].upper()
+        found += [
+            slug
+            for slug, e in commune.data.ressources.items()
+            if e.prefixe == letters and slug not in found
+        ]
+    return found
 
 
 # Answers whose words say what is asked (opening hours, a price, an address), not about what.
@@ -255,9 +284,13 @@ def completed(
         before = (subject(p, commune) for p in reversed(pieces[:number]))
         about = next((found for found in before if found), None)
         if about is not None and plain(about) not in plain(piece):
-            asked = piece.endswith("?")
-            out[number] = f"{piece.rstrip(' ?')} pour {about}{' ?' if asked else ''}"
+            out[number] = _about(piece, about)
     return out
+
+
+def _about(piece: str, about: str) -> str:
+    """A clause that asks without saying about what, said about `about`."""
+    return f"{piece.rstrip(' ?')} pour {about}{' ?' if piece.endswith('?') else ''}"
 
 
 def subject(text: str, commune: Commune) -> str | None:

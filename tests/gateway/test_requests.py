@@ -165,3 +165,29 @@ def test_an_elliptic_topic_is_not_a_place(clairval: Commune) -> None:
         "c'est ouvert le samedi ?",
         "les encombrants ?",
     ]
+
+
+def test_a_price_asked_after_a_booking_reference_is_about_its_room(clairval: Commune) -> None:
+    text = "Ma réservation SDF-9KL2 est-elle confirmée ? Et le ménage est compris ?"
+    pieces = clauses(text)
+    understood = [("my_bookings", 0.99), ("ask_resource", 0.97)]
+    assert requests(text, pieces, understood, clairval) == [
+        Part("Ma réservation SDF-9KL2 est-elle confirmée ?"),
+        Part("le ménage est compris pour salle des fêtes ?"),
+    ]
+
+
+def test_a_price_asked_after_a_wish_to_book_stays_with_it(clairval: Commune) -> None:
+    text = "On voudrait la salle des fêtes pour un loto. C'est combien ?"
+    pieces = clauses(text)
+    assert len(requests(text, pieces, [("book", 0.9), ("ask_resource", 0.9)], clairval)) == 1
+
+
+def test_a_cancelling_clause_rasa_is_unsure_of_is_a_cancellation(clairval: Commune) -> None:
+    text = "vous pouvez me montrer mes réservations ? j'aimerais en annuler une"
+    pieces = clauses(text)
+    understood = [("my_bookings", 0.99), ("nlu_fallback", 0.6)]
+    assert requests(text, pieces, understood, clairval) == [
+        Part("vous pouvez me montrer mes réservations ?"),
+        Part("j'aimerais en annuler une", "cancel_booking"),
+    ]
