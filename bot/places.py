@@ -146,8 +146,7 @@ def category_of(
     found: dict[str, int] = {}
     first: dict[str, int] = {}
     for key, category in categories.items():
-        if key == "autre":
-            continue
+        # « autre » is named by its own words too (« une épave », « un animal mort »).
         for word in category.mots:
             plain = _plain(word)
             # A plural ("lampadaires", "travaux") still names the thing.

@@ -73,6 +73,14 @@ def test_no_category_and_never_autre() -> None:
     assert category_of("autre", CATEGORIES) is None
 
 
+def test_autre_is_found_by_its_own_words_before_where_it_lies() -> None:
+    clairval = territory()
+    found = category_of(
+        "une voiture abandonnée sans plaques sur le trottoir", clairval.categories, clairval.rues
+    )
+    assert found is not None and found[0] == "autre"
+
+
 def test_words_match_whole_words_only() -> None:
     # "tag" must not be found inside "étagère", nor "banc" inside "blanc".
     assert category_of("une étagère blanche", CATEGORIES) is None
