@@ -172,6 +172,8 @@ def requests(
 ) -> list[Part]:
     """The message as one turn, or as one turn per request it holds."""
     groups, pending = _groups(text, pieces, understood, commune)
+    if _thanks_for_a_repair(pieces, groups):
+        return [Part(text, "thank")]
     if len(groups) < 2:
         return [Part(text)]
     groups[-1].numbers.extend(pending)
@@ -187,6 +189,25 @@ def requests(
                 said = _about(said, noun(commune.data.ressources[named[0]].nom).bare)
         parts.append(Part(said, group.force))
     return parts
+
+
+# Something the town hall has done (« a été rebouché », « remarche »).
+_DONE = re.compile(
+    r"\b(?:a|ont) (?:été|ete) (?:répar|repar|rebouch|remplac|nettoy|chang|refait|enlev|retir|"
+    r"effac|repeint|taill|élagu|elagu|ramass|remis|rallum|débouch|debouch)|"
+    r"\b(?:remarche|remarchent|fonctionne à nouveau|fonctionne de nouveau|rallumé|rallume)\b",
+    re.IGNORECASE,
+)
+
+
+def _thanks_for_a_repair(pieces: Sequence[str], groups: Sequence[_Group]) -> bool:
+    """Thanks, and only the story of what they are for (« le trou que j'avais signalé a été
+    rebouché en deux jours »): thanks, not a new report — unless something else is asked."""
+    if len(groups) != 1 or groups[0].kind != "thank" or len(pieces) < 2:
+        return False
+    others = [p for n, p in enumerate(pieces) if n != groups[0].lead]
+    told = any(_DONE.search(p) for p in others)
+    return told and not any(ASKED.search(_GREETING.sub("", p.strip())) for p in others)
 
 
 def lead(
@@ -230,8 +251,10 @@ def astray(whole: str | None, asked: str) -> bool:
 
 def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -> str | None:
     """What a clause asks: Rasa's intent when sure, else what the commune's words say."""
-    if THANKS.match(piece.strip()) and "?" not in piece:
-        return "thank"
+    if (THANKS.match(piece.strip()) or (intent == "thank" and confidence >= SPLIT_CONFIDENCE)) and (
+        "?" not in piece
+    ):
+        return "thank"  # « merci pour… », « je voulais simplement vous dire merci »
     found = everywhere(piece, commune.data.annuaire, commune.name)
     if intent == "ask_elsewhere" and not found:
         intent = None  # no other place named: our own facts, by the commune's words

@@ -191,3 +191,18 @@ def test_a_cancelling_clause_rasa_is_unsure_of_is_a_cancellation(clairval: Commu
         Part("vous pouvez me montrer mes réservations ?"),
         Part("j'aimerais en annuler une", "cancel_booking"),
     ]
+
+
+def test_thanks_for_a_repair_are_thanks_not_a_report(clairval: Commune) -> None:
+    text = (
+        "Je tenais à vous remercier. Le lampadaire de l'impasse que j'avais signalé a été "
+        "réparé hier soir. Bravo aux équipes."
+    )
+    pieces = clauses(text)
+    understood = [("thank", 0.9), ("report_problem", 0.8), ("thank", 0.7)]
+    assert requests(text, pieces, understood, clairval) == [Part(text, "thank")]
+    # Something asked besides: each request its own turn, as always.
+    text = "Merci pour le banc réparé. Et le lampadaire, c'est pour quand ?"
+    pieces = clauses(text)
+    understood = [("thank", 0.9), ("report_status", 0.9)]
+    assert [p.text for p in requests(text, pieces, understood, clairval)] == pieces
