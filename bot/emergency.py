@@ -89,7 +89,8 @@ def _compiled(safety: Safety) -> Compiled:
 
 
 # Situations that cause the others: said first when the words tell them.
-_CAUSES = frozenset({"feu", "menace", "violence", "suicide"})
+# The harm that other situations cause (gas, fire, blows, a live wire…): said after them.
+_HARM = "malaise"
 
 
 def alarm(text: str, safety: Safety) -> Alarm | None:
@@ -113,8 +114,12 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         said = [key for _, key in sorted(found)]
         # What causes the harm goes first, even when only its words tell it (« se fait
         # cogner… le nez en sang » is violence before it is an injury).
-        first = [k for k in together_ if k in _CAUSES and k not in said]
-        return Alarm("danger", tuple(first + said))
+        first = [k for k in together_ if k != _HARM and k not in said]
+        causes = [k for k in [*first, *said] if k != _HARM]
+        harm = [_HARM] if _HARM in said or _HARM in first else []
+        if grief_past(words, safety) and "suicide" not in causes:
+            return Alarm("grief")
+        return Alarm("danger", tuple(causes + harm))
     if _ALARM_ONLY.match(words):
         return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
@@ -126,11 +131,33 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     ):
         return Alarm("grief")
     if together_:
-        return Alarm("danger", tuple(together_))
+        causes = [k for k in together_ if k != _HARM]
+        return Alarm("danger", tuple(causes + [k for k in together_ if k == _HARM]))
     distress, _ = _grief(safety.detresse, ())
     if distress is None or _ERRAND.search(words) or not distress.search(words):
         return None
     return Alarm("distress")
+
+
+# When a death was: before today (« mort d'une crise cardiaque la semaine dernière »).
+_BEFORE_TODAY = re.compile(
+    r"\b(?:la semaine derniere|hier|avant hier|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|le mois dernier|l an dernier|il y a (?:\d+|deux|trois|quelques|plusieurs) "
+    r"(?:jours|semaines|mois|ans))\b"
+)
+
+
+def grief_past(words: str, safety: Safety) -> bool:
+    """A death told as past (« mon mari est mort d'une crise cardiaque la semaine dernière »):
+    grief, whatever words of a malaise it holds, unless help is asked for now."""
+    grief, unless = _grief(safety.deuil, safety.deuil_sauf)
+    return (
+        grief is not None
+        and grief.search(words) is not None
+        and not (unless and unless.search(words))
+        and _BEFORE_TODAY.search(words) is not None
+        and _NOW.search(words) is None
+    )
 
 
 @cache
@@ -185,7 +212,8 @@ _BODY = _any(
     r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
     r"bouge pas", r"malaise", r"convuls", r"etouff", r"reveill", r"vomi", r"douleur",
     r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"par terre", r"au sol",
-    r"effondr", r"perdu connaissance",
+    r"effondr", r"(?:perdu|perdre|perd) connaissance", r"perds? (?:\w+ )?(?:de )?sang",
+    r"enceinte", r"ne revient pas", r"coupe le doigt", r"le bout est parti",
     # « ne répond plus » is a body that does not, not messages left unanswered.
     r"(?:ne )?repond (?:plus|pas)(?! (?:a mes|a ma|a nos|a vos|aux|au telephone|a ses|a sa))",
     r"tete ouverte", r"arrive (?:plus|pas) a se (?:lever|relever)", r"ne se releve",
@@ -194,13 +222,15 @@ _BODY = _any(
     r"visage (?:s )?affaiss", r"bouche de travers", r"parle n importe comment",
     r"n arrive (?:plus|pas) a parler", r"bras (?:ne repond|tombe)",
     r"visage (?:qui )?tombe", r"bouche (?:est )?(?:tordue|de travers)", r"parle bizarre",
-    r"engourdi", r"former ses phrases", r"levres? (?:sont )?bleu", r"sueurs? froides?",
+    r"engourdi", r"former ses phrases", r"bouche qui tombe", r"lever le bras",
+    r"levres? (?:sont )?bleu", r"sueurs? froides?",
     r"main crispee sur (?:le|son) coeur", r"ouvrir les yeux",
     r"ne (?:parvient|peut) plus a se (?:lever|relever)",
     r"chut", r"pile bouton", r"javel", r"produit menager", r"a bu du", r"a bu de l",
     r"s affaiss", r"\bperd (?:\w+ )?(?:de )?sang",
     # A fall from a height, a body gone limp, a deep wound, a child in a trap.
-    r"tombee? (?:de|du|d un|d une|dans l escalier|sur (?:la|le|sa|son) tete)\b",
+    r"(?:est|suis|sont|es) tombee?s? "
+    r"(?:de|du|d un|d une|dans l escalier|sur (?:la|le|sa|son) tete)\b",
     r"toute? mou", r"toute molle", r"en sueur", r"ne comprend plus rien",
     r"jusqu a l os", r"ouvert (?:la|le) (?:jambe|bras|tete|crane|main)",
     r"rebord de la fenetre", r"a travers la glace", r"enferme dans (?:une|la|sa) voiture",
@@ -209,7 +239,7 @@ _BODY = _any(
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
     r"feu de (?:broussailles|foret|herbe|champ|haie|jardin|garage|grange)", r"embrase",
-    r"crame", r"explos",
+    r"crame", r"explos", r"flamb", r"friteuse", r"lech",
     # « ils vont venir brûler ma maison » is a threat of fire, not a fire.
     r"(?<!va )(?<!vont )(?<!venir )(?<!menace de )(?<!menacent de )brule",
 )  # fmt: skip
@@ -246,6 +276,8 @@ _INSIDE = _any(
 # People caught by water, whatever the words of time.
 _CAUGHT = _any(
     r"bloque", r"piege", r"coince", r"emport", r"flott", r"cede", r"s accroche", r"partir avec",
+    r"glisse dedans", r"monte sur le toit", r"entoure", r"coule vers", r"laisse passer",
+    r"d un coup",
 )  # fmt: skip
 # A fire that comes back or spreads is burning now (« j'ai jeté de l'eau mais ça repart »).
 _SPREADING = _any(
@@ -257,25 +289,46 @@ _SPREADING = _any(
     r"met a bruler",
     r"avance",
     r"descend vers",
+    r"lecher",
+    r"fenetres?\b",
+    r"volets?\b",
+    r"toit\b",
+    r"personne autour",
     r"s approche",
     r"se rapproche",
     r"gagne",
 )
 _GAS = _any(
-    r"gaz\b", r"gaziniere", r"chaudiere", r"chaufferie", r"chauffe eau", r"l?oeufs? pourris?",
-    r"chou pourri", r"tuyau jaune", r"butane", r"propane", r"bouteille de gaz",
+    r"gaz\b", r"gaziniere", r"l?oeufs? pourris?", r"chou pourri", r"tuyau jaune", r"butane",
+    r"propane", r"bouteille de gaz", r"soufre",
 )  # fmt: skip
-_SMELL = _any(
-    r"odeur", r"sent\b", r"pue", r"pu\b", r"fuite", r"fuit", r"siffle", r"respire", r"empeste",
-    r"schlingue", r"souffle",
+# What may hold gas, or water: a smell, not a leak, says it is gas (« le tuyau fuit » is water).
+_GAS_OR_WATER = _any(
+    r"chaudiere", r"chaufferie", r"chauffe eau", r"compteur", r"cuisiniere", r"tuyau",
+    r"canalisation", r"bouteille sous l evier", r"conduite",
 )  # fmt: skip
+# Carbon monoxide: a heater or an engine indoors, and the whole household unwell.
+_HEATER = _any(
+    r"chaudiere", r"chauffage d appoint", r"poele", r"chauffe eau", r"brasero", r"barbecue",
+    r"groupe electrogene", r"monoxyde", r"cheminee", r"insert", r"chauffage au petrole",
+)  # fmt: skip
+_POISONED = _any(
+    r"mal a la tete", r"maux de tete", r"nausee", r"vomi", r"tete qui tourne", r"vertige",
+    r"endormie?", r"somnolent", r"malaise", r"tout mou", r"toute molle",
+)  # fmt: skip
+_ODOUR = _any(
+    r"odeur", r"sent\b", r"pue", r"pu\b", r"siffle", r"empeste", r"schlingue", r"sifflement",
+    r"pique le nez", r"pschh",
+)  # fmt: skip
+_SMELL = re.compile(rf"{_ODOUR.pattern}|\b(?:fuite|fuit|respire|souffle)")
 _HURT = _any(
     # « il s'est cogné la tête » is a fall, not a blow.
     r"frapp", r"coups?\b", r"\bbat\b", r"battu", r"(?<!s est )(?<!se )cogn", r"agress",
     r"tabass", r"etrangl", r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
     r"claques?\b", r"gifl", r"(?:se fait|se font|se faire|s est fait) defonc",
     r"tape (?:sa|ma|son|mon|sur|les|des)\b",
-    r"supplie(?:r)? d arreter", r"hurle",
+    r"supplie(?:r)? d arreter", r"hurle", r"leve la main sur", r"serre le cou",
+    r"casse le bras", r"appelle a l aide", r"tape dans la porte", r"me faire payer",
 )  # fmt: skip
 # A fight is people already (« bagarre au couteau devant le stade »).
 _FIGHT = _any(r"bagarre", r"rixe", r"on se bat", r"se battent", r"se tapent dessus")
@@ -285,10 +338,15 @@ _THREAT = _any(
     r"faire du mal", r"traque", r"me suit\b", r"nous suit\b", r"faire peter", r"faire sauter",
     r"forcer (?:ma|la|notre|sa) porte", r"essa\w* d (?:entrer|rentrer) chez",
     r"tout casser", r"jeter contre", r"est entre chez", r"sait ou (?:je dors|j habite|dort)",
+    r"hache\b", r"machette", r"batte\b", r"barre de fer",
+    r"(?:essai\w*|tent\w*|voulu|veut) d?\s?emmener (?:un|une|mon|ma|les|des) "
+    r"(?:enfant|petit|petite|gamin|fille|fils|eleve)",
+    r"monter dans sa voiture", r"a suivi (?:ma|mon|les|des)", r"me faire payer",
 )  # fmt: skip
 # A fire announced against someone's home or things (« ils vont brûler ma voiture »).
 _ARSON = re.compile(
-    r"\b(?:va|vont|veut|veulent|menace de|menacent de) (?:venir )?(?:bruler|cramer|incendier|"
+    r"\b(?:va|vont|veut|veulent|menace de|menacent de|viendrait|viendra|viendront|allait|"
+    r"allaient) (?:venir )?(?:bruler|cramer|incendier|"
     r"mettre le feu a) (?:ma|mon|mes|notre|nos|chez|sa|son|ses)\b"
 )
 # Pills swallowed by mistake, or by a small child, are a poisoning (a malaise), not a wish
@@ -305,12 +363,15 @@ _DEATH_WISH = _any(
     r"(?:veux|vais|veut|va) sauter\b(?! (?:le|la|les|un|une|des|au dessus)\b)",
     r"faire une betise", r"parle de mourir",
     r"plus (?:de|aucune) raison de (?:vivre|continuer)", r"coupee? les (?:bras|veines|poignets)",
+    r"entaille", r"jambes dans le vide", r"regarde en bas", r"avec une corde",
+    r"(?:se|me) mettre sous (?:le|un) train", r"fini avec la vie", r"que tout s arrete",
+    r"rejoindre (?:sa|ma|son|mon) (?:mere|pere|femme|mari|fils|fille)",
     r"(?:ne )?ser(?:ai|a|ais|ait) plus (?:la|de ce monde)",
     r"(?:se|me) jeter (?:sous|du|d un|par)", r"plus etre la", r"etre un poids",
     r"ne passer(?:a|ai|ait) pas la nuit", r"(?:envie de|vais|va) tout avaler",
     r"(?:avaler|prendre) (?:toute la boite|tous (?:les|mes) (?:cachets|medicaments|medocs))",
     # An overdose taken on purpose (« j'ai avalé toute la boîte de somnifères »).
-    r"(?:avale|pris) (?:toute (?:la|une|sa) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
+    r"(?:avale|pris) (?:toute (?:la|une|sa|ma) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
     r"(?:boite|plaquette|flacon|tube|cachets|comprimes|medicaments|somniferes)",
 )  # fmt: skip
 _MISSING = re.compile(
@@ -324,25 +385,36 @@ _MISSING = re.compile(
     r"\bne retrouve(?:nt|ns)? plus (?:mon|ma|notre|nos) "
     r"(?:fils|fille|enfant|petit|petite|bebe|mere|pere)|"
     r"\balzheimer\b(?:\s+\w+){0,8}?\s+(?:a quitte|est parti|est sorti|s est echappe|introuvable)|"
-    r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite)"
+    r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite|"
+    r"neveu|niece|frere|soeur|petit fils|petite fille)|"
+    r"\b(?:jamais|pas) revenue?s?\b|\btoujours pas rentree?s?\b|"
+    r"\bn est plus dans (?:le|la|sa|son) (?:jardin|chambre|lit|cour|poussette|maison)"
 )
 _POWER = _any(
     r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
     r"\bcables?\b(?! (?:telephoniques?|internet|fibre|de la fibre|de telephone|du telephone|"
     r"tele|tv|d antenne))",
-    r"\bfils?\b(?= (?:electrique|haute|du poteau|tombe|au sol|par terre|qui))", r"poteau",
+    r"\bfils?\b(?= (?:electrique|haute|du poteau|tombe|au sol|par terre|qui|pendent|trempe))",
+    r"poteau", r"pris une decharge", r"electrocut",
+    r"\bprises?\b(?= (?:electrique|de courant|de la|du|est|qui|toute))",
+    r"dans la prise", r"la ligne\b",
 )  # fmt: skip
 _LIVE_WIRE = _any(
     r"crepit", r"gresill", r"etincel", r"fume", r"fumee", r"tombe", r"au sol", r"par terre",
-    r"decharge", r"electrifi", r"flamme", r"touchent",
+    r"decharge", r"electrifi", r"flamme", r"touchent", r"a touche", r"pendent (?:du|jusqu)",
+    r"trempe",
+    r"reste colle", r"arrache", r"noire et",
 )  # fmt: skip
 _BEAST = _any(
     r"chiens?\b", r"molosses?", r"pitbull", r"sangliers?", r"bete\b", r"loups?\b",
     r"taureau", r"serpent", r"frelons", r"guepes", r"rottweiler", r"berger allemand",
+    r"vaches?\b", r"moutons?\b", r"chevaux", r"cheval\b", r"essaim", r"abeilles",
+    r"chiens? errants?",
 )  # fmt: skip
 _ATTACKS = _any(
     r"mord", r"attaqu", r"charge\b", r"chargent", r"grogn", r"poursui", r"fonce", r"enrag",
-    r"agressi", r"divague", r"a attrape", r"encercl",
+    r"agressi", r"divague", r"a attrape", r"encercl", r"courent apres", r"sur la route",
+    r"voie ferree", r"enroule", r"venimeux", r"entre dans la classe", r"panique",
 )  # fmt: skip
 _VEHICLE = _any(
     r"voiture", r"camion", r"\bcar\b", r"bus\b", r"moto", r"scooter", r"velo", r"tracteur",
@@ -390,7 +462,15 @@ _FIGURES = re.compile(
     r"\b(?:securite|normes?|consignes?|exercices?) (?:d )?incendie\b|"
     r"\bexercices? d evacuation(?: incendie)?\b|"
     r"\b(?:bouches?|bornes?|poteaux?) (?:d |a )?incendie\b|"
-    r"\bdetecteurs? de (?:fumee|monoxyde)\b|"
+    r"\bdetecteurs? de (?:fumee|monoxyde)\b(?! (?:bipe|sonne|hurle|s est declenche))|"
+    # Burnt electricity, a hot sauce, cardboard flames, a road « suicidal » to ride.
+    r"\bbrule (?:de l electricite|pour rien)\b|\bmet le feu a la bouche\b|"
+    r"\bfausses? (?:flammes|fumee|feu)\b|\bc est suicidaire\b|"
+    # Painted words (« des menaces de mort à la bombe », « des graffitis avec des flammes »).
+    r"\b(?:menaces?|insultes|flammes)\b(?:\s+\w+){0,3}?\s+(?:a la bombe|en graffiti|tague)|"
+    r"\b(?:graffitis?|tags?|dessins?)\s+(?:avec|de)\s+(?:des\s+)?(?:flammes|menaces)\b|"
+    # What nearly happened, and what did not (« j'ai failli me tuer », « pas d'inondation »).
+    r"\bfailli\b(?:\s+\w+){1,3}|\b(?:pas d|aucune?|sans) (?:inondation|incendie|danger)\b|"
     r"\b(?:gaz|pots?) d echappement\b|"
     # An object that knocks (« le regard cogne à chaque voiture »).
     r"\bcogne (?:a chaque|au passage|contre|quand|des qu)\b|"
@@ -399,7 +479,7 @@ _FIGURES = re.compile(
     r"\bfeux? (?:tricolores?|rouges?|de signalisation|d artifice|de camp|de la saint jean)\b|"
     r"\b(?:(?:un |l )?(?:accident|drame|malheur) )?"
     r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
-    r"se tuer|tomber|trebucher|se faire mal|arriver)\b|"
+    r"se tuer|tomber|trebucher|se faire mal|arriver|se faire (?:ecraser|renverser|tuer))\b|"
     r"\bavant qu il (?:y ait|arrive) (?:un accident|un drame|un malheur)\b|"
     r"\bun accident (?:est )?vite arrive\b|\bva finir en (?:accident|drame)\b|"
     # Nobody hurt, said outright.
@@ -410,22 +490,29 @@ _FIGURES = re.compile(
 _TOLD = re.compile(
     r"\b(?:l an dernier|l annee derniere|(?<!depuis )le mois dernier|en (?:19|20)\d\d|"
     r"il y a (?:\d+|deux|trois|quelques|plusieurs) (?:ans|annees|mois)|j ai reve|un reve|"
-    r"dans un film|le film|un film|jeu video|la serie|un roman|raconte toujours|"
+    r"films?|jeu video|la serie|un roman|raconte toujours|"
     # A danger that comes back with the weather is a report to make, not a call to make now.
     r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut)\b"
 )
 # A joke marker: « je vais le tuer mdr » is no threat.
-_JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd)\b")
+_JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd|morte? de rire)\b")
 
 
 def together(words: str) -> list[str]:
     """The situations whose words come together in the message (commune keys)."""
     words = _FIGURES.sub(" ", words)
-    if _ERRAND.search(words):
-        return []
+    if _JOKE.search(words):
+        return []  # « je suis morte de rire, le gâteau a explosé »
+    # « ces papiers me tuent »: with an errand, words of blows, threats, despair or a body are
+    # most often figures — unless the message turns to something happening (« je voulais des
+    # renseignements pour ma carte d'identité, mais ma mère vient de perdre connaissance »).
+    figurative = _ERRAND.search(words) is not None and not _TURN.search(words)
     found: list[str] = []
-    if _GAS.search(words) and _SMELL.search(words) and "egout" not in words:
-        found.append("gaz")
+    gas = (_GAS.search(words) and _SMELL.search(words)) or (
+        _GAS_OR_WATER.search(words) and _ODOUR.search(words)
+    )
+    if (gas or (_HEATER.search(words) and _POISONED.search(words))) and "egout" not in words:
+        found.append("gaz")  # a leak, or carbon monoxide
     if _BURNING_PLACE.search(words) or (
         _FIRE.search(words)
         and (
@@ -444,15 +531,15 @@ def together(words: str) -> list[str]:
         found.append("inondation")
     # The cause before the harm: a threat or a blow before the injury it made, an overdose
     # before the malaise (the first situation's advice is said first).
-    joking = _JOKE.search(words) is not None
     people = _SOMEONE.search(words) or _FIGHT.search(words)
-    if ((_THREAT.search(words) and people) or _ARSON.search(words)) and not joking:
+    if ((_THREAT.search(words) and people) or _ARSON.search(words)) and not figurative:
         found.append("menace")
-    if _HURT.search(words) and people and not joking:
+    if _HURT.search(words) and people and not figurative:
         found.append("violence")
-    if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words):
+    if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words) and not figurative:
         found.append("suicide")
-    if _SOMEONE.search(words) and _BODY.search(words):
+    body = (_SOMEONE.search(words) and _BODY.search(words)) or _SELF_BODY.search(words)
+    if body and not figurative:
         found.append("malaise")
     if _MISSING.search(words):
         found.append("disparition")
@@ -463,6 +550,15 @@ def together(words: str) -> list[str]:
     if _VEHICLE.search(words) and _CRASH.search(words) and _SOMEONE.search(words):
         found.append("accident")
     return found
+
+
+# « je voulais vous demander… mais là… »: the message turns to what is happening.
+_TURN = re.compile(r"\b(?:je|j)\s?(?:voulais|venais|comptais|allais|devais)\b.*\bmais\b")
+# The writer's own body in trouble (« je perds beaucoup de sang »).
+_SELF_BODY = re.compile(
+    r"\bje (?:perds (?:\w+ )?(?:de )?sang|saigne|respire mal|n arrive plus a respirer|"
+    r"vais m evanouir|fais un malaise|me sens partir|suis en train de m evanouir)\b"
+)
 
 
 # A message made only of a cry for help.

@@ -72,7 +72,13 @@ def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["mon père est décédé cette nuit, que dois-je faire ?", "ma femme vient de mourir"],
+    [
+        "mon père est décédé cette nuit, que dois-je faire ?",
+        "ma femme vient de mourir",
+        # A death past, told with the words of how it came: grief, not an emergency.
+        "mon oncle est mort d'un arrêt cardiaque mardi, on m'envoie à la mairie pour l'acte",
+        "décès de ma sœur, tuée dans un accident de voiture samedi, pour les obsèques ?",
+    ],
 )
 def test_grief_gets_a_human_answer_without_emergency_numbers(text: str) -> None:
     found = alarm(text, SAFETY)
@@ -158,6 +164,13 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "la cour de l'école est inondée à chaque orage, il faudrait un regard de plus",
         "ma tante ne répond plus à mes messages depuis Noël, c'est vexant",
         "on m'a fracturé la voiture cette nuit, où porter plainte ?",
+        # A joke, a figure, painted words, cardboard flames, a hot sauce, what nearly happened.
+        "je suis morte de rire, le ballon a explosé sur la tête de mon frère",
+        "des tags avec des flammes partout sur le transformateur de la rue",
+        "j'ai failli me tuer dans ce trou hier, il faudrait le reboucher",
+        "la sauce de la cantine met le feu à la bouche, les enfants se plaignent",
+        "le compteur d'eau de la cave fuit un peu, qui dois-je appeler ?",
+        "le gymnase a été inondé l'an dernier, est-il rouvert ?",
         # A funeral as the reason for an ordinary request: the request is answered.
         "il nous faudrait trente chaises samedi pour le café après les obsèques de mon oncle",
         "un rendez-vous pour un passeport vite svp, je pars pour un enterrement au Portugal",
@@ -200,6 +213,12 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("le feu de broussailles descend vers le lotissement", "feu"),
         ("mon frère dit qu'il va sauter, il est à la fenêtre", "suicide"),
         ("un inconnu essaie d'entrer chez moi par le garage", "menace"),
+        # Carbon monoxide: a heater and a household unwell, without a word of gas.
+        ("depuis qu'on a allumé le poêle on a tous mal à la tête et mon fils a vomi", "gaz"),
+        ("papa a la bouche qui tombe et n'arrive plus à lever le bras gauche", "malaise"),
+        ("je suis seule et je perds beaucoup de sang depuis une heure", "malaise"),
+        ("des vaches divaguent sur la route de Montreuil en pleine nuit", "animal"),
+        ("mamie est partie chercher le pain à 8h et n'est jamais revenue", "disparition"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
@@ -211,6 +230,14 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
     ("text", "first"),
     [
         # The cause before the harm it made: its advice and numbers come first.
+        ("mon frère a pris une décharge en changeant une prise, il ne bouge plus", "electricite"),
+        ("le chien du voisin a mordu ma fille au visage, elle saigne beaucoup", "animal"),
+        # A question first, then what is happening: the danger, whatever the errand.
+        (
+            "je voulais des renseignements pour ma carte d'identité mais mon père vient de "
+            "perdre connaissance devant moi",
+            "malaise",
+        ),
         ("deux grands attrapent mon frère et le cognent, il a la lèvre en sang", "violence"),
         ("un type sort un revolver et dit qu'il va abattre le gardien", "menace"),
         ("ma sœur a pris tous ses cachets d'un coup, elle vomit", "suicide"),
