@@ -172,8 +172,6 @@ def requests(
 ) -> list[Part]:
     """The message as one turn, or as one turn per request it holds."""
     groups, pending = _groups(text, pieces, understood, commune)
-    if _thanks_for_a_repair(pieces, groups):
-        return [Part(text, "thank")]
     if len(groups) < 2:
         return [Part(text)]
     groups[-1].numbers.extend(pending)
@@ -191,23 +189,33 @@ def requests(
     return parts
 
 
-# Something the town hall has done (« a été rebouché », « remarche »).
+# Thanks (never « merci de me dire… », which asks), something done (« a été rebouché »,
+# « ont dégagé l'arbre », « tout va bien maintenant »), and nothing still wrong.
+_THANKED = re.compile(r"\b(?:merci|remerci\w*)\b(?!\s+(?:de|d'|d’)\b)", re.IGNORECASE)
 _DONE = re.compile(
-    r"\b(?:a|ont) (?:été|ete) (?:répar|repar|rebouch|remplac|nettoy|chang|refait|enlev|retir|"
-    r"effac|repeint|taill|élagu|elagu|ramass|remis|rallum|débouch|debouch)|"
-    r"\b(?:remarche|remarchent|fonctionne à nouveau|fonctionne de nouveau|rallumé|rallume)\b",
+    r"\b(?:a|ont) (?:été |ete )?(?:répar|repar|rebouch|remplac|nettoy|chang|refait|enlev|retir|"
+    r"effac|repeint|taill|élagu|elagu|ramass|remis|rallum|débouch|debouch|dégag|degag|retrouv|"
+    r"réglé|regle|résolu|resolu)|"
+    r"\b(?:remarche|remarchent|fonctionne à nouveau|fonctionne de nouveau|rallumé|rallume|"
+    r"tout va bien)\b",
+    re.IGNORECASE,
+)
+_STILL_WRONG = re.compile(
+    r"\b(?:mais|toujours|encore|de nouveau|à nouveau|a nouveau|recommence|reclignote)\b",
     re.IGNORECASE,
 )
 
 
-def _thanks_for_a_repair(pieces: Sequence[str], groups: Sequence[_Group]) -> bool:
+def thanks_for_a_repair(text: str) -> bool:
     """Thanks, and only the story of what they are for (« le trou que j'avais signalé a été
-    rebouché en deux jours »): thanks, not a new report — unless something else is asked."""
-    if len(groups) != 1 or groups[0].kind != "thank" or len(pieces) < 2:
-        return False
-    others = [p for n, p in enumerate(pieces) if n != groups[0].lead]
-    told = any(_DONE.search(p) for p in others)
-    return told and not any(ASKED.search(_GREETING.sub("", p.strip())) for p in others)
+    rebouché en deux jours, merci ! »): thanks, not a new report — unless something is asked
+    or still wrong."""
+    return (
+        _THANKED.search(text) is not None
+        and _DONE.search(text) is not None
+        and "?" not in text
+        and _STILL_WRONG.search(text) is None
+    )
 
 
 def lead(

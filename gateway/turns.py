@@ -18,7 +18,16 @@ from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 from gateway.recovery import Recovery
-from gateway.requests import Part, astray, completed, is_place, lead, mashed, requests
+from gateway.requests import (
+    Part,
+    astray,
+    completed,
+    is_place,
+    lead,
+    mashed,
+    requests,
+    thanks_for_a_repair,
+)
 
 log = logging.getLogger(__name__)
 # What a clause must be understood as, and how surely, for a message to count as several
@@ -134,6 +143,8 @@ class Turns:
         commune = self._commune.get()
         if mashed(text):  # « zqxj wvpk »: no word to read, whatever the classifier guesses
             return [Part(text, "nlu_fallback")]
+        if thanks_for_a_repair(text):  # not a new report of what was repaired
+            return [Part(text, "thank")]
         pieces = clauses(text, lambda words: is_place(words, commune))
         if len(pieces) < 2:
             return [Part(text)]

@@ -9,7 +9,15 @@ import pytest
 
 from bot.clauses import clauses
 from bot.commune import Commune, load_commune
-from gateway.requests import Part, astray, completed, is_place, lead, requests
+from gateway.requests import (
+    Part,
+    astray,
+    completed,
+    is_place,
+    lead,
+    requests,
+    thanks_for_a_repair,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -193,16 +201,27 @@ def test_a_cancelling_clause_rasa_is_unsure_of_is_a_cancellation(clairval: Commu
     ]
 
 
-def test_thanks_for_a_repair_are_thanks_not_a_report(clairval: Commune) -> None:
-    text = (
-        "Je tenais à vous remercier. Le lampadaire de l'impasse que j'avais signalé a été "
-        "réparé hier soir. Bravo aux équipes."
-    )
-    pieces = clauses(text)
-    understood = [("thank", 0.9), ("report_problem", 0.8), ("thank", 0.7)]
-    assert requests(text, pieces, understood, clairval) == [Part(text, "thank")]
-    # Something asked besides: each request its own turn, as always.
-    text = "Merci pour le banc réparé. Et le lampadaire, c'est pour quand ?"
-    pieces = clauses(text)
-    understood = [("thank", 0.9), ("report_status", 0.9)]
-    assert [p.text for p in requests(text, pieces, understood, clairval)] == pieces
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je tenais à vous remercier. Le lampadaire de l'impasse a été réparé hier. Bravo !",
+        "Le banc du square a été remplacé ce matin, merci beaucoup",
+        "Merci aux agents qui ont dégagé la branche tombée sur le chemin",
+    ],
+)
+def test_thanks_for_a_repair_are_thanks_not_a_report(text: str) -> None:
+    assert thanks_for_a_repair(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Something asked, or still wrong, or thanks in advance for what is asked.
+        "Merci pour le banc réparé. Et le lampadaire, c'est pour quand ?",
+        "Le lampadaire a été réparé mais il clignote encore, merci de repasser",
+        "Merci de me dire si le trou a été rebouché",
+        "Merci, le feu rouge du carrefour est en panne",
+    ],
+)
+def test_thanks_beside_a_request_are_no_thanks_for_a_repair(text: str) -> None:
+    assert not thanks_for_a_repair(text)
