@@ -186,7 +186,11 @@ def requests(
             if named:
                 said = _about(said, noun(commune.data.ressources[named[0]].nom).bare)
         parts.append(Part(said, group.force))
-    return parts
+    # What is answered at once goes before what opens a form: a form's question would take
+    # the next request for its answer (« des gravats sur le trottoir ; et la pharmacie de
+    # garde ? » reports after telling the pharmacy).
+    opens = [group.kind not in ALONE for group in groups]
+    return [part for _, part in sorted(zip(opens, parts, strict=True), key=lambda pair: pair[0])]
 
 
 # Thanks (never « merci de me dire… », which asks), something done (« a été rebouché »,

@@ -74,7 +74,8 @@ def test_what_the_commune_words_recognise_is_sent_as_its_intent(clairval: Commun
     text = "rdv passeport jeudi + c koi les papiers a amener"
     pieces = clauses(text)
     got = requests(text, pieces, [("book", 0.99), ("nlu_fallback", 0.6)], clairval)
-    assert got == [Part("rdv passeport jeudi"), Part(pieces[1], "ask_id_documents")]
+    # The answer first, then the booking, whose question ends the reply.
+    assert got == [Part(pieces[1], "ask_id_documents"), Part("rdv passeport jeudi")]
 
 
 def test_a_place_named_in_passing_is_no_question_about_it(clairval: Commune) -> None:
@@ -225,3 +226,13 @@ def test_thanks_for_a_repair_are_thanks_not_a_report(text: str) -> None:
 )
 def test_thanks_beside_a_request_are_no_thanks_for_a_repair(text: str) -> None:
     assert not thanks_for_a_repair(text)
+
+
+def test_what_is_answered_at_once_goes_before_what_opens_a_form(clairval: Commune) -> None:
+    text = (
+        "Des gravats traînent sur le trottoir rue des Lilas ; et c'est quelle pharmacie de garde ?"
+    )
+    pieces = clauses(text)
+    understood = [("report_problem", 0.95), ("ask_elsewhere", 0.9)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.text for p in got] == [pieces[1], pieces[0]]
