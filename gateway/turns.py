@@ -125,7 +125,8 @@ class Turns:
                     topic = None
                 tagged.add((number, topic))
                 replies.append(rendered)
-                entries.append(Entry("assistant", rendered.get("text"), _kept(rendered, topic)))
+                kept = _kept(rendered, topic, reply.get("also") or [])
+                entries.append(Entry("assistant", rendered.get("text"), kept))
         if not replies:
             # An empty answer means a failed flow (every intent we train gets a reply), often
             # because the action server is down: say sorry, and give the conversation to the
@@ -198,21 +199,32 @@ def _without_repeats(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Several requests answered in one turn: a question that a later answer asks again
     (« Revenons à votre réservation : pour qui… ? ») is said once, the last time."""
     kept = []
-    said: set[str] = set()
+    said: dict[str, dict[str, Any]] = {}
     for index, reply in enumerate(raw):
         text = str(reply.get("text") or "")
         later = [str(r.get("text") or "") for r in raw[index + 1 :]]
         if text.rstrip().endswith("?") and any(text.strip() in other for other in later):
             continue
-        if text and text in said and not reply.get("buttons"):
-            continue  # the same answer to two requests (« la CAF et les APL »): once
-        said.add(text)
+        first = said.get(text)
+        if text and first is not None and not reply.get("buttons"):
+            # The same answer to two requests (« la CAF et les APL », « vous n'avez aucune
+            # réservation » to « mes réservations, et j'en annule une »): said once, and it
+            # answers the other request too.
+            other = reply.get("own_topic") or reply.get("part_topic")
+            if reply.get("part") != first.get("part") and other:
+                first["also"] = [*first.get("also", []), other]
+            continue
+        said.setdefault(text, reply)
         kept.append(reply)
     return kept
 
 
-def _kept(reply: OutgoingMessage, topic: str | None) -> dict[str, Any] | None:
+def _kept(
+    reply: OutgoingMessage, topic: str | None, also: list[str] | None = None
+) -> dict[str, Any] | None:
     kept: dict[str, Any] = {k: v for k, v in reply.items() if k in ("buttons", "image")}
     if topic:
         kept["topic"] = topic
+    if also:
+        kept["also"] = also  # the other requests this same answer served
     return kept or None

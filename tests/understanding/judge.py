@@ -115,4 +115,7 @@ def tagged(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
         topic = payload.get("topic") if isinstance(payload, dict) else None
         if row.get("direction") == "out" and isinstance(topic, str):
             out.append((topic, str(row.get("text") or "")))
+            # One answer that served several requests (gateway/turns.py `_without_repeats`).
+            also = payload.get("also") or []
+            out += [(str(other), str(row.get("text") or "")) for other in also]
     return out
