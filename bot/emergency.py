@@ -116,7 +116,7 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         # cogner… le nez en sang » is violence before it is an injury).
         first = [k for k in together_ if k != _HARM and k not in said]
         causes = [k for k in [*first, *said] if k != _HARM]
-        harm = [_HARM] if _HARM in said or _HARM in first else []
+        harm = [_HARM] if _HARM in said else []
         if grief_past(words, safety) and "suicide" not in causes:
             return Alarm("grief")
         return Alarm("danger", tuple(causes + harm))
@@ -147,6 +147,13 @@ _BEFORE_TODAY = re.compile(
 )
 
 
+# Someone alive and in trouble now (« mon père est mort hier, ma mère ne respire plus »).
+_ALIVE = re.compile(
+    r"\b(?:ne respire|respire mal|ne bouge|inconscient|saigne|ne repond|convuls|etouff|"
+    r"evanoui|vomi|tremble|par terre|au sol)"
+)
+
+
 def grief_past(words: str, safety: Safety) -> bool:
     """A death told as past (« mon mari est mort d'une crise cardiaque la semaine dernière »):
     grief, whatever words of a malaise it holds, unless help is asked for now."""
@@ -157,6 +164,7 @@ def grief_past(words: str, safety: Safety) -> bool:
         and not (unless and unless.search(words))
         and _BEFORE_TODAY.search(words) is not None
         and _NOW.search(words) is None
+        and _ALIVE.search(words) is None
     )
 
 

@@ -232,6 +232,8 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
         # The cause before the harm it made: its advice and numbers come first.
         ("mon frère a pris une décharge en changeant une prise, il ne bouge plus", "electricite"),
         ("le chien du voisin a mordu ma fille au visage, elle saigne beaucoup", "animal"),
+        # A death past does not hide someone in danger now.
+        ("mon père est décédé hier et ce matin ma mère ne respire plus", "malaise"),
         # A question first, then what is happening: the danger, whatever the errand.
         (
             "je voulais des renseignements pour ma carte d'identité mais mon père vient de "
