@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, TextualSelect, and_, bindparam, or_, select, text
+from sqlalchemy import Integer, TextualSelect, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from calendar_store import availability, quota, rules, wording
@@ -20,7 +20,6 @@ from calendar_store.spec import (
     Quote,
     Refusal,
     ResourceSpec,
-    Status,
 )
 from calendar_store.tables import BookingRow
 from calendar_store.types import UTCDateTime
@@ -86,17 +85,7 @@ def _busy_and_held(columns: tuple[str, ...]) -> TextualSelect:
     """`live` in plain SQL, plus one row without a start whose quantity is the count of the
     person's live, future bookings (`quota.count_sql`, known by these identity columns)."""
     sql = f"{_LIVE_SQL} UNION ALL SELECT NULL, NULL, ({quota.count_sql(columns)})"
-    instant = UTCDateTime()
-    return (
-        text(sql)
-        .bindparams(
-            bindparam("kin", expanding=True),
-            bindparam("now", type_=instant),
-            bindparam("start", type_=instant),
-            bindparam("end", type_=instant),
-        )
-        .columns(starts_at=instant, ends_at=instant, quantity=Integer())
-    )
+    return _typed(sql).bindparams(bindparam("kin", expanding=True))
 
 
 def ensure_free(
@@ -153,28 +142,34 @@ def suggest(
     return availability.nearest(spec, busy, request.start, units, request.quantity, now, tz, limit)
 
 
-# What `live` asks, for statements written as SQL.
+# The live bookings touching a span, in plain SQL (only constants joined) so that `admit` can
+# add the count of a person's bookings to the same statement.
 _LIVE_SQL = (
-    "SELECT starts_at, ends_at, quantity FROM bookings WHERE resource = :slug "
-    "AND starts_at < :end AND ends_at > :start "
-    "AND (status IN ('pending', 'confirmed') OR (status = 'held' AND hold_until > :now))"
+    "SELECT starts_at, ends_at, quantity FROM bookings WHERE resource = :slug "  # noqa: S608
+    "AND starts_at < :end AND ends_at > :start AND " + quota.LIVE
 )
+
+
+def _typed(sql: str) -> TextualSelect:
+    """A statement over bookings' spans: instants bound and read in UTC on every backend."""
+    instant = UTCDateTime()
+    return (
+        text(sql)
+        .bindparams(
+            bindparam("now", type_=instant),
+            bindparam("start", type_=instant),
+            bindparam("end", type_=instant),
+        )
+        .columns(starts_at=instant, ends_at=instant, quantity=Integer())
+    )
+
+
+_LIVE = _typed(_LIVE_SQL)
 
 
 def live(session: Session, slug: str, start: datetime, end: datetime, now: datetime) -> list[Busy]:
     """Live bookings touching [start, end); a lapsed hold no longer counts."""
-    is_live = or_(
-        BookingRow.status.in_([Status.PENDING.value, Status.CONFIRMED.value]),
-        and_(BookingRow.status == Status.HELD.value, BookingRow.hold_until > now),
-    )
-    rows = session.execute(
-        select(BookingRow.starts_at, BookingRow.ends_at, BookingRow.quantity).where(
-            BookingRow.resource == slug,
-            BookingRow.starts_at < end,
-            BookingRow.ends_at > start,
-            is_live,
-        )
-    ).all()
+    rows = session.execute(_LIVE, {"slug": slug, "start": start, "end": end, "now": now}).all()
     return [(r.starts_at, r.ends_at, r.quantity) for r in rows]
 
 

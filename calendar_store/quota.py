@@ -17,13 +17,16 @@ from calendar_store.spec import (
     Unit,
 )
 
+# Live bookings: pending or confirmed, or held while the hold lasts (`:now`). Written once
+# for every statement that keeps them, so that they are kept alike.
+LIVE = "(status IN ('pending', 'confirmed') OR (status = 'held' AND hold_until > :now))"
 # A person's bookings found by their identities' indexes first, then kept when live and
 # future among the resources of a kind: the cost follows that person's bookings, not the
-# resources' (SQLite otherwise walks every booking of the resource).
+# resources' (SQLite otherwise walks every booking of the resource). Only constants are
+# joined; `who` only holds `id`, so LIVE's columns are the booking's.
 _LIVE_FUTURE = (
-    "SELECT count(*) FROM ({who}) AS who JOIN bookings b ON b.id = who.id "
-    "WHERE b.resource IN :kin AND b.ends_at > :now "
-    "AND (b.status IN ('pending', 'confirmed') OR (b.status = 'held' AND b.hold_until > :now))"
+    "SELECT count(*) FROM ({who}) AS who JOIN bookings b ON b.id = who.id "  # noqa: S608
+    "WHERE b.resource IN :kin AND b.ends_at > :now AND " + LIVE
 )
 # The columns a person is known by, each indexed (the only names _held puts in its SQL).
 IDENTITIES = frozenset({"contact_phone", "contact_email", "contact_ants", "owner"})
