@@ -115,11 +115,9 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         # What causes the harm goes first, even when only its words tell it (« se fait
         # cogner… le nez en sang » is violence before it is an injury).
         first = [k for k in together_ if k != _HARM and k not in said]
-        causes = [k for k in [*first, *said] if k != _HARM]
-        harm = [_HARM] if _HARM in said else []
-        if grief_past(words, safety) and "suicide" not in causes:
+        if grief_past(words, safety) and "suicide" not in [*first, *said]:
             return Alarm("grief")
-        return Alarm("danger", tuple(causes + harm))
+        return Alarm("danger", _cause_first([*first, *said]))
     if _ALARM_ONLY.match(words):
         return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
@@ -131,12 +129,16 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     ):
         return Alarm("grief")
     if together_:
-        causes = [k for k in together_ if k != _HARM]
-        return Alarm("danger", tuple(causes + [k for k in together_ if k == _HARM]))
+        return Alarm("danger", _cause_first(together_))
     distress, _ = _grief(safety.detresse, ())
     if distress is None or _ERRAND.search(words) or not distress.search(words):
         return None
     return Alarm("distress")
+
+
+def _cause_first(keys: list[str]) -> tuple[str, ...]:
+    """The situations in the order they were found, the harm they cause last."""
+    return tuple(sorted(keys, key=lambda key: key == _HARM))
 
 
 # When a death was: before today (« mort d'une crise cardiaque la semaine dernière »).
