@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_store import rules, wording
@@ -82,8 +82,11 @@ def too_long(spec: ResourceSpec, units: int) -> bool:
 
 
 def last_day(spec: ResourceSpec, now: datetime, tz: ZoneInfo) -> date:
-    """The furthest bookable local day: a booking must be over by its end."""
-    return rules.local_day(rules.latest(spec, now), tz)
+    """The furthest bookable local day: a booking must be over by its end. Counted in the
+    commune's calendar days, as the commune file says « jours à l'avance »: adding the days to
+    the instant would, late on a winter evening, land after midnight in summer time and give
+    one day more than at noon."""
+    return rules.local_day(now, tz) + timedelta(days=spec.max_ahead.days)
 
 
 def last_end(spec: ResourceSpec, now: datetime, tz: ZoneInfo) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, event, text
@@ -120,6 +120,21 @@ def test_a_booking_may_not_end_after_the_furthest_date(limited: Store, engine: E
     assert refused.message == "On ne peut pas réserver au-delà du jeudi 4 mars 2027."
     assert rows(engine) == 0
     assert limited.book(days("salle-des-fetes", last - timedelta(days=1), 2), by="t").reference
+
+
+def test_the_furthest_date_is_the_same_at_noon_and_late_on_a_winter_evening(
+    limited: Store, clock: Clock
+) -> None:
+    # 180 days after 3 December is 1 June, in summer time: at 23:30 in Paris the instant
+    # 180 × 24 hours later is already 2 June at 00:30, which must not lend a day more.
+    wish = days("chaises", date(2027, 5, 31), 3)  # 31 May to 2 June
+    noon, evening = (datetime(2026, 12, 3, hour, 30, tzinfo=UTC) for hour in (11, 22))
+    for now in (noon, evening):
+        clock.now = now
+        refused = refusal(limited, wish)
+        assert refused.reason is Refusal.TOO_FAR
+        assert refused.message == "On ne peut pas réserver au-delà du mardi 1er juin 2027."
+    assert limited.book(days("chaises", date(2027, 5, 30), 3), by="test").reference
 
 
 def test_alternatives_never_end_after_the_furthest_date(limited: Store) -> None:
