@@ -57,7 +57,8 @@ _ID_CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+|00)?\d[\d .\-/]{7,}\d")
 _ANTS = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")
-_REFERENCE = re.compile(r"\b([A-Z]{2,4})[- ]?([A-Z0-9]{4})\b")
+# Without its dash a reference holds a digit: « je vous signale » is no SIG-NALE.
+_REFERENCE = re.compile(r"\b([A-Z]{2,4})(?:[- ]([A-Z0-9]{4})|(?=[A-Z]*\d)([A-Z0-9]{4}))\b")
 _NAME_PREFIX = re.compile(
     r"^(?:c'est|c est|ce sera|ça sera|ca sera|je suis|je m'appelle|moi c'est|mon nom est|"
     r"mon nom c'est|le nom c'est|le nom est|au nom de|à ce nom|a ce nom|nom|pour|alors|"
@@ -275,7 +276,7 @@ def reference_in(text: str, prefixes: Iterable[str]) -> str | None:
     known = set(prefixes)
     for match in _REFERENCE.finditer(text.upper()):
         if match.group(1) in known:
-            return f"{match.group(1)}-{match.group(2)}"
+            return f"{match.group(1)}-{match.group(2) or match.group(3)}"
     return None
 
 

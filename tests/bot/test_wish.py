@@ -126,6 +126,9 @@ def test_references_whatever_the_case_and_the_dash() -> None:
     assert wish.reference_in("annuler ma réservation sdf-7kq3", prefixes) == "SDF-7KQ3"
     assert wish.reference_in("annulez GYM 4MPX svp", prefixes) == "GYM-4MPX"
     assert wish.reference_in("annuler ABC-7KQ3", prefixes) is None
+    # Glued to its prefix, a reference holds a digit: « je vous signale » names none.
+    assert wish.reference_in("où en est sig4f7p ?", ("SIG",)) == "SIG-4F7P"
+    assert wish.reference_in("je vous signale un dépôt de gravats", ("SIG",)) is None
 
 
 @pytest.mark.parametrize(
