@@ -486,7 +486,11 @@ _FIGURES = re.compile(
     r"\bcogne (?:a chaque|au passage|contre|quand|des qu)\b|"
     # Traffic lights and festive fires; harm only feared (« un accident va finir par arriver »,
     # « les enfants vont se blesser »).
-    r"\bfeux? (?:tricolores?|rouges?|de signalisation|d artifice|de camp|de la saint jean)\b|"
+    r"\bfeux? (?:tricolores?|rouges?|verts?|oranges?|clignotants?|de signalisation|"
+    r"de circulation|du carrefour|(?:pour |des )?(?:les )?pietons?|d artifice|de camp|"
+    r"de la saint jean)\b|"
+    # A go-ahead (« il a eu le feu vert de chez vous ? »).
+    r"\b(?:le|un|son|leur|votre) feu vert\b|"
     r"\b(?:(?:un |l )?(?:accident|drame|malheur) )?"
     r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
     r"se tuer|tomber|trebucher|se faire mal|arriver|se faire (?:ecraser|renverser|tuer))\b|"
