@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable
 
 # Where a message may hold another request: after a question mark, a full stop, a new line,
-# a semicolon; and before « et », « aussi », « ainsi que » opening a new question.
-_HARD = re.compile(r"(?<=[?!.;])\s+|\n+|\s+[+&]\s+")
+# a semicolon; before « et », « aussi », « ainsi que » opening a new question;
+# and before a number that counts requests (« 1) le mur est tagué 2) vous ouvrez quand ? »).
+_HARD = re.compile(r"(?<=[?!.;])\s+|\n+|\s+[+&]\s+|\s+(?=\d\)\s)")
 # What may open a new request after « et », « aussi », « ainsi que »…: a question word, an
 # article or a possessive, a verb wanting something, or an infinitive (« et refaire mon
 # passeport », « et de réserver »).
@@ -21,12 +22,14 @@ _OPENERS = (
     r"est ce|faut-il|faut il|c'est|c’est|il faut|vous|on peut|je peux|quel|quelle|quels|"
     r"quelles|à quelle|a quelle|y a|ya|qu'en|qu’en|si|savoir|celui|celle|ceux|celles|"
     r"donnez|dites|indiquez|envoyez|pouvez|pourriez|je voudrais|j'aimerais|j’aimerais|"
-    r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre"
+    r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre|de celui|de celle|de ceux|"
+    r"de celles"
 )
 _INFINITIVE = r"(?:de |d'|d’)?\w{3,}(?:er|ir|re)\b"
 _SOFT = re.compile(
     rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
-    r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question)[\s,:]+)",
+    r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
+    r"deuxieme question|seconde question|2e question|question 2)[\s,:]+)",
     re.IGNORECASE,
 )
 # « je voudrais un rdv passeport, c'est combien ? »: a comma before a question or a request.
@@ -39,15 +42,19 @@ _COMMA = re.compile(
 )
 # Words that only open a clause, however many (« Ah et aussi ceux du bus »).
 _LEAD = re.compile(
-    r"^(?:(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage)\b"
-    r"[\s,:]*)+",
+    r"^(?:(?:(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage|"
+    r"deuxième question|deuxieme question|seconde question|2e question|question 2)\b"
+    r"|\d[.)](?=\s|$))[\s,:]*)+",
     re.IGNORECASE,
 )
+# And the connector left at the end of the clause before (« le lampadaire est éteint et »
+# before « aussi le banc… »).
+_TRAIL = re.compile(r"[\s,]+(?:et|puis)$", re.IGNORECASE)
 MAX_CLAUSES = 5
 # « Le numéro de la gendarmerie et celui de la mairie »: « celui » stands for « le numéro ».
-_STANDS_FOR = re.compile(r"^(?:celui|celle|ceux|celles)\b", re.IGNORECASE)
+_STANDS_FOR = re.compile(r"^(?:de |d'|d’)?(?:celui|celle|ceux|celles)\b", re.IGNORECASE)
 _HEAD = re.compile(
-    r"\b((?:le|la|les|l'|l’|mon|ma|mes|votre|vos|son|sa|ses)\s*[\w’'-]+"
+    r"\b((?:le|la|les|l'|l’|mon|ma|mes|votre|vos|son|sa|ses|du|des)\s*[\w’'-]+"
     r"(?: d'ouverture| d’ouverture)?)\s+(?:de|du|des|d'|d’)",
     re.IGNORECASE,
 )
@@ -87,7 +94,7 @@ def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]
     parts: list[str] = []
     for sentence in _HARD.split(text.strip()):
         for piece in (p for s in _SOFT.split(sentence) for p in _COMMA.split(s)):
-            piece = _LEAD.sub("", piece.strip()).strip(" ,")
+            piece = _TRAIL.sub("", _LEAD.sub("", piece.strip()).strip(" ,"))
             head = _HEAD.search(parts[-1]) if parts and _STANDS_FOR.match(piece) else None
             if head is not None:
                 piece = _STANDS_FOR.sub(head.group(1), piece, count=1)

@@ -21,6 +21,24 @@ from bot.clauses import MAX_CLAUSES, clauses
             ["Le numéro de la gendarmerie", "Le numéro de la mairie svp"],
         ),
         ("rdv passeport jeudi + c koi les papiers", ["rdv passeport jeudi", "c koi les papiers"]),
+        (
+            "j'ai besoin du numéro de la CAF et de celui de la mairie",
+            ["j'ai besoin du numéro de la CAF", "du numéro de la mairie"],
+        ),
+        (
+            "J'annule SON-2RT5. Deuxième question : vous livrez les chaises ?",
+            ["J'annule SON-2RT5.", "vous livrez les chaises ?"],
+        ),
+        (
+            "le lampadaire est éteint et aussi le banc est cassé",
+            ["le lampadaire est éteint", "le banc est cassé"],
+        ),
+        # Numbered, on one line or on several: the numbers go.
+        (
+            "1) le banc est cassé 2) vous ouvrez quand ?",
+            ["le banc est cassé", "vous ouvrez quand ?"],
+        ),
+        ("Deux choses.\n1. le tag\n2. les horaires", ["Deux choses.", "le tag", "les horaires"]),
     ],
 )
 def test_two_requests_are_cut(text: str, parts: list[str]) -> None:
@@ -29,7 +47,12 @@ def test_two_requests_are_cut(text: str, parts: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["des tables et des chaises pour samedi", "de 14h à 18h et de 20h à 22h", "entre midi et deux"],
+    [
+        "des tables et des chaises pour samedi",
+        "de 14h à 18h et de 20h à 22h",
+        "entre midi et deux",
+        "2 bancs cassés et 3 lampadaires éteints au 12 rue du Moulin",
+    ],
 )
 def test_one_request_stays_whole(text: str) -> None:
     assert clauses(text) == [text]
