@@ -21,7 +21,7 @@ from actions.context import commune
 from bot import answers
 from bot.answers import Short, plain
 from bot.directory import NEIGHBOUR, NOT_OURS, everywhere
-from bot.names import ANSWERED_INTENTS, Intent, Slot
+from bot.names import ANSWERED_INTENTS, WORDS, Intent, Slot
 
 # Intents a form leaves to a rule (then it asks its question again), when the message gives
 # nothing for the form.
@@ -133,12 +133,17 @@ def latest(tracker: Tracker) -> Message:
         for e in message.get("entities") or []
         if isinstance(e, dict) and e.get("value") is not None
     }
+    text = str(message.get("text") or "")
+    metadata = message.get("metadata") or {}
+    words = metadata.get(WORDS)
+    if text.startswith("/") and isinstance(words, str) and words.strip():
+        text = words  # sent as its intent by the gateway, with the resident's words
     return Message(
-        text=str(message.get("text") or ""),
+        text=text,
         intent=intent.get("name"),
         confidence=float(intent.get("confidence") or 0.0),
         entities=entities,
-        metadata=message.get("metadata") or {},
+        metadata=metadata,
     )
 
 

@@ -26,6 +26,7 @@ RESET: list[EventType] = [SlotSet(s.value, None) for s in n.REPORT_SLOTS] + [
     SlotSet(n.Slot.SWITCH_TO, None),
     SlotSet(n.Slot.SWITCH_TEXT, None),
     SlotSet(n.Slot.ASKED, None),
+    SlotSet(n.Slot.REPORT_NEXT, None),
 ]
 # What each question is called in the commune file: (question, help).
 KEYS: dict[n.Slot, tuple[str, str]] = {
@@ -171,7 +172,7 @@ class ReportFinish(Action):
         c = commune()
         end = tracker.get_slot(n.Slot.REPORT_CONFIRM)
         if end == "yes":
-            return [*_file(dispatcher, tracker), *_resume(dispatcher, tracker)]
+            return [*_file(dispatcher, tracker), *_then(dispatcher, tracker)]
         if end == "switch":
             values = {s.value: tracker.get_slot(s.value) for s in n.REPORT_SLOTS}
             values[n.Slot.REPORT_CONFIRM.value] = None
@@ -191,9 +192,9 @@ class ReportFinish(Action):
         if end == "booking":
             return [*RESET, FollowupAction(n.Action.BOOKING_FORM)]
         if end == "done":
-            return [*RESET, *_resume(dispatcher, tracker)]
+            return [*RESET, *_then(dispatcher, tracker)]
         dispatcher.utter_message(text=c.message("signalement_abandonne"))
-        return [*RESET, *_resume(dispatcher, tracker)]
+        return [*RESET, *_then(dispatcher, tracker)]
 
 
 def _file(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -218,6 +219,21 @@ def _file(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]
             text=c.message("signalement_enregistre", reference=report.reference)
         )
     return RESET
+
+
+def _then(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The next street problem the first message told, as a report of its own; after the
+    last one, the booking set aside if there is one."""
+    later = [str(text) for text in tracker.get_slot(n.Slot.REPORT_NEXT) or [] if text]
+    if not later:
+        return _resume(dispatcher, tracker)
+    told = later[0].strip().rstrip(" .!")
+    dispatcher.utter_message(text=commune().message("signalement_suivant", texte=told))
+    return [
+        SlotSet(n.Slot.REPORT_NEXT, later[1:] or None),
+        SlotSet(n.Slot.SWITCH_TEXT, later[0]),
+        FollowupAction(n.Action.REPORT_FORM),
+    ]
 
 
 def _resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

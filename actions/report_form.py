@@ -16,10 +16,12 @@ from actions.context import commune
 from bot import answers, places, topics, wish
 from bot.answers import Short
 from bot.catalogue import ANSWERS
-from bot.names import REPORT_SLOTS, Action, Intent, Slot
+from bot.names import REPORT_SLOTS, THEN_REPORTS, Action, Intent, Slot
 
 FORM = Action.REPORT_FORM.value
 NO_PHOTO = "aucune"
+# The most street problems one message may queue after the first.
+MAX_LATER = 3
 _BY_KEY = {key: intent for intent, key in ANSWERS.items()}
 # « pas de photo », « j'en ai pas », « pas dispo »: no photo, however it is said.
 _NO_PHOTO = re.compile(
@@ -89,9 +91,12 @@ class ValidateReportForm(FormValidationAction):
             turn.set(Slot.SWITCH_TEXT, None)
             decided = decide(turn, message, None)
         elif flow.fresh(tracker, FORM) or requested is None:
-            decided = decide(turn, flow.latest(tracker), requested)
+            message = flow.latest(tracker)
+            decided = decide(turn, message, requested)
             if decided is False:
                 return []  # the form is rejected and a rule answers
+            if requested is None:
+                _later(turn, message)
         else:
             decided = _next(turn)
         turn.utter(dispatcher)
@@ -106,6 +111,24 @@ class ValidateReportForm(FormValidationAction):
                 ]
             return [*events, SlotSet(Slot.ASKED, state), SlotSet(REQUESTED_SLOT, requested)]
         return [*events, SlotSet(REQUESTED_SLOT, decided)]
+
+
+def _later(turn: flow.Turn, message: flow.Message) -> None:
+    """Other street problems the message that opened the report told (the gateway found
+    them): kept to be filed after this one, each with its own number, and said so."""
+    told = message.metadata.get(THEN_REPORTS)
+    if not isinstance(told, list):
+        return
+    later = [str(text)[:2000] for text in told[:MAX_LATER] if str(text).strip()]
+    if not later:
+        return
+    territory = commune().data.signalements
+    kinds = [places.category_of(text, territory.categories, territory.rues) for text in later]
+    keys = [found[0] if found else "autre" for found in kinds]
+    names = [territory.categories[key].nom for key in keys if key in territory.categories]
+    turn.set(Slot.REPORT_NEXT, later)
+    said = commune().message("signalements_ensuite", categories=names)
+    turn.tell(said, topic=f"report:{keys[0]}")
 
 
 def _next(turn: flow.Turn) -> str | None:

@@ -88,10 +88,19 @@ class Slot(StrEnum):
     SET_ASIDE = "set_aside"
     # How a report form ends: "yes" (file it), "stop", "switch", "agent".
     REPORT_CONFIRM = "report_confirm"
+    # Other street problems the message that opened the report told, filed after it.
+    REPORT_NEXT = "report_next"
     # The cancel form: which booking, then yes or no.
     CANCEL_CHOICE = "cancel_choice"
     CANCEL_OK = "cancel_ok"
 
+
+# The message metadata that carries a message's other street problems to the report form
+# (gateway/requests.py finds them; the form keeps them in REPORT_NEXT).
+THEN_REPORTS = "then_reports"
+# The metadata that carries a request's words when the gateway sent it as its intent
+# (« /report_problem »): what the forms read instead of the bare intent.
+WORDS = "words"
 
 # What the report form asks, in the order it asks.
 REPORT_SLOTS: tuple[Slot, ...] = (

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from bot import topics, wish
+from bot import places, topics, wish
 from bot.answers import cancel_verb, plain
 from bot.catalogue import ANSWERS
 from bot.commune import Commune
@@ -52,7 +52,10 @@ ASKED = re.compile(
     # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
-    r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais)\b|"
+    r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais|"
+    # Said for a club, a family or a couple (« notre club voudrait le gymnase »).
+    r"nous voudrions|nous aimerions|nous souhaitons|nous souhaiterions|nous voulons|"
+    r"voudrait|aimerait|souhaiterait|on veut|il nous faut|nous avons besoin)\b|"
     # « j'ai deux demandes : réserver la sono, et signaler un dépôt d'ordures ».
     r"\bj['’]ai (?:une|deux|trois|plusieurs|quelques|d'autres|d’autres) (?:demandes?|questions?)\b|"
     r"^(?:de |d'|d’)?(?:faire|refaire|demander|obtenir|avoir|prendre|changer|renouveler|"
@@ -94,16 +97,27 @@ CONTINUED = re.compile(
 # or a report needs every word of the message (the room named in the story, the description).
 ALONE = FAQ | {"ask_resource", "ask_elsewhere", "my_bookings", "my_reports", "request_human"}
 _BY_KEY = {key: intent.value for intent, key in ANSWERS.items()}
+# Asking for a person (« qu'un agent me rappelle », « me passer un conseiller »), in plain
+# words: a request of its own where the classifier was unsure of the clause.
+_HUMAN = re.compile(
+    r"\b(?:parler|discuter) (?:a|avec) (?:un|une|quelqu|la personne|l agent)\b|"
+    r"\b(?:un|une|l|le) (?:agent|agente|conseiller|conseillere|humain|personne|employe|"
+    r"employee) (?:me|nous) (?:rappelle|rappellent|contacte|appelle|reponde)\b|"
+    r"\b(?:me|nous) (?:passer|mettre en relation avec) (?:un|une|quelqu)\b|"
+    r"\bqu on (?:me|nous) rappelle\b|\b(?:etre|soit) rappelee?s?\b"
+)
 # Something else cancelled (« la brocante est annulée ? »): no wish to cancel a booking.
 _CANCELLED = re.compile(r"\b(?:est|sont|a ete|ont ete|etait|serait|sera) annule")
 
 
 class Part(NamedTuple):
-    """One request of a message: its words, and the intent to give it when the commune's
-    words recognised what Rasa was unsure of."""
+    """One request of a message: its words, the intent to give it when the commune's words
+    recognised what Rasa was unsure of, and the other street problems the same message
+    reports, each filed after this one (a report's questions would take them for answers)."""
 
     text: str
     intent: str | None = None
+    then: tuple[str, ...] = ()
 
 
 class _Group(NamedTuple):
@@ -144,6 +158,7 @@ def _groups(
         elif kind in WANTED:
             new = new and (asked or not STATED.match(said) or REFERENCE.search(said) is not None)
         elif kind == "report_problem":
+            new = new or _another_problem(piece, groups, pieces, commune)
             new = new and REPORTED_BEFORE.search(said) is None
         was_asked = asked
         if (
@@ -154,7 +169,8 @@ def _groups(
             new = False  # « quel serait le tarif ? » is about the room named before
         if new and kind is not None:
             sure = intent == kind and confidence >= SPLIT_CONFIDENCE
-            force = None if sure or kind not in FAQ | {"thank", "cancel_booking"} else kind
+            forced = FAQ | {"thank", "cancel_booking", "report_problem", "request_human"}
+            force = None if sure or kind not in forced else kind
             groups.append(_Group([*pending, number], kind, number, force))
             pending = []
         elif groups:
@@ -162,6 +178,26 @@ def _groups(
         else:
             pending.append(number)
     return groups, pending
+
+
+def _problem(text: str, commune: Commune, sure: bool = True) -> str | None:
+    """The category of street problem a clause names (`sure`: and no other), if any."""
+    territory = commune.data.signalements
+    found = places.category_of(text, territory.categories, territory.rues)
+    return found[0] if found and (found[1] or not sure) and found[0] != "autre" else None
+
+
+def _another_problem(
+    piece: str, groups: Sequence[_Group], pieces: Sequence[str], commune: Commune
+) -> bool:
+    """Whether a clause reports a problem of another kind than every report before it (« un
+    trou dans la chaussée rue Victor Hugo et un banc cassé au square »): a report of its own,
+    never the same one told at more length."""
+    named = _problem(piece, commune, sure=False)
+    before = [
+        _problem(pieces[g.lead], commune, sure=False) for g in groups if g.kind == "report_problem"
+    ]
+    return named is not None and bool(before) and all(b and b != named for b in before)
 
 
 def requests(
@@ -186,6 +222,15 @@ def requests(
             if named:
                 said = _about(said, noun(commune.data.ressources[named[0]].nom).bare)
         parts.append(Part(said, group.force))
+    # Street problems after the first are filed after it, one report each.
+    reports = [n for n, group in enumerate(groups) if group.kind == "report_problem"]
+    if len(reports) > 1:
+        first, *later = reports
+        parts[first] = parts[first]._replace(then=tuple(parts[n].text for n in later))
+        groups = [g for n, g in enumerate(groups) if n not in later]
+        parts = [p for n, p in enumerate(parts) if n not in later]
+        if len(parts) == 1:
+            return parts
     # What is answered at once goes before what opens a form: a form's question would take
     # the next request for its answer (« des gravats sur le trottoir ; et la pharmacie de
     # garde ? » reports after telling the pharmacy).
@@ -255,6 +300,25 @@ def lead(
     return pieces[group.lead], group.kind
 
 
+def reported(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> bool:
+    """A message of several clauses whose one request is a street problem told amid its story
+    (« mon fils prend le car… En revanche, l'abribus a perdu son banc… Pourriez-vous le faire
+    remplacer ? »): the problem is surely a report, by the classifier or by the commune's
+    words; the caller sends the whole message as a report (every word describes it) if the
+    whole is read otherwise."""
+    groups, _ = _groups(text, pieces, understood, commune)
+    if len(groups) != 1 or len(pieces) < 2 or groups[0].kind != "report_problem":
+        return False
+    intent, confidence = understood[groups[0].lead]
+    sure = intent == "report_problem" and confidence >= LEAD_CONFIDENCE
+    return sure or _problem(pieces[groups[0].lead], commune) is not None
+
+
 def astray(whole: str | None, asked: str) -> bool:
     """Whether the whole message, read as `whole`, was led astray from what its one question
     asks; never when it reads as a danger, which the question alone would hide."""
@@ -272,6 +336,11 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         intent = None  # no other place named: our own facts, by the commune's words
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
+    unsure = intent in (None, "nlu_fallback") or confidence < SPLIT_CONFIDENCE
+    if unsure and not ASKED.search(piece) and _problem(piece, commune):
+        return "report_problem"  # « le banc en face de la poste a perdu deux lattes. »
+    if _HUMAN.search(plain(piece)):
+        return "request_human"
     if found and (any(f.sure for f in found) or ASKED.search(piece)):
         return "ask_elsewhere"  # « perdu dans le train » names no place to ask about
     if cancel_verb(piece) and ASKED.search(piece) and not _CANCELLED.search(plain(piece)):

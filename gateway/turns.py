@@ -13,25 +13,30 @@ from bot.db import utcnow
 from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
 from bot.handoff_records import OUTAGE
+from bot.names import THEN_REPORTS, WORDS, Intent
 from bot.transcript import ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 from gateway.recovery import Recovery
 from gateway.requests import (
+    FAQ,
     Part,
     astray,
     completed,
     is_place,
     lead,
     mashed,
+    reported,
     requests,
     thanks_for_a_repair,
 )
 
 log = logging.getLogger(__name__)
-# What a clause must be understood as, and how surely, for a message to count as several
-# requests: questions and wishes, never a bare « oui », a date or small talk.
+REPORT = Intent.REPORT_PROBLEM.value
+# What a whole message read otherwise than its one street problem may be taken for, by the
+# context: a frequent question, another place, nothing sure.
+STRAYS = FAQ | {"nlu_fallback", "ask_elsewhere", "out_of_scope", "greet", "thank", None}
 
 
 class Turns:
@@ -95,7 +100,12 @@ class Turns:
             for number, part in enumerate(await self._parts(inbound.text)):
                 # Recognised by the commune's words where Rasa was unsure: said as its intent.
                 said = f"/{part.intent}" if part.intent else part.text
-                answered = await self._rasa.turn(ref.id, said, inbound.metadata)
+                metadata = inbound.metadata
+                if part.intent:  # the words go along: a form reads them (REPORT_FORM)
+                    metadata = {**(metadata or {}), WORDS: part.text}
+                if part.then:  # other street problems, filed after this one (REPORT_NEXT)
+                    metadata = {**(metadata or {}), THEN_REPORTS: list(part.then)}
+                answered = await self._rasa.turn(ref.id, said, metadata)
                 part_topic = _topic(answered)
                 raw += [{**r, "part": number, "part_topic": part_topic} for r in answered]
         except RasaInterrupted as error:
@@ -159,6 +169,10 @@ class Turns:
             asked = lead(text, pieces, understood, commune) if len(found) == 1 else None
             if asked is not None and astray((await self._rasa.parse(text))[0], asked[1]):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
+            if len(found) == 1 and reported(text, pieces, understood, commune):
+                whole = (await self._rasa.parse(text))[0]
+                if whole in STRAYS:  # not a follow-up of a report, nor a danger: a report
+                    return [Part(text, REPORT)]  # told with its story, every word kept
         except RasaUnavailable:
             return [Part(text)]
         return found

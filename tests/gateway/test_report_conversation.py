@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.commune import load_commune
 from bot.outbox import Notification
-from bot.report_records import ReportRow
+from bot.report_records import ReportRow, SubscriberRow
 from bot.reports import ReportStore, Status, commune_notices
 from bot.settings import ROOT
 from tests.helpers.stack import say, text_of
@@ -75,6 +75,46 @@ def test_a_streetlight_report_from_words_to_fixed_then_reopened(
     assert "résolu" in text_of(say(gateway, who, "mes signalements"))
     assert "rouvre" in text_of(say(gateway, who, "le lampadaire est toujours en panne"))
     assert store.get(reference).status is Status.RECEIVED
+
+
+def test_two_problems_in_one_message_are_filed_as_two_reports_one_after_the_other(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who = sender()
+    first = text_of(
+        say(
+            gateway,
+            who,
+            "le lampadaire impasse des Vignes est éteint "
+            "et aussi le banc allee des peupliers est cassé",
+        )
+    )
+    # Both problems heard; the first report goes on (what and where known: the photo next).
+    assert "aussi un autre problème (mobilier urbain)" in first
+    assert "photo" in first
+    assert "éclairage public, impasse des Vignes" in text_of(say(gateway, who, "non merci"))
+    filed = text_of(say(gateway, who, "oui"))
+    assert len(set(REFERENCE.findall(filed))) == 1
+    assert "Passons à l’autre problème que vous m’avez signalé" in filed
+    assert "photo" in filed  # the second report's own question
+    second = text_of(say(gateway, who, "pas de photo"))
+    assert "mobilier urbain, allée des Peupliers" in second
+    assert REFERENCE.search(text_of(say(gateway, who, "ok")))
+    with Session(stack_engine) as session:
+        rows = session.scalars(
+            select(ReportRow)
+            .join(ReportRow.subscribers)
+            .where(SubscriberRow.conversation_id == f"web:{who}")
+            .order_by(ReportRow.id)
+        ).all()
+        filed_rows = [(r.category, r.street, r.description) for r in rows]
+    assert filed_rows == [
+        ("eclairage", "impasse des Vignes", "le lampadaire impasse des Vignes est éteint"),
+        ("mobilier", "allée des Peupliers", "le banc allee des peupliers est cassé"),
+    ]
+    # Nothing queued is left behind: the next problem is a report of its own, told alone.
+    again = text_of(say(gateway, who, "il y a un tag sur le mur rue du Moulin"))
+    assert "autre problème" not in again
 
 
 def test_the_same_problem_reported_twice_joins_the_first_report(

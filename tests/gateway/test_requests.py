@@ -15,6 +15,7 @@ from gateway.requests import (
     completed,
     is_place,
     lead,
+    reported,
     requests,
     thanks_for_a_repair,
 )
@@ -236,3 +237,64 @@ def test_what_is_answered_at_once_goes_before_what_opens_a_form(clairval: Commun
     understood = [("report_problem", 0.95), ("ask_elsewhere", 0.9)]
     got = requests(text, pieces, understood, clairval)
     assert [p.text for p in got] == [pieces[1], pieces[0]]
+
+
+def test_two_street_problems_of_two_kinds_are_two_reports_one_after_the_other(
+    clairval: Commune,
+) -> None:
+    text = "Nid de poule devant le 15 avenue des Tilleuls, et aussi un réverbère qui clignote."
+    pieces = clauses(text)
+    understood = [("report_problem", 0.99), ("report_problem", 0.97)]
+    # One turn opens the first report; the second problem goes along, filed after it.
+    assert requests(text, pieces, understood, clairval) == [Part(pieces[0], then=(pieces[1],))]
+
+
+def test_one_problem_told_in_two_sentences_is_one_report(clairval: Commune) -> None:
+    text = "Il y a un nid de poule devant chez moi. Les voitures abîment le trottoir en passant."
+    pieces = clauses(text)
+    understood = [("report_problem", 0.99), ("report_problem", 0.9)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+
+
+def test_a_numbered_report_and_question_are_both_asked(clairval: Commune) -> None:
+    text = "2 choses : 1) le mur de la médiathèque est tagué 2) vous ouvrez à quelle heure lundi"
+    pieces = clauses(text)
+    assert pieces[1:] == ["le mur de la médiathèque est tagué", "vous ouvrez à quelle heure lundi"]
+    # The classifier was unsure of the report: the commune's words recognise it, and it is
+    # sent as a report with its words, after the question answered at once.
+    understood = [("nlu_fallback", 0.6), ("nlu_fallback", 0.6), ("ask_hours", 0.99)]
+    assert requests(text, pieces, understood, clairval) == [
+        Part("vous ouvrez à quelle heure lundi"),
+        Part("2 choses : le mur de la médiathèque est tagué", "report_problem"),
+    ]
+
+
+def test_asking_for_a_person_in_plain_words_is_a_request(clairval: Commune) -> None:
+    text = (
+        "Je voudrais qu'un agent me rappelle pour la concession au cimetière, "
+        "et sinon vous êtes ouverts samedi ?"
+    )
+    pieces = clauses(text)
+    understood = [("nlu_fallback", 0.6), ("ask_hours_weekend", 0.99)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == ["request_human", None]
+    assert got[0].text.startswith("Je voudrais qu'un agent me rappelle")
+
+
+def test_a_street_problem_told_amid_a_story_is_the_message_s_one_request(
+    clairval: Commune,
+) -> None:
+    text = (
+        "Bonjour, mon fils prend le car scolaire devant chez nous, tout va bien de ce côté. "
+        "En revanche, l'abribus où il attend a perdu son banc. Pourriez-vous le remplacer ?"
+    )
+    pieces = clauses(text)
+    understood = [("ask_elsewhere", 0.84), ("report_problem", 0.91), ("nlu_fallback", 0.6)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+    assert reported(text, pieces, understood, clairval)
+    # A problem the classifier is sure is something else (a swarm of bees, out of scope)
+    # is not a report, whatever its words.
+    text = "Un essaim d'abeilles s'est posé sur une branche. Vous connaissez un apiculteur ?"
+    pieces = clauses(text)
+    understood = [("out_of_scope", 0.99), ("out_of_scope", 0.95)]
+    assert not reported(text, pieces, understood, clairval)
