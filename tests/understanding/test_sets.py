@@ -30,7 +30,7 @@ def test_each_set_is_big_enough_in_every_family(name: str, least: int) -> None:
     assert min(families.values()) >= 50, families
 
 
-@pytest.mark.parametrize("name", ["heldout.yml", "dev.yml", "dev2.yml", "dev3.yml"])
+@pytest.mark.parametrize("name", ["heldout.yml", "dev.yml", "dev2.yml", "dev3.yml", "dev4.yml"])
 def test_every_label_is_an_answer_the_assistant_gives(name: str) -> None:
     for case in cases(name):
         for label in case.expect:
@@ -43,7 +43,7 @@ def test_every_label_is_an_answer_the_assistant_gives(name: str) -> None:
                 assert label in SIMPLE, label
 
 
-@pytest.mark.parametrize("name", ["heldout.yml", "dev.yml", "dev2.yml", "dev3.yml"])
+@pytest.mark.parametrize("name", ["heldout.yml", "dev.yml", "dev2.yml", "dev3.yml", "dev4.yml"])
 def test_no_message_was_trained_on(name: str) -> None:
     # Greetings and two-word requests (« bjr », « merci bcp », « banc cassé ») are written the
     # same way by everybody: only longer messages must be new to the classifier.
