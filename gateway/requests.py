@@ -300,6 +300,18 @@ def lead(
     return pieces[group.lead], group.kind
 
 
+def questions(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> list[Intent]:
+    """The frequent questions a message asks, in order (« … ça sent le gaz, et c'est quoi le
+    numéro de la mairie ? »): what the commune's answers say, with no form to open."""
+    groups, _ = _groups(text, pieces, understood, commune)
+    return [Intent(g.kind) for g in groups if g.kind in FAQ]
+
+
 def reported(
     text: str,
     pieces: Sequence[str],

@@ -27,6 +27,7 @@ from gateway.requests import (
     is_place,
     lead,
     mashed,
+    questions,
     reported,
     requests,
     thanks_for_a_repair,
@@ -89,7 +90,8 @@ class Turns:
             first = alarm_text(self._commune.get(), found)
             reason = "emergency" if found.kind == "danger" else "grief"  # distress too
             about = f"emergency:{found.situations[0]}" if found.situations else "grief"
-            return back + await self._escalate(ref, recipient_id, reason, first, about)
+            told = await self._escalate(ref, recipient_id, reason, first, about)
+            return back + told + await self._beside(ref, recipient_id, inbound.text)
         refused = await self._guard.foreign_photo(inbound) if self._guard else None
         if refused is not None:  # a photo this conversation did not send: nothing attached
             await to_thread.run_sync(self._transcript.record, ref, [Entry("assistant", refused)])
@@ -176,6 +178,29 @@ class Turns:
         except RasaUnavailable:
             return [Part(text)]
         return found
+
+    async def _beside(
+        self, ref: ConversationRef, recipient_id: str, text: str
+    ) -> list[OutgoingMessage]:
+        """The frequent questions asked beside a danger or a grief, answered after it from the
+        commune's answers (Rasa is not asked: the conversation is the agents' now)."""
+        commune = self._commune.get()
+        pieces = clauses(text, lambda words: is_place(words, commune))
+        if len(pieces) < 2:
+            return []
+        try:
+            understood = [await self._rasa.parse(piece) for piece in pieces]
+        except RasaUnavailable:
+            return []
+        out: list[OutgoingMessage] = []
+        for intent in questions(text, pieces, understood, commune):
+            said = commune.reply_to(intent)
+            if said is None:
+                continue
+            entry = Entry("assistant", said, {"topic": intent.value})
+            await to_thread.run_sync(self._transcript.record, ref, [entry])
+            out.append({"recipient_id": recipient_id, "text": said})
+        return out
 
     async def _escalate(
         self, ref: ConversationRef, recipient_id: str, reason: str, first: str, topic: str = ""

@@ -36,6 +36,19 @@ def test_on_the_web_chat(gateway: httpx.Client, stack_engine: Engine) -> None:
     assert not Handoffs(stack_engine).active(f"web:{calm}")
 
 
+def test_a_question_asked_beside_a_danger_is_answered_after_it(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who = f"safety-{uuid.uuid4().hex[:8]}"
+    replies = say(
+        gateway, who, "ça sent le gaz dans l'escalier. Et c'est quoi le numéro de la mairie ?"
+    )
+    said = [r.get("text", "") for r in replies]
+    assert "0 800 47 33 33" in said[0]  # the danger first
+    assert any("01 99 00 12 34" in s for s in said[1:])  # then the town hall's number
+    assert Handoffs(stack_engine).active(f"web:{who}")
+
+
 def test_by_sms(
     gateway: httpx.Client, stack: Stack, fake_twilio: FakeTwilio, stack_engine: Engine
 ) -> None:
