@@ -245,6 +245,9 @@ _BODY = _any(
     r"jusqu a l os", r"ouvert (?:la|le) (?:jambe|bras|tete|crane|main)",
     r"rebord de la fenetre", r"a travers la glace", r"enferme dans (?:une|la|sa) voiture",
     r"coince sous", r"tombe sur (?:des|un|une|les) (?:passants|gens|personnes|enfants|voiture)",
+    r"tombee?s? dedans", r"(?:est|sont) tombee?s? dans (?:le|un|une|la) (?:trou|regard|puits|"
+    r"fosse|egout|bouche|tranchee|bassin|canal)\b",
+    r"n ouvre (?:plus|pas) (?:depuis|sa porte)", r"ne donne plus (?:de )?signe de vie",
 )  # fmt: skip
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
@@ -255,8 +258,9 @@ _FIRE = _any(
 )  # fmt: skip
 _BURNING_PLACE = re.compile(
     r"\b(?:cuisine|toit|grenier|garage|appartement|immeuble|grange|hangar|cheminee|poubelle|"
-    r"foret|champ|haie|batiment|entrepot|magasin|ecole)\b(?:\s+\w+){0,6}?\s+"
-    r"(?:brule|flambe|fume|crame)\b|\bfeu de cheminee\b"
+    r"foret|champ|haie|batiment|entrepot|magasin|ecole|broussailles|herbes?|talus|conteneur|"
+    r"benne|voiture|scooter|cabane|abri|local|container)\b(?:\s+\w+){0,8}?\s+"
+    r"(?:brule|brulent|flambe|flambent|fume|fument|crame|cramment)\b|\bfeu de cheminee\b"
 )
 _WATER = _any(
     r"eau\b",
@@ -339,6 +343,7 @@ _HURT = _any(
     r"tape (?:sa|ma|son|mon|sur|les|des)\b",
     r"supplie(?:r)? d arreter", r"hurle", r"leve la main sur", r"serre le cou",
     r"casse le bras", r"appelle a l aide", r"tape dans la porte", r"me faire payer",
+    r"(?:crie|crient|hurle|hurlent|appelle|appellent) au secours",
 )  # fmt: skip
 # A fight is people already (« bagarre au couteau devant le stade »).
 _FIGHT = _any(r"bagarre", r"rixe", r"on se bat", r"se battent", r"se tapent dessus")
@@ -404,7 +409,8 @@ _POWER = _any(
     r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
     r"\bcables?\b(?! (?:telephoniques?|internet|fibre|de la fibre|de telephone|du telephone|"
     r"tele|tv|d antenne))",
-    r"\bfils?\b(?= (?:electrique|haute|du poteau|tombe|au sol|par terre|qui|pendent|trempe))",
+    r"\bfils?\b(?= (?:electriques?|haute|du poteau|tombe|au sol|par terre|qui|pendent|trempe|"
+    r"sont a nu|a nu|denudes))",
     r"poteau", r"pris une decharge", r"electrocut",
     r"\bprises?\b(?= (?:electrique|de courant|de la|du|est|qui|toute))",
     r"dans la prise", r"la ligne\b",
@@ -413,7 +419,7 @@ _LIVE_WIRE = _any(
     r"crepit", r"gresill", r"etincel", r"fume", r"fumee", r"tombe", r"au sol", r"par terre",
     r"decharge", r"electrifi", r"flamme", r"touchent", r"a touche", r"pendent (?:du|jusqu)",
     r"trempe",
-    r"reste colle", r"arrache", r"noire et",
+    r"reste colle", r"arrache", r"noire et", r"a nu\b", r"denudes?\b",
 )  # fmt: skip
 _BEAST = _any(
     r"chiens?\b", r"molosses?", r"pitbull", r"sangliers?", r"bete\b", r"loups?\b",
@@ -424,6 +430,8 @@ _BEAST = _any(
 _ATTACKS = _any(
     r"mord", r"attaqu", r"charge\b", r"chargent", r"grogn", r"poursui", r"fonce", r"enrag",
     r"agressi", r"divague", r"a attrape", r"encercl", r"courent apres", r"sur la route",
+    r"(?:sur|au milieu de) la (?:chaussee|departementale|nationale|voie|rocade|rue|route)\b",
+    r"sur l autoroute", r"echappee?s?\b",
     r"voie ferree", r"enroule", r"venimeux", r"entre dans la classe", r"panique",
 )  # fmt: skip
 _VEHICLE = _any(

@@ -174,6 +174,9 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         # A funeral as the reason for an ordinary request: the request is answered.
         "il nous faudrait trente chaises samedi pour le café après les obsèques de mon oncle",
         "un rendez-vous pour un passeport vite svp, je pars pour un enterrement au Portugal",
+        # A street light stuck on green, a go-ahead.
+        "le feu pour les piétons de la place reste tout le temps au vert",
+        "le voisin monte un mur de trois mètres, il a eu le feu vert de chez vous ?",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
@@ -219,6 +222,17 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("je suis seule et je perds beaucoup de sang depuis une heure", "malaise"),
         ("des vaches divaguent sur la route de Montreuil en pleine nuit", "animal"),
         ("mamie est partie chercher le pain à 8h et n'est jamais revenue", "disparition"),
+        # Plural burning, a fall into a hole, bare wires, a cry for help, a silent neighbour,
+        # animals loose on a road.
+        ("les broussailles brûlent le long du chemin du Stade", "feu"),
+        ("la grille d'égout a cédé sous un enfant, il est tombé dedans", "malaise"),
+        (
+            "le coffret électrique est ouvert et les fils sont à nu, des enfants jouent",
+            "electricite",
+        ),
+        ("une femme crie au secours dans l'appartement d'à côté", "violence"),
+        ("ma voisine de 85 ans n'ouvre plus depuis deux jours, ses volets sont fermés", "malaise"),
+        ("un sanglier au milieu de la rue des Lilas", "animal"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
