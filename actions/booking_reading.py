@@ -215,6 +215,8 @@ def read_resources(turn: Turn, text: str, requested: str | None) -> None:
     named = named_resources()
     found = wish.items_in(text, named)
     if not found:
+        if not turn.get(Slot.RESOURCE):
+            _by_headcount(turn, text)
         return
     current = turn.get(Slot.RESOURCE)
     primary = current if current in found and len(found) > 1 else found[0]
@@ -240,6 +242,24 @@ def read_resources(turn: Turn, text: str, requested: str | None) -> None:
         extras.append({"resource": slug, "quantity": quantity})
     if extras:
         turn.set(Slot.EXTRAS, json.dumps(extras))
+
+
+def _by_headcount(turn: Turn, text: str) -> None:
+    """A room for so many people, none named (« une pièce pour 25 personnes »): the smallest
+    room that holds them, said as a proposal the resident may change."""
+    people = wish.headcount_in(text)
+    if people is None:
+        return
+    rooms = [
+        s
+        for s in commune().resources()
+        if s.kind is Kind.ROOM and s.capacity is not None and s.capacity >= people
+    ]
+    if not rooms:
+        return
+    room = min(rooms, key=lambda s: s.capacity or 0)
+    turn.set(Slot.RESOURCE, room.slug)
+    turn.say("salle_pour", nombre=people, salle=noun(room.name).phrase, capacite=room.capacity)
 
 
 def _picked(turn: Turn, message: Message, requested: str | None) -> bool:

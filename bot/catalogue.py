@@ -95,6 +95,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
         "horaires": "de 8h à 23h",
     },
     "un_a_la_fois": {"autre": "le gymnase"},
+    "salle_pour": {"nombre": 25, "salle": "la salle des associations", "capacite": 40},
     "reservation_perdue": {},
     "que_changer": {},
     "infos_ressource": {

@@ -22,8 +22,24 @@ _NUMBER_WORDS = {
     "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
     "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100, "dizaine": 10,
     "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "cinquantaine": 50,
-    "centaine": 100,
+    "centaine": 100, "quarantaine": 40, "soixantaine": 60, "soixante": 60,
+    "quatre vingt": 80, "quatre vingts": 80, "deux cents": 200, "cent cinquante": 150,
 }  # fmt: skip
+_COUNT = r"(\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+# How many people a gathering is for (« pour 25 personnes », « on serait 120 », « une
+# cinquantaine d'invités »).
+_HEADCOUNT = re.compile(
+    rf"\b{_COUNT}\s+(?:de\s+|d\s+)?(?:personnes|invites|participants|convives|adultes|gens|"
+    r"membres|coproprietaires|adherents|familles)\b|"
+    r"\b(?:on (?:serait|sera|est|va etre)|nous (?:serons|serions|sommes|allons etre))\s+"
+    rf"(?:environ |a peu pres |pres de |autour de |une |un )?{_COUNT}\b"
+)
+# A gathering that needs a room, or a place asked for.
+_GATHERING = re.compile(
+    r"\b(?:salle|lieu|endroit|piece|local|espace|batiment|quelque part|se reunir|fete|soiree|"
+    r"reunion|assemblee|anniversaire|mariage|repas|reception|conference|ag|pot|buffet|"
+    r"bapteme|communion|seminaire|spectacle|loto|concert)\b"
+)
 _REQUESTERS: tuple[tuple[Requester, tuple[str, ...]], ...] = (
     (Requester.ASSOCIATION, ("association", "asso", "club", "comite", "amicale", "collectif")),
     (
@@ -269,6 +285,16 @@ def id_case_in(text: str) -> str | None:
         if any(_has(words, cue) for cue in cues):
             return case
     return None
+
+
+def headcount_in(text: str) -> int | None:
+    """How many people a room is wanted for, when the message says it of a gathering."""
+    words = plain(text)
+    found = _HEADCOUNT.search(words)
+    if found is None or _GATHERING.search(words) is None:
+        return None
+    said = found.group(1) or found.group(2)
+    return int(said) if said.isdigit() else _NUMBER_WORDS.get(said)
 
 
 def reference_in(text: str, prefixes: Iterable[str]) -> str | None:

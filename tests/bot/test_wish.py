@@ -150,3 +150,18 @@ def test_corrections_are_told_from_names() -> None:
     assert wish.corrects("non, plutôt le 20 décembre")
     assert wish.corrects("Finalement dimanche")
     assert not wish.corrects("Nadine Martin")
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("une pièce pour 25 personnes mardi soir", 25),
+        ("on serait 120 pour la fête", 120),
+        ("une salle pour une cinquantaine d'invités", 50),
+        ("nous serons environ 80 pour le repas", 80),
+        ("il me faut 50 chaises", None),
+        ("on est 3 à vouloir un rendez-vous", None),
+    ],
+)
+def test_a_headcount_is_said_of_a_gathering(text: str, people: int | None) -> None:
+    assert wish.headcount_in(text) == people
