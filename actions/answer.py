@@ -64,6 +64,8 @@ class ActionAnswer(Action):
         one_shot = follow_up(said)
         if one_shot is not None and intent in (*QUESTIONS, names.Intent.OUT_OF_SCOPE):
             return [FollowupAction(one_shot)]  # « SIG-8HT2, où en est ce dossier ? »
+        if intent is names.Intent.OUT_OF_SCOPE and _street_problem(said):
+            return [FollowupAction(names.Action.REPORT_FORM)]  # « un câble téléphonique pend »
         answer(dispatcher, tracker, intent)
         return [SlotSet(names.Slot.MISUNDERSTANDINGS, 0.0)]
 
@@ -89,6 +91,14 @@ def follow_up(said: str) -> str | None:
     if _MY_BOOKINGS.search(words):
         return names.Action.MY_BOOKINGS.value
     return None
+
+
+def _street_problem(said: str) -> bool:
+    """A problem in the street the commune's words recognise surely, taken for something
+    out of scope by the classifier: a report after all."""
+    from actions.fallback import guess
+
+    return guess(said) == names.Action.REPORT_FORM.value
 
 
 def _cancels_what_was_made(said: str, tracker: Tracker) -> bool:
