@@ -36,6 +36,9 @@ SPLIT_CONFIDENCE = 0.5
 # How surely the one clause that asks a long message's request must be understood to be read
 # alone (`lead`).
 LEAD_CONFIDENCE = 0.8
+# Requests sent as their intent (with their words) when only the commune's words recognised
+# them.
+FORCED = FAQ | {"thank", "cancel_booking", "report_problem", "request_human"}
 # Requests that may come twice in one message, about two different things (« qui peut
 # emprunter les chaises, et la sono est-elle gratuite ? »).
 TWICE = frozenset({"ask_resource", "ask_elsewhere"})
@@ -169,8 +172,7 @@ def _groups(
             new = False  # « quel serait le tarif ? » is about the room named before
         if new and kind is not None:
             sure = intent == kind and confidence >= SPLIT_CONFIDENCE
-            forced = FAQ | {"thank", "cancel_booking", "report_problem", "request_human"}
-            force = None if sure or kind not in forced else kind
+            force = None if sure or kind not in FORCED else kind
             groups.append(_Group([*pending, number], kind, number, force))
             pending = []
         elif groups:

@@ -158,42 +158,51 @@ class Turns:
             return [Part(text, "nlu_fallback")]
         if thanks_for_a_repair(text):  # not a new report of what was repaired
             return [Part(text, "thank")]
-        pieces = clauses(text, lambda words: is_place(words, commune))
-        if len(pieces) < 2:
-            return [Part(text)]
         try:
-            understood = [await self._rasa.parse(piece) for piece in pieces]
+            read = await self._clauses(text)
+            if read is None:
+                return [Part(text)]
+            pieces, understood = read
             for number, piece in enumerate(completed(pieces, understood, commune)):
                 if piece != pieces[number]:
                     pieces[number] = piece
                     understood[number] = await self._rasa.parse(piece)
             found = requests(text, pieces, understood, commune)
-            asked = lead(text, pieces, understood, commune) if len(found) == 1 else None
-            if asked is not None and astray((await self._rasa.parse(text))[0], asked[1]):
+            if len(found) > 1:
+                return found
+            asked = lead(text, pieces, understood, commune)
+            told = reported(text, pieces, understood, commune)
+            whole = (await self._rasa.parse(text))[0] if asked or told else None
+            if asked is not None and astray(whole, asked[1]):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
-            if len(found) == 1 and reported(text, pieces, understood, commune):
-                whole = (await self._rasa.parse(text))[0]
-                if whole in STRAYS:  # not a follow-up of a report, nor a danger: a report
-                    return [Part(text, REPORT)]  # told with its story, every word kept
+            if told and whole in STRAYS:  # not a follow-up of a report, nor a danger: a report
+                return [Part(text, REPORT)]  # told with its story, every word kept
         except RasaUnavailable:
             return [Part(text)]
         return found
+
+    async def _clauses(self, text: str) -> tuple[list[str], list[tuple[str | None, float]]] | None:
+        """The message's clauses and what Rasa understands each to ask; None for one clause."""
+        commune = self._commune.get()
+        pieces = clauses(text, lambda words: is_place(words, commune))
+        if len(pieces) < 2:
+            return None
+        return pieces, [await self._rasa.parse(piece) for piece in pieces]
 
     async def _beside(
         self, ref: ConversationRef, recipient_id: str, text: str
     ) -> list[OutgoingMessage]:
         """The frequent questions asked beside a danger or a grief, answered after it from the
-        commune's answers (Rasa is not asked: the conversation is the agents' now)."""
+        commune's answers (no turn is played: the conversation is the agents' now)."""
         commune = self._commune.get()
-        pieces = clauses(text, lambda words: is_place(words, commune))
-        if len(pieces) < 2:
-            return []
         try:
-            understood = [await self._rasa.parse(piece) for piece in pieces]
+            read = await self._clauses(text)
         except RasaUnavailable:
             return []
+        if read is None:
+            return []
         out: list[OutgoingMessage] = []
-        for intent in questions(text, pieces, understood, commune):
+        for intent in questions(text, *read, commune):
             said = commune.reply_to(intent)
             if said is None:
                 continue
