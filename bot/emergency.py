@@ -110,6 +110,9 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     together_ = (
         [] if told else [k for k in together(words) if k in safety.situations and k not in excluded]
     )
+    if _over(words):  # « le feu de poubelle d'hier a fondu le conteneur, il faut le remplacer »
+        found = [(at, key) for at, key in found if key not in _EVENTS]
+        together_ = [key for key in together_ if key not in _EVENTS]
     if found and not told:
         said = [key for _, key in sorted(found)]
         # What causes the harm goes first, even when only its words tell it (« se fait
@@ -170,6 +173,31 @@ def grief_past(words: str, safety: Safety) -> bool:
     )
 
 
+# What happens and is over (a fall, a fire, blows); a live wire or a leak is still there.
+_EVENTS = frozenset({"malaise", "feu", "accident", "violence"})
+# Something to mend, said after a danger that is over.
+_MENDING = re.compile(
+    r"\b(?:il faudrait|faudrait|faut le|faut les|remplacer|reparer|refixer|reboucher|nettoyer|"
+    r"(?:toujours|est|sont) cassee?s?|fondue?s?|abimee?s?|degoutant)\b"
+)
+_OLD = re.compile(
+    rf"{_BEFORE_TODAY.pattern}|\bdepuis (?:une|deux|trois|\d+|plusieurs|quelques) "
+    r"(?:jours|semaines?|mois)\b"
+)
+
+
+def _over(words: str) -> bool:
+    """A danger told as past, and what it left to mend (« ma voisine a fait une chute la
+    semaine dernière, il faudrait refixer les pavés »): a report, unless someone is still in
+    trouble or help is asked for now."""
+    return (
+        _OLD.search(words) is not None
+        and _MENDING.search(words) is not None
+        and _NOW.search(words) is None
+        and _ALIVE.search(words) is None
+    )
+
+
 @cache
 def _grief(
     words: tuple[str, ...], unless: tuple[str, ...]
@@ -216,7 +244,8 @@ _SOMEONE = _any(
     r"soeur", r"oncle\b", r"tante\b", r"cousine?\b", r"type\b", r"mec\b", r"gars\b",
     r"gardien", r"copain", r"pote\b", r"epoux", r"epouse", r"\bbb\b", r"passant", r"vieux\b",
     r"vieille\b", r"personne agee", r"papi\b", r"mamy\b", r"eleve", r"collegien", r"bambin",
-    r"nourrisson", r"mari\b", r"conjoint", r"ouvrier",
+    r"nourrisson", r"mari\b", r"conjoint", r"ouvrier", r"(?:mon|son|ton|ma|sa) ex\b",
+    r"sans abri", r"joggeu", r"promeneu", r"papi\b",
 )  # fmt: skip
 _BODY = _any(
     r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
@@ -233,7 +262,8 @@ _BODY = _any(
     r"n arrive (?:plus|pas) a parler", r"bras (?:ne repond|tombe)",
     r"visage (?:qui )?tombe", r"bouche (?:est )?(?:tordue|de travers)", r"parle bizarre",
     r"engourdi", r"former ses phrases", r"bouche qui tombe", r"lever le bras",
-    r"levres? (?:sont )?bleu", r"sueurs? froides?",
+    r"levres? (?:\w+ ){0,2}bleu", r"sueurs? froides?", r"tombee? dans les pommes",
+    r"(?:tient|serre|mal a|mal dans) la poitrine", r"dit n importe quoi",
     r"main crispee sur (?:le|son) coeur", r"ouvrir les yeux",
     r"ne (?:parvient|peut) plus a se (?:lever|relever)",
     r"chut", r"pile bouton", r"javel", r"produit menager", r"a bu du", r"a bu de l",
@@ -247,11 +277,15 @@ _BODY = _any(
     r"coince sous", r"tombe sur (?:des|un|une|les) (?:passants|gens|personnes|enfants|voiture)",
     r"tombee?s? dedans", r"(?:est|sont) tombee?s? dans (?:le|un|une|la) (?:trou|regard|puits|"
     r"fosse|egout|bouche|tranchee|bassin|canal)\b",
-    r"n ouvre (?:plus|pas) (?:depuis|sa porte)", r"ne donne plus (?:de )?signe de vie",
+    r"n ouvre (?:plus|pas) (?:depuis|sa porte)", r"poitrine ne se souleve",
+    r"allongee? sous (?:l|le|la|un|une)\b", r"ne donne plus (?:de )?signe de vie",
 )  # fmt: skip
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
-    r"feu de (?:broussailles|foret|herbe|champ|haie|jardin|garage|grange)", r"embrase",
+    r"feu d(?:e|es)? (?:broussailles|foret|herbe|champ|haie|jardin|garage|grange)",
+    # « un coup de feu dans la rue » is a shot, not a fire.
+    r"(?<!coup de )(?<!coups de )feu dans (?:le|la|les|l|un|une|des|mon|ma|notre)\b",
+    r"embrase",
     r"crame", r"explos", r"flamb", r"friteuse", r"lech",
     # « ils vont venir brûler ma maison » is a threat of fire, not a fire.
     r"(?<!va )(?<!vont )(?<!venir )(?<!menace de )(?<!menacent de )brule",
@@ -260,7 +294,10 @@ _BURNING_PLACE = re.compile(
     r"\b(?:cuisine|toit|grenier|garage|appartement|immeuble|grange|hangar|cheminee|poubelle|"
     r"foret|champ|haie|batiment|entrepot|magasin|ecole|broussailles|herbes?|talus|conteneur|"
     r"benne|voiture|scooter|cabane|abri|local|container)\b(?:\s+\w+){0,8}?\s+"
-    r"(?:brule|brulent|flambe|flambent|fume|fument|crame|cramment)\b|\bfeu de cheminee\b"
+    r"(?:brule|brulent|flambe|flambent|fume|fument|crame|cramment)\b|\bfeu de cheminee\b|"
+    # Smoke out of a building (« ça fume sous la porte de la boulangerie »).
+    r"\b(?:fume|fument|fumee)\b(?:\s+\w+){0,3}?\s+(?:sous|par) (?:la |les |l )?"
+    r"(?:porte|fenetres?|volets?|toit|toiture|garage|grenier)\b"
 )
 _WATER = _any(
     r"eau\b",
@@ -300,6 +337,8 @@ _SPREADING = _any(
     r"se propage",
     r"s etend",
     r"mis a bruler",
+    r"traverse",
+    r"(?:on ne|on) voit plus rien",
     r"met a bruler",
     r"avance",
     r"descend vers",
@@ -344,7 +383,11 @@ _HURT = _any(
     r"supplie(?:r)? d arreter", r"hurle", r"leve la main sur", r"serre le cou",
     r"casse le bras", r"appelle a l aide", r"tape dans la porte", r"me faire payer",
     r"(?:crie|crient|hurle|hurlent|appelle|appellent) au secours",
+    r"s en prenn?ent? a", r"bouscul", r"arrach\w* (?:son|sa|ses|le|la) (?:sac|telephone|collier)",
+    r"racket", r"par les cheveux", r"coups? de pied", r"donnent des coups",
 )  # fmt: skip
+# Harm an animal does as well as a person: no violence when an animal attacks.
+_BEASTLY = re.compile(r"s en prenn|bouscul|agress|coups? de pied")
 # A fight is people already (« bagarre au couteau devant le stade »).
 _FIGHT = _any(r"bagarre", r"rixe", r"on se bat", r"se battent", r"se tapent dessus")
 _THREAT = _any(
@@ -409,9 +452,9 @@ _POWER = _any(
     r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
     r"\bcables?\b(?! (?:telephoniques?|internet|fibre|de la fibre|de telephone|du telephone|"
     r"tele|tv|d antenne))",
-    r"\bfils?\b(?= (?:electriques?|haute|du poteau|tombe|au sol|par terre|qui|pendent|trempe|"
-    r"sont a nu|a nu|denudes))",
-    r"poteau", r"pris une decharge", r"electrocut",
+    r"\bfils?\b(?= (?:electriques?|haute|du poteau|tombe|dessus|au sol|par terre|qui|pendent|"
+    r"trempe|sont a nu|a nu|denudes))",
+    r"poteau (?:electrique|edf|enedis|(?:est |s est )?tombe)", r"pris une decharge", r"electrocut",
     r"\bprises?\b(?= (?:electrique|de courant|de la|du|est|qui|toute))",
     r"dans la prise", r"la ligne\b",
 )  # fmt: skip
@@ -431,8 +474,10 @@ _ATTACKS = _any(
     r"mord", r"attaqu", r"charge\b", r"chargent", r"grogn", r"poursui", r"fonce", r"enrag",
     r"agressi", r"divague", r"a attrape", r"encercl", r"courent apres", r"sur la route",
     r"(?:sur|au milieu de) la (?:chaussee|departementale|nationale|voie|rocade|rue|route)\b",
-    r"sur l autoroute", r"echappee?s?\b",
-    r"voie ferree", r"enroule", r"venimeux", r"entre dans la classe", r"panique",
+    r"sur l autoroute", r"echappee?s?\b", r"sur la [dnr] ?\d+\b",
+    r"(?:entree?s?|rentree?s?) dans (?:la cour|l ecole|le jardin|la classe|le college)",
+    r"voie ferree", r"enroule", r"s en prenn?ent? a", r"venimeux", r"entre dans la classe",
+    r"panique",
 )  # fmt: skip
 _VEHICLE = _any(
     r"voiture", r"camion", r"\bcar\b", r"bus\b", r"moto", r"scooter", r"velo", r"tracteur",
@@ -440,7 +485,8 @@ _VEHICLE = _any(
 )  # fmt: skip
 _CRASH = _any(
     r"a renverse", r"renvers", r"percut", r"quitte la route", r"dans le fosse", r"a terre",
-    r"au sol", r"s est encastre", r"tonneau", r"fauch",
+    r"au sol", r"s est encastre", r"tonneau", r"fauch", r"glisse", r"derape",
+    r"allongee? sur (?:la route|la chaussee|le bitume)", r"par terre",
 )  # fmt: skip
 _NOW = _any(
     r"vite", r"urgence vitale", r"au secours", r"aidez", r"a l aide", r"maintenant",
@@ -504,8 +550,17 @@ _FIGURES = re.compile(
     r"se tuer|tomber|trebucher|se faire mal|arriver|se faire (?:ecraser|renverser|tuer))\b|"
     r"\bavant qu il (?:y ait|arrive) (?:un accident|un drame|un malheur)\b|"
     r"\bun accident (?:est )?vite arrive\b|\bva finir en (?:accident|drame)\b|"
-    # Nobody hurt, said outright.
-    r"\b(?:sans|aucun|pas de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b"
+    # Nothing happened, said outright (« personne de blessé », « pas de fuite hein »).
+    r"\b(?:sans|aucun|pas de|personne de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b|"
+    r"\brien de grave\b|\bje n ai rien\b|\bplus de peur que de mal\b|"
+    r"\bpas (?:de|d) (?:fuite|cable tombe|fil tombe|flammes?|fumee|odeur)\b|\bpas electrique\b|"
+    # Shaking someone who does not wake, a wire that crackles, a burnt hand: no blows, no fire.
+    r"\b(?:quand |si |meme si )?(?:on|je|j) (?:la|le|l) (?:secoue|ai secouee?|a secouee?)\b|"
+    r"\bca claque\b|\b(?:main|bras|jambe|doigts?|pied|visage|peau) (?:est |toute? )?brulee?s?\b|"
+    # Exasperation (« ça va me tuer », « ce robot me tue »), dried blood, a tag's words.
+    r"\b(?:ca|cela|ce \w+|cette \w+|ces \w+) (?:va me tuer|me tue|vont me tuer|me tuent)\b|"
+    r"\bsang seche\b|"
+    r"\b(?:tags?|graffitis?|inscriptions?)\b(?:\s+\w+){0,2}?\s+(?:au feu|au secours|a l aide)\b"
 )
 # A danger told as past or as fiction (« l'incendie de l'usine l'an dernier », « le film où la
 # tour prend feu »): no alarm unless something says it is happening now.
@@ -556,7 +611,10 @@ def together(words: str) -> list[str]:
     people = _SOMEONE.search(words) or _FIGHT.search(words)
     if ((_THREAT.search(words) and people) or _ARSON.search(words)) and not figurative:
         found.append("menace")
-    if _HURT.search(words) and people and not figurative:
+    hurt = _HURT.search(words)
+    # « deux chiens s'en prennent aux enfants »: the dogs attack, nobody hits.
+    beast = _BEAST.search(words) is not None and _ATTACKS.search(words) is not None
+    if hurt and people and not figurative and not (beast and _BEASTLY.match(hurt.group())):
         found.append("violence")
     if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words) and not figurative:
         found.append("suicide")
@@ -567,7 +625,7 @@ def together(words: str) -> list[str]:
         found.append("disparition")
     if _POWER.search(words) and _LIVE_WIRE.search(words):
         found.append("electricite")
-    if _BEAST.search(words) and _ATTACKS.search(words):
+    if beast:
         found.append("animal")
     if _VEHICLE.search(words) and _CRASH.search(words) and _SOMEONE.search(words):
         found.append("accident")

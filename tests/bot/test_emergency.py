@@ -177,6 +177,15 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         # A street light stuck on green, a go-ahead.
         "le feu pour les piétons de la place reste tout le temps au vert",
         "le voisin monte un mur de trois mètres, il a eu le feu vert de chez vous ?",
+        # A harm that is over and left something to mend; nothing happening, said outright.
+        "mon fils s'est ouvert le genou sur la grille lundi, il faudrait la réparer",
+        "la poubelle a brûlé dans la nuit de samedi, le bac est tout fondu",
+        "accrochage rue Pasteur, pas de blessé, mais le potelet est plié",
+        "le numéro d'Enedis svp, pas de fil tombé, juste le courant coupé",
+        "la fibre a été tirée à la hâte, le câble télécom traîne par terre",
+        "ce formulaire va me tuer, je n'y comprends rien",
+        "un graffiti « au secours » a été peint sur l'abribus",
+        "des traces de sang séché sur le toboggan depuis dimanche",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
@@ -233,6 +242,16 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("une femme crie au secours dans l'appartement d'à côté", "violence"),
         ("ma voisine de 85 ans n'ouvre plus depuis deux jours, ses volets sont fermés", "malaise"),
         ("un sanglier au milieu de la rue des Lilas", "animal"),
+        # Fire inside a place, smoke out of a door, a fall from a scooter, blows told plainly,
+        # an ex at the door, cows on a road by its number, dogs going for children.
+        ("feu dans le garage à vélos de la résidence, les gamins sont à côté", "feu"),
+        ("ça fume par la fenêtre du fleuriste fermé, quelqu'un vit au-dessus", "feu"),
+        ("un motard a dérapé sur le gasoil, il est par terre au milieu du carrefour", "accident"),
+        ("trois types s'en prennent à un collégien à l'arrêt de bus", "violence"),
+        ("mon ex tambourine et hurle qu'il va m'égorger", "menace"),
+        ("un troupeau de vaches sur la D40 dans la descente, il fait nuit", "animal"),
+        ("deux chiens s'en prennent à des enfants près du terrain de foot", "animal"),
+        ("un monsieur a les lèvres toutes bleues sur le banc de la gare", "malaise"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
