@@ -26,7 +26,8 @@ _BOOKING = re.compile(
 )
 _PROBLEM = re.compile(
     r"\b(?:cass|panne|marche plus|marche pas|fonctionne plus|fonctionne pas|eteint|trou|"
-    r"abim|tomb|renvers|arrach|debord|degrad|sale|bouch|signal|probleme|clignot|fuit|fuite)\w*|"
+    r"abim|tomb|renvers|arrach|debord|degrad|sale|bouch|signal|probleme|clignot|fuit|fuite|"
+    r"dessin|peint|ecrit|tagu|vandalis)\w*|"
     r"\b(?:pend|pendent|traine|trainent|abandonnee?s?|creve|crevee|mort|morte|ecrase|ecrasee)\b"
 )
 # Below the FallbackClassifier's threshold, a frequent question the classifier still puts

@@ -106,13 +106,19 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         if match is not None:
             found.append((match.start(), key))
     # A danger told as past or as fiction is none, unless something says it is happening now.
-    told = _TOLD.search(words) is not None and _NOW.search(words) is None
+    # « au secours, ma carte d'identité a brûlé l'an dernier »: a past danger behind an errand
+    # stays past, whatever cry comes with it.
+    told = _TOLD.search(words) is not None and (
+        _NOW.search(words) is None or _ERRAND.search(words) is not None
+    )
     together_ = (
         [] if told else [k for k in together(words) if k in safety.situations and k not in excluded]
     )
     if _over(words):  # « le feu de poubelle d'hier a fondu le conteneur, il faut le remplacer »
         found = [(at, key) for at, key in found if key not in _EVENTS]
         together_ = [key for key in together_ if key not in _EVENTS]
+    if _JOKE.search(words):  # « je vais tuer mon voisin… mdr »: no threat, no despair
+        found = [(at, key) for at, key in found if key not in _SAID_IN_JEST]
     if found and not told:
         said = [key for _, key in sorted(found)]
         # What causes the harm goes first, even when only its words tell it (« se fait
@@ -571,6 +577,8 @@ _TOLD = re.compile(
     # A danger that comes back with the weather is a report to make, not a call to make now.
     r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut)\b"
 )
+# What a joke marker takes back (« je vais le tuer mdr »); a fire or a fall is no joke.
+_SAID_IN_JEST = frozenset({"menace", "violence", "suicide"})
 # A joke marker: « je vais le tuer mdr » is no threat.
 _JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd|morte? de rire)\b")
 

@@ -182,11 +182,66 @@ def _groups(
     return groups, pending
 
 
-def _problem(text: str, commune: Commune, sure: bool = True) -> str | None:
-    """The category of street problem a clause names (`sure`: and no other), if any."""
+def _problem(text: str, commune: Commune, sure: bool = True, other: bool = False) -> str | None:
+    """The category of street problem a clause names (`sure`: and no other; `other`: « autre »
+    counts, named by its own words: « un chat écrasé »), if any."""
     territory = commune.data.signalements
     found = places.category_of(text, territory.categories, territory.rues)
-    return found[0] if found and (found[1] or not sure) and found[0] != "autre" else None
+    if not found or not (found[1] or not sure):
+        return None
+    return found[0] if other or found[0] != "autre" else None
+
+
+# Where one clause may turn to another street problem: a comma, « et », « en plus »,
+# « aussi »… followed by a new thing (« la balançoire est cassée, les poubelles autour
+# débordent », « des ornières et en plus y a des pneus jetés dans le fossé »).
+_TURNS_TO = re.compile(
+    r"\s*(?:[,;]|\bet\b|\ben plus\b|\baussi\b|\bpar ailleurs\b|\bde plus\b)\s*"
+    r"(?:(?:et|en plus|aussi|puis|il y a|y a|ya|y'a|y’a|il y'a)\s+)*"
+    r"(?=(?:le|la|les|l'|l’|un|une|des|du|mon|ma|mes|notre|nos|ce|cet|cette|ces|plusieurs)\b)",
+    re.IGNORECASE,
+)
+
+
+# What a problem makes people do is the same problem (« la haie déborde, les passants doivent
+# marcher sur la route »).
+_CONSEQUENCE = re.compile(
+    r"\b(?:doi[st]|doivent|oblig\w*|march\w*|pass(?:e|ent|er)|risqu\w*|emp[eê]ch\w*|g[eê]n\w*|"
+    r"bloqu\w*|cach\w*|on ne voit|on voit)\b",
+    re.IGNORECASE,
+)
+
+
+def problems(
+    pieces: Sequence[str], understood: Sequence[tuple[str | None, float]], commune: Commune
+) -> tuple[list[str], list[tuple[str | None, float]]]:
+    """The clauses, each one that reports two street problems of different kinds cut in two
+    (each half named by the commune's words): every problem gets its own report."""
+    out: list[str] = []
+    read: list[tuple[str | None, float]] = []
+    for piece, (intent, confidence) in zip(pieces, understood, strict=True):
+        halves = [piece]
+        if intent == "report_problem" and not REPORTED_BEFORE.search(piece):
+            halves = _cut(piece, commune)
+        out += halves
+        read += [(intent, confidence)] * len(halves)
+    return out, read
+
+
+def _cut(piece: str, commune: Commune) -> list[str]:
+    for turn in _TURNS_TO.finditer(piece):
+        head, tail = piece[: turn.start()], piece[turn.end() :]
+        before = _problem(head, commune, sure=False, other=True)
+        after = _problem(tail, commune, sure=False, other=True)
+        if (
+            before
+            and after
+            and before != after
+            and len(tail.split()) >= 3
+            and not _CONSEQUENCE.search(tail)
+        ):
+            return [head.strip(), *_cut(tail.strip(), commune)]
+    return [piece]
 
 
 def _another_problem(
@@ -195,9 +250,11 @@ def _another_problem(
     """Whether a clause reports a problem of another kind than every report before it (« un
     trou dans la chaussée rue Victor Hugo et un banc cassé au square »): a report of its own,
     never the same one told at more length."""
-    named = _problem(piece, commune, sure=False)
+    named = _problem(piece, commune, sure=False, other=True)
     before = [
-        _problem(pieces[g.lead], commune, sure=False) for g in groups if g.kind == "report_problem"
+        _problem(pieces[g.lead], commune, sure=False, other=True)
+        for g in groups
+        if g.kind == "report_problem"
     ]
     return named is not None and bool(before) and all(b and b != named for b in before)
 

@@ -27,6 +27,7 @@ from gateway.requests import (
     is_place,
     lead,
     mashed,
+    problems,
     questions,
     reported,
     requests,
@@ -167,6 +168,7 @@ class Turns:
                 if piece != pieces[number]:
                     pieces[number] = piece
                     understood[number] = await self._rasa.parse(piece)
+            pieces, understood = problems(pieces, understood, commune)
             found = requests(text, pieces, understood, commune)
             if len(found) > 1:
                 return found

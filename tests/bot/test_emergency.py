@@ -186,6 +186,8 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "ce formulaire va me tuer, je n'y comprends rien",
         "un graffiti « au secours » a été peint sur l'abribus",
         "des traces de sang séché sur le toboggan depuis dimanche",
+        "je vais tuer le livreur s'il laisse encore le colis dehors mdr",
+        "vite svp, mon passeport a brûlé dans l'incendie de l'an dernier, comment le refaire ?",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:

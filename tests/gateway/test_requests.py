@@ -15,6 +15,7 @@ from gateway.requests import (
     completed,
     is_place,
     lead,
+    problems,
     reported,
     requests,
     thanks_for_a_repair,
@@ -298,3 +299,45 @@ def test_a_street_problem_told_amid_a_story_is_the_message_s_one_request(
     pieces = clauses(text)
     understood = [("out_of_scope", 0.99), ("out_of_scope", 0.95)]
     assert not reported(text, pieces, understood, clairval)
+
+
+@pytest.mark.parametrize(
+    ("text", "halves"),
+    [
+        (
+            "le toboggan du square est fendu, les poubelles à côté débordent",
+            ["le toboggan du square est fendu", "les poubelles à côté débordent"],
+        ),
+        (
+            "la chaussée est défoncée rue Pasteur et en plus y a des sacs poubelle éventrés",
+            ["la chaussée est défoncée rue Pasteur", "des sacs poubelle éventrés"],
+        ),
+    ],
+)
+def test_one_clause_holding_two_street_problems_is_cut_in_two(
+    clairval: Commune, text: str, halves: list[str]
+) -> None:
+    pieces, understood = problems([text], [("report_problem", 0.99)], clairval)
+    assert pieces == halves
+    assert understood == [("report_problem", 0.99)] * 2
+    got = requests(text, pieces, understood, clairval)
+    assert got == [Part(halves[0], then=(halves[1],))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # What the problem makes people do, a problem told again, reports already made.
+        "la haie déborde, les passants doivent marcher sur la route",
+        "le lampadaire est tombé, il bloque le trottoir",
+        "j'ai déjà signalé le banc cassé, et la poubelle déborde toujours",
+    ],
+)
+def test_one_problem_and_its_effects_stay_one_clause(clairval: Commune, text: str) -> None:
+    pieces, _ = problems([text], [("report_problem", 0.99)], clairval)
+    assert pieces == [text]
+
+
+def test_only_a_report_is_cut(clairval: Commune) -> None:
+    text = "le banc est cassé, les horaires de la mairie svp"
+    assert problems([text], [("ask_hours", 0.9)], clairval)[0] == [text]
