@@ -145,15 +145,20 @@ def category_of(
         said = said.replace(f" {_plain(street.nom)} ", " ")
     found: dict[str, int] = {}
     first: dict[str, int] = {}
+    deciding = [
+        key
+        for key, category in categories.items()
+        if any(_said(word, said) for word in category.decisifs)
+    ]
     for key, category in categories.items():
         # « autre » is named by its own words too (« une épave », « un animal mort »).
         for word in category.mots:
-            plain = _plain(word)
-            # A plural ("lampadaires", "travaux") still names the thing.
-            match = re.search(rf" {re.escape(plain)}[sx]? ", said) if plain else None
+            match = _said(word, said)
             if match:
-                found[key] = found.get(key, 0) + len(plain)
+                found[key] = found.get(key, 0) + len(_plain(word))
                 first[key] = min(first.get(key, len(said)), match.start())
+    if len(deciding) == 1:
+        return deciding[0], True
     if not found:
         return None
     # What the sentence is about comes first (« la haie déborde sur le trottoir »), unless
@@ -162,6 +167,12 @@ def category_of(
     heaviest = max(found, key=lambda key: found[key])
     best = heaviest if found[heaviest] >= 2 * found[subject] else subject
     return best, len(found) == 1
+
+
+def _said(word: str, said: str) -> re.Match[str] | None:
+    """Where a category's word is said; a plural ("lampadaires", "travaux") still names it."""
+    plain = _plain(word)
+    return re.search(rf" {re.escape(plain)}[sx]? ", said) if plain else None
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -13,6 +13,9 @@ class Category(Strict):
     nom: str
     # Words and phrases that point to this category, matched without accents.
     mots: tuple[str, ...] = ()
+    # Words that name the problem whatever the sentence is about (« le panneau est tagué »
+    # is a tag, not a broken sign).
+    decisifs: tuple[str, ...] = ()
     # How the resident is told it is fixed: "le lampadaire signalé" … "a été réparé".
     objet: str
     fait: str

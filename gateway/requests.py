@@ -407,8 +407,9 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         intent = None  # no other place named: our own facts, by the commune's words
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
-    unsure = intent in (None, "nlu_fallback") or confidence < SPLIT_CONFIDENCE
-    if unsure and not ASKED.search(piece) and _problem(piece, commune):
+    # « inform » is an answer to a form's question: none is asked in a first message.
+    unsure = intent in (None, "nlu_fallback", "inform") or confidence < SPLIT_CONFIDENCE
+    if unsure and not ASKED.search(piece) and _problem(piece, commune, other=True):
         return "report_problem"  # « le banc en face de la poste a perdu deux lattes. »
     if _HUMAN.search(plain(piece)):
         return "request_human"

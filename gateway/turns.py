@@ -160,7 +160,7 @@ class Turns:
         if thanks_for_a_repair(text):  # not a new report of what was repaired
             return [Part(text, "thank")]
         try:
-            read = await self._clauses(text)
+            read = await self._clauses(text) or await self._two_problems(text)
             if read is None:
                 return [Part(text)]
             pieces, understood = read
@@ -190,6 +190,18 @@ class Turns:
         if len(pieces) < 2:
             return None
         return pieces, [await self._rasa.parse(piece) for piece in pieces]
+
+    async def _two_problems(
+        self, text: str
+    ) -> tuple[list[str], list[tuple[str | None, float]]] | None:
+        """One clause that reports two street problems (« la balançoire est cassée, les
+        poubelles autour débordent »): its halves, when the whole is read as a report."""
+        commune = self._commune.get()
+        if len(problems([text], [(REPORT, 1.0)], commune)[0]) < 2:
+            return None  # the commune's words see one problem at most: no need to ask Rasa
+        whole = await self._rasa.parse(text)
+        pieces, understood = problems([text], [whole], commune)
+        return (pieces, understood) if len(pieces) > 1 else None
 
     async def _beside(
         self, ref: ConversationRef, recipient_id: str, text: str

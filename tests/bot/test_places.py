@@ -61,7 +61,10 @@ def test_the_closest_street_wins() -> None:
         ("Des lampadaires en panne", "eclairage", True),
         ("un gros nid de poule sur la chaussée", "voirie", True),
         ("dépôt sauvage de gravats", "proprete", True),
-        ("un tag sur le banc", "tags", False),
+        ("le banc est cassé près de la haie", "mobilier", False),
+        # A deciding word names the problem whatever the sentence is about.
+        ("un tag sur le banc", "tags", True),
+        ("le panneau de la rue des Écoles est tagué", "tags", True),
     ],
 )
 def test_categories_from_words(said: str, category: str, sure: bool) -> None:
