@@ -37,7 +37,10 @@ _COMMA = re.compile(
     r"[,;:]\s+(?=(?:c'est combien|c’est combien|combien|c'est quoi|c’est quoi|c'est où|c’est où|"
     r"c'est ouvert|c’est ouvert|c est ouvert|vous êtes ouverts|vous etes ouverts|vous ouvrez|"
     r"est-ce qu|est ce qu|faut-il|faut il|vous êtes|vous etes|quel|quelle|quels|quelles|"
-    r"quand|comment|où|je veux|je voudrais|j'aimerais|et|ah et|sinon|par ailleurs)\b)",
+    r"quand|comment|où|je veux|je voudrais|j'aimerais|et|ah et|sinon|par ailleurs|"
+    # A request said as an order (« …, passez-moi un agent », « …, rappelez-moi »).
+    r"passez-moi|passez moi|mettez-moi|mettez moi|rappelez-moi|rappelez moi|appelez-moi|"
+    r"appelez moi|pouvez-vous|pourriez-vous|je souhaite|je souhaiterais|j'ai besoin)\b)",
     re.IGNORECASE,
 )
 # Words that only open a clause, however many (« Ah et aussi ceux du bus »).

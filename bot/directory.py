@@ -32,6 +32,8 @@ class Directory(Strict):
     ailleurs: str  # another town: {{ lieu }} is what the resident named
     # Places that are nobody's public service (a bank, a shop, a notary): « not ours ».
     pas_nous: tuple[str, ...] = ()
+    # The towns around, named alone (« à Montreuil, les encombrants c'est quand ? »).
+    voisines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,23 @@ _OTHER_TOWN = re.compile(
     rf"\b(?:{_PLACES})(?: annexe)? (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )"
     r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
 )
+# Another town said without its name (« la mairie d'à côté », « une commune voisine »).
+_NEIGHBOURLY = re.compile(
+    r"\b(?:(?:mairie|commune|ville|dechetterie|decheterie|village)s? (?:d a cote|voisine|d avant|"
+    r"de mon ancienne ville|de ma ville d avant)|(?:autre|ancienne) (?:commune|mairie|ville))\b"
+)
+# A town named first (« à Bondy, … ») or a question about its services or about « them »
+# asks about it; otherwise it is the story (« je travaille à Montreuil, vous ouvrez samedi ? »).
+_LEADS = re.compile(r"^\s*(?:(?:et|mais|sinon|bonjour|bjr|slt)\s+)?(?:a|pour|sur|a cote de)?\s*$")
+_THEIRS = re.compile(r"\b(?:leurs?|ils|elles|la bas|chez eux|y aller)\b")
+# « la déchetterie intercommunale de Rosny »: one of its services, a word or two between.
+_OF_TOWN = re.compile(rf"\b(?:{_PLACES})(?:\s+\w+){{0,2}}\s+(?:de|d|du|a)\s+$")
+# Coming from a town is no question about it (« je viens de Montreuil en voiture »).
+_FROM = re.compile(
+    r"\b(?:viens|venons|venant|arrive|arrivons|originaire|provenance|depuis|partant|pars|"
+    r"je suis|nous sommes|on est)\s+"
+    r"(?:\w+\s+){0,2}$"
+)
 # « j'habite à Bagnolet, c'est quand les encombrants ? »: the resident lives elsewhere.
 _LIVES = re.compile(
     r"\b(?:j habite|je vis|je reside|je demeure|on habite|nous habitons|nous vivons|"
@@ -75,7 +94,8 @@ _GENERIC = frozenset(
         "vive", "disposition", "suite", "partir", "propos", "cause", "distance", "pied",
         "toute", "tout", "tous", "janvier", "fevrier", "mars", "avril", "mai", "juin",
         "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "louer", "reserver",
-        "prix", "tarif", "telephone", "soir", "matin", "apres", "avant",
+        "prix", "tarif", "telephone", "soir", "matin", "apres", "avant", "a", "voisine",
+        "ancienne", "autre",
     }
 )  # fmt: skip
 
@@ -158,6 +178,8 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
         lives = town.re is _LIVES
         hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))
         break
+    if not any(found.key == NEIGHBOUR for _, _, found in hits):
+        hits += _neighbour(words, hits, directory.voisines)
     if not hits:
         for phrase in directory.pas_nous:
             where = _find(words, phrase)
@@ -167,6 +189,25 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     # A service named in several words (« porter plainte ») before one named in a word
     # (« la gare »), then in the order they come.
     return [found for _, _, found in sorted(hits, key=lambda h: (not h[2].sure, h[0], h[1]))]
+
+
+def _neighbour(
+    words: str, hits: list[tuple[int, int, Found]], towns: tuple[str, ...]
+) -> list[tuple[int, int, Found]]:
+    """Another town named alone (one of the commune file's neighbours) or said without its
+    name (« la mairie d'à côté »), when nothing of the directory was named."""
+    named = [
+        (at, town)
+        for town in towns
+        if (at := _find(words, town)) is not None
+        and not _FROM.search(words[:at])
+        and (_LEADS.match(words[:at]) or _OF_TOWN.search(words[:at]) or _THEIRS.search(words))
+    ]
+    said = _NEIGHBOURLY.search(words)
+    if hits or not (named or said):
+        return []
+    at, place = min(named) if named else (said.start() if said else 0, "")
+    return [(at, 0, Found(NEIGHBOUR, place, sure=True))]
 
 
 def _find(words: str, phrase: str) -> int | None:

@@ -38,7 +38,7 @@ SPLIT_CONFIDENCE = 0.5
 LEAD_CONFIDENCE = 0.8
 # Requests sent as their intent (with their words) when only the commune's words recognised
 # them.
-FORCED = FAQ | {"thank", "cancel_booking", "report_problem", "request_human"}
+FORCED = FAQ | {"thank", "cancel_booking", "report_problem", "request_human", "still_broken"}
 # Requests that may come twice in one message, about two different things (« qui peut
 # emprunter les chaises, et la sono est-elle gratuite ? »).
 TWICE = frozenset({"ask_resource", "ask_elsewhere"})
@@ -107,7 +107,24 @@ _HUMAN = re.compile(
     r"\b(?:un|une|l|le) (?:agent|agente|conseiller|conseillere|humain|personne|employe|"
     r"employee) (?:me|nous) (?:rappelle|rappellent|contacte|appelle|reponde)\b|"
     r"\b(?:me|nous) (?:passer|mettre en relation avec) (?:un|une|quelqu)\b|"
+    r"\bpassez (?:moi|nous) (?:un|une|quelqu)\b|"
     r"\bqu on (?:me|nous) rappelle\b|\b(?:etre|soit) rappelee?s?\b"
+)
+# A resource asked for on the day of the booking just asked (« et la sono ce jour-là ? »).
+_SAME_BOOKING = re.compile(
+    r"\b(?:ce jour la|le meme jour|ce meme jour|la meme date|a cette date|a la meme date|"
+    r"en meme temps|pour l occasion|pour ce jour|pour cette date)\b|"
+    r"\b(?:avoir|prendre|reserver|louer|emprunter)\b(?:\s+\w+){0,4}\s+(?:aussi|egalement|en plus)\b"
+)
+# A report already made, said closed or repaired, and the problem still there.
+_ALREADY = re.compile(
+    r"\b(?:mon signalement|ma demande|le signalement|j avais signale|je vous avais signale|"
+    r"vous (?:m )?aviez (?:dit|ecrit|marque|annonce|repondu)|(?:est|a ete) (?:clos|cloture|"
+    r"ferme|classe)|marque (?:comme )?(?:repare|regle|resolu|termine))"
+)
+_STILL = re.compile(
+    r"\b(?:toujours|encore|jamais|pas (?:ete )?(?:repare|regle|rebouche|efface|enleve)|"
+    r"recommence|revenu|c est faux)\b"
 )
 # Something else cancelled (« la brocante est annulée ? »): no wish to cancel a booking.
 _CANCELLED = re.compile(r"\b(?:est|sont|a ete|ont ete|etait|serait|sera) annule")
@@ -148,6 +165,13 @@ def _groups(
         kind = _kind(piece, intent, confidence, commune)
         if kind == "thank" and number > 0 and not THANKS_FOR.match(piece.strip()):
             kind = None
+        if (
+            kind == "ask_resource"
+            and groups
+            and groups[-1].kind == "book"
+            and _SAME_BOOKING.search(plain(piece))
+        ):
+            kind = "book"  # « … et on peut avoir la sono ce jour-là ? »: booked with it
         said = _GREETING.sub("", piece.strip())
         asked = ASKED.search(said) is not None
         new = kind is not None and (kind not in [g.kind for g in groups] or kind in TWICE)
@@ -409,6 +433,8 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return intent
     # « inform » is an answer to a form's question: none is asked in a first message.
     unsure = intent in (None, "nlu_fallback", "inform") or confidence < SPLIT_CONFIDENCE
+    if unsure and _ALREADY.search(plain(piece)) and _STILL.search(plain(piece)):
+        return "still_broken"  # « mon signalement est clos mais le trou est toujours là »
     if unsure and not ASKED.search(piece) and _problem(piece, commune, other=True):
         return "report_problem"  # « le banc en face de la poste a perdu deux lattes. »
     if _HUMAN.search(plain(piece)):

@@ -97,3 +97,37 @@ def test_a_landmark_that_says_where_is_no_place_asked_about() -> None:
 def test_a_street_is_no_place_asked_about() -> None:
     assert keys("la salle de la rue des Écoles est libre vendredi ?") == []
     assert keys("un lampadaire est éteint chemin de la Gare, vous pouvez voir ?") == []
+
+
+def places(text: str) -> list[tuple[str, str]]:
+    return [(f.key, f.place) for f in everywhere(text, CLAIRVAL.data.annuaire, CLAIRVAL.name)]
+
+
+def test_a_neighbouring_town_named_alone_is_another_town() -> None:
+    assert places("à Romainville, le ramassage des meubles c'est quel jour ?") == [
+        (NEIGHBOUR, "Romainville")
+    ]
+    assert places("Vincennes, leur mairie ouvre le samedi ?") == [(NEIGHBOUR, "Vincennes")]
+    # Said without its name.
+    assert places("la commune voisine a-t-elle une déchetterie ouverte le dimanche ?") == [
+        (NEIGHBOUR, "")
+    ]
+    answer = CLAIRVAL.directory(
+        everywhere(
+            "la mairie d'à côté prend les inscriptions ?", CLAIRVAL.data.annuaire, "Clairval"
+        )[0]
+    )
+    assert "cette commune" in answer
+
+
+def test_coming_from_a_neighbouring_town_asks_about_ours() -> None:
+    assert keys("j'arrive de Bondy à pied, vous fermez à quelle heure ?") == []
+    assert keys("je viens de Fontenay-sous-Bois, votre adresse exacte svp") == []
+    assert keys("nous sommes de Bagnolet, vous prenez les inscriptions quand ?") == []
+    # A service of the directory named with the town is that service.
+    assert keys("le lycée de Montreuil ouvre à quelle heure ?") == ["college"]
+
+
+def test_a_neighbouring_town_in_the_story_is_no_question_about_it() -> None:
+    assert keys("je travaille à Montreuil, vous êtes ouverts le samedi ?") == []
+    assert keys("ma fille est à Bondy chez sa tante, il faut quoi pour son passeport ?") == []

@@ -341,3 +341,30 @@ def test_one_problem_and_its_effects_stay_one_clause(clairval: Commune, text: st
 def test_only_a_report_is_cut(clairval: Commune) -> None:
     text = "le banc est cassé, les horaires de la mairie svp"
     assert problems([text], [("ask_hours", 0.9)], clairval)[0] == [text]
+
+
+def test_a_resource_asked_for_on_the_day_of_a_booking_is_booked_with_it(
+    clairval: Commune,
+) -> None:
+    text = "La salle des fêtes est libre le 14 mai ? Et on peut avoir les barnums ce jour-là ?"
+    pieces = clauses(text)
+    understood = [("book", 0.95), ("ask_resource", 0.8)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+    # Asked about on their own, they are a question of their own.
+    other = "La salle des fêtes est libre le 14 mai ? Et les barnums coûtent combien ?"
+    assert len(requests(other, clauses(other), understood, clairval)) == 2
+
+
+def test_a_report_said_closed_but_still_wrong_is_still_broken(clairval: Commune) -> None:
+    text = "ma demande pour le banc est close mais il est toujours cassé, rappelez-moi svp"
+    pieces = clauses(text)
+    assert pieces == [
+        "ma demande pour le banc est close mais il est toujours cassé",
+        "rappelez-moi svp",
+    ]
+    understood = [("nlu_fallback", 0.55), ("request_human", 0.97)]
+    # The person is asked for at once; the report is then reopened.
+    assert requests(text, pieces, understood, clairval) == [
+        Part(pieces[1]),
+        Part(pieces[0], "still_broken"),
+    ]
