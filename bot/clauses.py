@@ -25,7 +25,8 @@ _OPENERS = (
     r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre|de celui|de celle|de ceux|"
     r"de celles"
 )
-_INFINITIVE = r"(?:de |d'|d’)?\w{3,}(?:er|ir|re)\b"
+# « et m'inscrire », « et nous inscrire »: a pronoun may come first.
+_INFINITIVE = r"(?:de |d'|d’)?(?:m'|m’|me |nous |s'|s’|se )?\w{3,}(?:er|ir|re)\b"
 _SOFT = re.compile(
     rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
     r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
@@ -36,6 +37,7 @@ _SOFT = re.compile(
 _COMMA = re.compile(
     r"[,;:]\s+(?=(?:c'est combien|c’est combien|combien|c'est quoi|c’est quoi|c'est où|c’est où|"
     r"c'est ouvert|c’est ouvert|c est ouvert|vous êtes ouverts|vous etes ouverts|vous ouvrez|"
+    r"c'est possible|c’est possible|c est possible|"
     r"est-ce qu|est ce qu|faut-il|faut il|vous êtes|vous etes|quel|quelle|quels|quelles|"
     r"quand|comment|où|je veux|je voudrais|j'aimerais|et|ah et|sinon|par ailleurs|"
     # A request said as an order (« …, passez-moi un agent », « …, rappelez-moi »).

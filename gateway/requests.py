@@ -495,6 +495,10 @@ def _about(piece: str, about: str) -> str:
     return f"{piece.rstrip(' ?')} pour {about}{' ?' if piece.endswith('?') else ''}"
 
 
+# An answer's words that ask rather than name (« quelles pièces »): no subject.
+_ASKING = re.compile(r"(?:quel|quelle|quels|quelles|autres?|combien|comment|ou)\b")
+
+
 def subject(text: str, commune: Commune) -> str | None:
     """What a clause is about, in the commune's words: an answer's noun, else a resource."""
     said = f" {plain(text)} "
@@ -503,7 +507,7 @@ def subject(text: str, commune: Commune) -> str | None:
         for key, phrases in commune.data.mots_des_reponses.items()
         if key not in _ASKING_KEYS
         for phrase in phrases
-        if f" {plain(phrase)} " in said
+        if f" {plain(phrase)} " in said and not _ASKING.match(plain(phrase))
     ]
     if found:
         return max(found, key=len)

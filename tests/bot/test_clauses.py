@@ -75,3 +75,14 @@ def test_words_that_only_open_a_clause_are_dropped_however_many() -> None:
         "Les horaires de la mairie svp.",
         "Les horaires du bus 122.",
     ]
+
+
+def test_a_wish_with_a_pronoun_and_a_possible_day_are_clauses() -> None:
+    assert clauses("je voudrais une copie de mon acte de mariage et m'inscrire pour voter") == [
+        "je voudrais une copie de mon acte de mariage",
+        "m'inscrire pour voter",
+    ]
+    assert clauses("il me faut une carte d'identité, c'est possible un samedi ?") == [
+        "il me faut une carte d'identité",
+        "c'est possible un samedi ?",
+    ]

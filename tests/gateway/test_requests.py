@@ -18,6 +18,7 @@ from gateway.requests import (
     problems,
     reported,
     requests,
+    subject,
     thanks_for_a_repair,
 )
 
@@ -368,3 +369,8 @@ def test_a_report_said_closed_but_still_wrong_is_still_broken(clairval: Commune)
         Part(pieces[1]),
         Part(pieces[0], "still_broken"),
     ]
+
+
+def test_words_that_ask_are_no_subject_to_borrow(clairval: Commune) -> None:
+    assert subject("j'ai oublié quelles pièces apporter", clairval) is None
+    assert subject("nos rendez-vous pour nos passeports", clairval) == "passeports"
