@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune
 from actions.human import hand_over
 from bot import names
-from bot.emergency import likely, numbers
+from bot.emergency import likely, numbers, plausible
 from bot.handoff import alarm_text
 
 # Below this, the numbers are given but nobody is called: a false alarm would silence the
@@ -32,6 +32,10 @@ class ActionEmergency(Action):
         current = commune()
         safety = current.data.urgences
         text = str((tracker.latest_message or {}).get("text") or "")
+        if not plausible(text):
+            # Nothing of a danger in the words: read as the classifier is unsure (a street
+            # problem, a question), never answered with the emergency numbers.
+            return [FollowupAction(names.Action.FALLBACK)]
         found = likely(text, safety)
         if found.situations:
             said = alarm_text(current, found)

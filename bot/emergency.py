@@ -406,6 +406,8 @@ _THREAT = _any(
     r"(?:essai\w*|tent\w*|voulu|veut) d?\s?emmener (?:un|une|mon|ma|les|des) "
     r"(?:enfant|petit|petite|gamin|fille|fils|eleve)",
     r"monter dans sa voiture", r"a suivi (?:ma|mon|les|des)", r"me faire payer",
+    r"s approche (?:des|d un|d une|de mon|de ma) (?:enfants?|gamins?|petits?|eleves?|fille)",
+    r"d en emmener",
 )  # fmt: skip
 # A fire announced against someone's home or things (« ils vont brûler ma voiture »).
 _ARSON = re.compile(
@@ -491,7 +493,7 @@ _VEHICLE = _any(
 )  # fmt: skip
 _CRASH = _any(
     r"a renverse", r"renvers", r"percut", r"quitte la route", r"dans le fosse", r"a terre",
-    r"au sol", r"s est encastre", r"tonneau", r"fauch", r"glisse", r"derape",
+    r"au sol", r"s est encastre", r"tonneau", r"fauch", r"glisse", r"derape", r"fonce dans",
     r"allongee? sur (?:la route|la chaussee|le bitume)", r"par terre",
 )  # fmt: skip
 _NOW = _any(
@@ -654,6 +656,39 @@ _ALARM_ONLY = re.compile(
     r"^(?:(?:urgence|urgent|urgences|au secours|secours|a l aide|aidez moi|aidez nous|aide moi|"
     r"help|sos|vite|svp|s il vous plait|please|c est grave|grave|danger|je suis en danger|"
     r"venez|venez vite|appelez les secours)\s*)+$"
+)
+
+
+_ANY_DANGER = (
+    _FIRE, _GAS, _POWER, _BEAST, _DEATH_WISH, _THREAT, _HURT, _NOW, _SELF_BODY, _MISSING,
+)  # fmt: skip
+
+
+def plausible(text: str) -> bool:
+    """Whether a message the classifier alone took for a danger may be one: not told as past,
+    as a joke or as something to mend, and with someone in it or something of a danger (a
+    body in trouble, fire, gas, water coming in, a live wire, an animal, a crash, a cry for
+    help). « Le marronnier a l'air bien malade » or « le conteneur déborde et plus personne
+    ne vient le vider » is no emergency, whatever the classifier guessed."""
+    words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
+    if _DEATH_WISH.search(words) and not _JOKE.search(words):
+        return True  # « elle va rejoindre sa mère, morte l'an dernier »: the past is the mother's
+    if _JOKE.search(words) or _over(words) or (_TOLD.search(words) and not _NOW.search(words)):
+        return False
+    if _SOMEONE.search(words) or _PERSON.search(words):
+        return True
+    if _WATER.search(words) and (_RISING.search(words) or _CAUGHT.search(words)):
+        return True
+    if _VEHICLE.search(words) and _CRASH.search(words):
+        return True
+    return any(pattern.search(words) for pattern in _ANY_DANGER) or bool(_ALARM_ONLY.match(words))
+
+
+# Someone in the message, said with a pronoun or a role (« il perd du sang », « des gens »).
+_PERSON = re.compile(
+    r"\b(?:je|j|jai|jsuis|chui|moi|me|m|il|elle|ils|elles|on|nous|gens|chauffeur|conducteur|"
+    r"conductrice|"
+    r"diabetique|quelqu un)\b"
 )
 
 

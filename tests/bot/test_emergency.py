@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commune import load_commune
-from bot.emergency import Alarm, alarm, numbers
+from bot.emergency import Alarm, alarm, numbers, plausible
 from bot.handoff import alarm_text
 from bot.settings import ROOT
 
@@ -297,3 +297,32 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
 def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and found.situations[:1] == (first,), (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il perd énormément de sang",
+        "une voiture a foncé dans la vitrine",
+        "jai peur ca siffle sous levier",
+        "ma fille dit qu'elle va rejoindre son père, mort l'an dernier",
+        "le courant emporte tout dans la rue et une dame s'accroche",
+    ],
+)
+def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> None:
+    assert plausible(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le tilleul de la place a l'air bien malade, son écorce tombe par plaques",
+        "le conteneur à verre déborde et plus personne ne vient le vider",
+        "l'incendie d'il y a trois ans a laissé une ruine au bout de la rue, qui s'en occupe ?",
+        "le banc a brûlé la semaine dernière, il faudrait le remplacer",
+    ],
+)
+def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(
+    text: str,
+) -> None:
+    assert not plausible(text)
