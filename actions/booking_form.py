@@ -188,7 +188,7 @@ def _other_flow(message: flow.Message, requested: str | None) -> str | None:
 _INFO_WORDS = re.compile(
     r"\b(?:pretez|pretes|prete|preter|pret|louez|loue|location|combien|prix|tarif|tarifs|"
     r"emprunter|emprunt|possible d emprunter|possible d avoir|est il possible|c est possible|"
-    r"cout|coute|coutent|caution|gratuit|gratuite|payant|payante|payer|paient|paye|qui peut|"
+    r"cout|coute|coutent|caution|gratuite?s?|payante?s?|payer|paient|paye|qui peut|"
     r"ouvert aux|ouverte aux|reserve aux|reservee aux|conditions|capacite|combien de personnes|"
     r"tient combien|accueillir combien|vous avez des|vous avez un|vous avez une|"
     r"est ce qu il y a|y a t il|il y a des|c est ou|se trouve ou|ou se trouve)\b"
@@ -205,9 +205,15 @@ def _asks_about(message: flow.Message) -> bool:
     if message.sure(Intent.ASK_RESOURCE):
         return True
     unsure = (Intent.BOOK, Intent.INFORM, Intent.NLU_FALLBACK, Intent.ASK_RESOURCE, None)
-    if message.intent not in unsure or not flow.is_question(message):
+    if message.intent not in unsure:
         return False
-    return bool(_INFO_WORDS.search(message.words))
+    # « location salle des fêtes tarif week-end »: a price asked without a question mark.
+    return bool(_INFO_WORDS.search(message.words)) and (
+        flow.is_question(message) or bool(_PRICE_WORDS.search(message.words))
+    )
+
+
+_PRICE_WORDS = re.compile(r"\b(?:tarifs?|prix|caution|combien|cout|couts|gratuite?s?)\b")
 
 
 def _wishes(message: flow.Message, turn: flow.Turn) -> bool:

@@ -23,7 +23,8 @@ _OPENERS = (
     r"quelles|à quelle|a quelle|y a|ya|qu'en|qu’en|si|savoir|celui|celle|ceux|celles|"
     r"donnez|dites|indiquez|envoyez|pouvez|pourriez|je voudrais|j'aimerais|j’aimerais|"
     r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre|de celui|de celle|de ceux|"
-    r"de celles"
+    r"de celles|qu'est-ce|qu’est-ce|qu'est ce|qu’est ce|qu est ce|que faut-il|que faut il|"
+    r"que dois-je|que dois je|ce qu'il faut|ce qu’il faut|ce qu il faut"
 )
 # « et m'inscrire », « et nous inscrire »: a pronoun may come first.
 _INFINITIVE = r"(?:de |d'|d’)?(?:m'|m’|me |nous |s'|s’|se )?\w{3,}(?:er|ir|re)\b"

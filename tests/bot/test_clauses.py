@@ -86,3 +86,10 @@ def test_a_wish_with_a_pronoun_and_a_possible_day_are_clauses() -> None:
         "il me faut une carte d'identité",
         "c'est possible un samedi ?",
     ]
+
+
+def test_a_second_question_opened_by_qu_est_ce_is_a_clause() -> None:
+    assert clauses("c'est combien une carte grise et qu'est-ce qu'il faut fournir") == [
+        "c'est combien une carte grise",
+        "qu'est-ce qu'il faut fournir",
+    ]

@@ -1,0 +1,38 @@
+"""A question about a resource's price or rules is answered before any booking is started,
+with or without a question mark; a wish to book stays a booking."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.booking_form import _asks_about
+from actions.flow import Message
+
+
+def message(text: str, intent: str = "book", confidence: float = 0.9) -> Message:
+    return Message(text, intent, confidence, {}, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "location salle des fêtes tarif week-end",
+        "le gymnase prix pour une association",
+        "barnums gratuits pour les particuliers",
+        "la salle des associations, c'est combien ?",
+    ],
+)
+def test_a_price_asked_even_without_a_question_mark_is_a_question(text: str) -> None:
+    assert _asks_about(message(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je voudrais louer la salle des fêtes le 12 juin",
+        "réserver 20 chaises pour samedi",
+        "location salle des fêtes samedi 14",
+    ],
+)
+def test_a_wish_to_book_is_no_question(text: str) -> None:
+    assert not _asks_about(message(text))
