@@ -24,7 +24,9 @@ _OPENERS = (
     r"donnez|dites|indiquez|envoyez|pouvez|pourriez|je voudrais|j'aimerais|j’aimerais|"
     r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre|de celui|de celle|de ceux|"
     r"de celles|qu'est-ce|qu’est-ce|qu'est ce|qu’est ce|qu est ce|que faut-il|que faut il|"
-    r"que dois-je|que dois je|ce qu'il faut|ce qu’il faut|ce qu il faut"
+    r"que dois-je|que dois je|ce qu'il faut|ce qu’il faut|ce qu il faut|"
+    # What is asked, named bare (« horaires de la déchetterie et date des encombrants »).
+    r"date|dates|jour|jours|horaires|tarif|tarifs|prix|numéro|numero|adresse"
 )
 # « et m'inscrire », « et nous inscrire »: a pronoun may come first.
 _INFINITIVE = r"(?:de |d'|d’)?(?:m'|m’|me |nous |s'|s’|se )?\w{3,}(?:er|ir|re)\b"
@@ -94,12 +96,36 @@ _TAIL = re.compile(
 )
 
 
+# « la mairie et la déchetterie sont ouvertes le samedi ? »: one question about two places.
+_BOTH = re.compile(
+    r"^(?P<one>(?:le|la|les|l'|l’)\s*[\w’'-]+(?:\s+(?:de|du|des|d'|d’)\s*[\w’'-]+)?)\s+"
+    r"(?:et|ou)\s+(?P<two>(?:le|la|les|l'|l’)\s*[\w’'-]+(?:\s+(?:de|du|des|d'|d’)\s*[\w’'-]+)?)"
+    r"\s+(?P<rest>(?:sont|seront|ouvrent|ferment|ouvriront|restent)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def _both(piece: str, places: Callable[[str], bool] | None) -> list[str]:
+    """A question about two places said once, asked of each (« la mairie est ouverte… »)."""
+    found = _BOTH.match(piece.strip())
+    if found is None or places is None:
+        return [piece]
+    one, two, rest = found.group("one"), found.group("two"), found.group("rest")
+    if not (places(one) and places(two)):
+        return [piece]
+    return [f"{one} {rest}", f"{two} {rest}"]
+
+
 def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]:
     """The message's clauses, in order (one clause: nothing to split); `places` tells which
     words name a place, for « c'est combien la salle des fêtes ? et le gymnase ? »."""
     parts: list[str] = []
     for sentence in _HARD.split(text.strip()):
-        for piece in (p for s in _SOFT.split(sentence) for p in _COMMA.split(s)):
+        both = _both(sentence, places)
+        split = (
+            both if len(both) > 1 else (p for s in _SOFT.split(sentence) for p in _COMMA.split(s))
+        )
+        for piece in split:
             piece = _TRAIL.sub("", _LEAD.sub("", piece.strip()).strip(" ,"))
             head = _HEAD.search(parts[-1]) if parts and _STANDS_FOR.match(piece) else None
             if head is not None:

@@ -515,9 +515,15 @@ def subject(text: str, commune: Commune) -> str | None:
     return noun(commune.data.ressources[named[0]].nom).bare if named else None
 
 
+# The town hall and the commune's own places that residents ask the hours of.
+_OUR_PLACES = re.compile(
+    r"\b(?:mairie|dechetterie|decheterie|accueil|guichet|cimetiere|mediatheque|bibliotheque)\b"
+)
+
+
 def is_place(words: str, commune: Commune) -> bool:
     """Whether words name a place: one of our resources, the town hall, or another place."""
-    if re.search(r"\bmairie\b", words, re.IGNORECASE) or _resources(words, commune):
+    if _OUR_PLACES.search(plain(words)) or _resources(words, commune):
         return True
     return bool(everywhere(words, commune.data.annuaire, commune.name))
 

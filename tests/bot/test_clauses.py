@@ -93,3 +93,26 @@ def test_a_second_question_opened_by_qu_est_ce_is_a_clause() -> None:
         "c'est combien une carte grise",
         "qu'est-ce qu'il faut fournir",
     ]
+
+
+def test_one_question_about_two_places_is_asked_of_each() -> None:
+    def named(words: str) -> bool:
+        return any(w in words.lower() for w in ("mairie", "poste", "tables", "chaises"))
+
+    assert clauses("la poste et la mairie ouvrent le samedi ?", named) == [
+        "la poste ouvrent le samedi ?",
+        "la mairie ouvrent le samedi ?",
+    ]
+    assert clauses("les tables ou les chaises sont payantes ?", named) == [
+        "les tables sont payantes ?",
+        "les chaises sont payantes ?",
+    ]
+    # Two things that are no places: left to the usual cuts.
+    assert len(clauses("le banc et la poubelle sont cassés", named)) <= 2
+
+
+def test_a_second_request_named_bare_after_et_is_a_clause() -> None:
+    assert clauses("horaires de la mairie et numéro de la police municipale") == [
+        "horaires de la mairie",
+        "numéro de la police municipale",
+    ]
