@@ -391,6 +391,7 @@ _HURT = _any(
     r"(?:crie|crient|hurle|hurlent|appelle|appellent) au secours",
     r"s en prenn?ent? a", r"bouscul", r"arrach\w* (?:son|sa|ses|le|la) (?:sac|telephone|collier)",
     r"racket", r"par les cheveux", r"coups? de pied", r"donnent des coups",
+    r"secou\w* violemment",
 )  # fmt: skip
 # Harm an animal does as well as a person: no violence when an animal attacks.
 _BEASTLY = re.compile(r"s en prenn|bouscul|agress|coups? de pied")
@@ -454,7 +455,9 @@ _MISSING = re.compile(
     r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite|"
     r"neveu|niece|frere|soeur|petit fils|petite fille)|"
     r"\b(?:jamais|pas) revenue?s?\b|\btoujours pas rentree?s?\b|"
-    r"\bn est plus dans (?:le|la|sa|son) (?:jardin|chambre|lit|cour|poussette|maison)"
+    r"\bn est plus dans (?:le|la|sa|son) (?:jardin|chambre|lit|cour|poussette|maison)|"
+    r"\b(?:on|je|nous) cherch\w* (?:notre|mon|ma|nos|mes) (?:fils|fille|enfant|enfants|petit|"
+    r"petite|bebe|mere|pere|grand mere|grand pere|ado)\b(?:\s+\w+){0,4}?\s+depuis\b"
 )
 _POWER = _any(
     r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",

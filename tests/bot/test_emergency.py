@@ -254,6 +254,8 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("un troupeau de vaches sur la D40 dans la descente, il fait nuit", "animal"),
         ("deux chiens s'en prennent à des enfants près du terrain de foot", "animal"),
         ("un monsieur a les lèvres toutes bleues sur le banc de la gare", "malaise"),
+        ("un homme secoue violemment une dame sur le parking", "violence"),
+        ("nous cherchons notre petite de 5 ans depuis trente minutes au marché", "disparition"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
