@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import commune, local_now
+from actions.flow import latest
 from bot import answers, names, topics, wish
 from bot.catalogue import ANSWERS
 from bot.dates import understand
@@ -52,7 +53,7 @@ class ActionAnswer(Action):
     ) -> list[EventType]:
         intent_name = (tracker.latest_message.get("intent") or {}).get("name")
         intent = names.Intent(intent_name) if intent_name in set(names.Intent) else None
-        said = str(tracker.latest_message.get("text") or "")
+        said = latest(tracker).text
         if (
             intent in names.ACKNOWLEDGED_INTENTS
             and tracker.active_loop.get("name") is None
@@ -118,11 +119,17 @@ def answer(
     """Say the answer to `intent`, or the directory's when the message is about other places;
     with `directory_only`, only the latter. Returns whether something was said."""
     current = commune()
-    said = str(tracker.latest_message.get("text") or "")
+    said = latest(tracker).text  # the resident's words, also when sent as an intent
     found = everywhere(said, current.data.annuaire, current.name)
     # Another town, or a service named in several words (« permis de conduire »), wins over
     # any question about us; a single word (« la poste ») over questions of places and hours.
-    if found and (directory_only or intent in PLACE_QUESTIONS or any(f.sure for f in found)):
+    # Thanks to another service (« merci à la police municipale ») are thanks.
+    thanked = intent in (names.Intent.THANK, names.Intent.GOODBYE, names.Intent.GREET)
+    if (
+        found
+        and not thanked
+        and (directory_only or intent in PLACE_QUESTIONS or any(f.sure for f in found))
+    ):
         for one in found[:3]:
             dispatcher.utter_message(
                 text=current.directory(one), json_message={"topic": f"directory:{one.key}"}

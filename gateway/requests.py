@@ -56,6 +56,8 @@ ASKED = re.compile(
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
     r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais|"
+    # A choice made (« sinon je prends la salle des assos le 8 »).
+    r"je prends|je prendrai|je vais prendre|je réserve|je reserve|on prend|je retiens|"
     # Said for a club, a family or a couple (« notre club voudrait le gymnase »).
     r"nous voudrions|nous aimerions|nous souhaitons|nous souhaiterions|nous voulons|"
     r"voudrait|aimerait|souhaiterait|on veut|il nous faut|nous avons besoin)\b|"

@@ -46,3 +46,31 @@ def test_an_out_of_scope_question_is_answered_as_such() -> None:
     events, said = run("quel temps fera-t-il demain ?")
     assert not any(e.get("event") == "followup" for e in events)
     assert said and "ne peux pas vous aider" in said[0]
+
+
+def test_a_question_sent_as_its_intent_is_answered_from_the_resident_s_words() -> None:
+    # The gateway sends a clause the commune's words recognised as « /ask_elsewhere », with
+    # the resident's words in the metadata: the directory reads the words.
+    latest = {
+        "text": "/ask_elsewhere",
+        "intent": {"name": n.Intent.ASK_ELSEWHERE.value, "confidence": 1.0},
+        "metadata": {n.WORDS: "le bus 122 s'arrête-t-il devant la mairie ?"},
+    }
+    tracker = Tracker("web:t", {}, latest, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswer().run(dispatcher, tracker, {}))
+    topics = [m.get("custom", {}).get("topic") for m in dispatcher.messages]
+    assert topics == ["directory:transports"], dispatcher.messages
+
+
+def test_thanks_to_another_service_are_thanks() -> None:
+    latest = {
+        "text": "/thank",
+        "intent": {"name": n.Intent.THANK.value, "confidence": 1.0},
+        "metadata": {n.WORDS: "merci à la police municipale qui a retrouvé mon vélo"},
+    }
+    tracker = Tracker("web:t", {}, latest, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswer().run(dispatcher, tracker, {}))
+    topics = [m.get("custom", {}).get("topic") for m in dispatcher.messages]
+    assert topics == [n.Intent.THANK.value], dispatcher.messages

@@ -374,3 +374,10 @@ def test_a_report_said_closed_but_still_wrong_is_still_broken(clairval: Commune)
 def test_words_that_ask_are_no_subject_to_borrow(clairval: Commune) -> None:
     assert subject("j'ai oublié quelles pièces apporter", clairval) is None
     assert subject("nos rendez-vous pour nos passeports", clairval) == "passeports"
+
+
+def test_a_choice_made_after_a_question_is_a_booking_of_its_own(clairval: Commune) -> None:
+    text = "les particuliers peuvent louer le gymnase ? sinon je prends la salle des fêtes le 8"
+    pieces = clauses(text)
+    understood = [("ask_resource", 0.98), ("book", 0.97)]
+    assert [p.text for p in requests(text, pieces, understood, clairval)] == pieces
