@@ -124,6 +124,8 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         # What causes the harm goes first, even when only its words tell it (« se fait
         # cogner… le nez en sang » is violence before it is an injury).
         first = [k for k in together_ if k != _HARM and k not in said]
+        if "feu" in said:  # a fire is the danger, whatever appliance started it
+            first = [k for k in first if k != "electricite"]
         if grief_past(words, safety) and "suicide" not in [*first, *said]:
             return Alarm("grief")
         return Alarm("danger", _cause_first([*first, *said]))
@@ -290,6 +292,7 @@ _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
     r"feu d(?:e|es)? (?:broussailles|foret|herbe|champ|haie|jardin|garage|grange)",
     # « un coup de feu dans la rue » is a shot, not a fire.
+    r"conduit de (?:la )?cheminee", r"mur (?:est )?brulant",
     r"(?<!coup de )(?<!coups de )feu dans (?:le|la|les|l|un|une|des|mon|ma|notre)\b",
     r"embrase",
     r"crame", r"explos", r"flamb", r"friteuse", r"lech",
@@ -603,8 +606,10 @@ def together(words: str) -> list[str]:
     )
     if (gas or (_HEATER.search(words) and _POISONED.search(words))) and "egout" not in words:
         found.append("gaz")  # a leak, or carbon monoxide
+    # « il viendrait mettre le feu à ma maison » is a threat, not a fire.
+    unthreatened = _ARSON.sub(" ", words)
     if _BURNING_PLACE.search(words) or (
-        _FIRE.search(words)
+        _FIRE.search(unthreatened)
         and (
             _SOMEONE.search(words)
             or _NOW.search(words)

@@ -256,6 +256,7 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("un monsieur a les lèvres toutes bleues sur le banc de la gare", "malaise"),
         ("un homme secoue violemment une dame sur le parking", "violence"),
         ("nous cherchons notre petite de 5 ans depuis trente minutes au marché", "disparition"),
+        ("des flammes sortent du conduit de la cheminée, le mur du salon est brûlant", "feu"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
@@ -328,3 +329,17 @@ def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(
     text: str,
 ) -> None:
     assert not plausible(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # A fire is the danger, whatever appliance started it.
+        ("le grille-pain électrique a pris feu, la cuisine est pleine de fumée", "feu"),
+        # A fire announced against a home is a threat.
+        ("mon ancien associé dit qu'il va venir brûler ma maison ce soir", "menace"),
+    ],
+)
+def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and found.situations[0] == first, found
