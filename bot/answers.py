@@ -112,7 +112,11 @@ def _squeeze(word: str) -> str:
 
 _STOP = re.compile(
     r"\b(?:laisse[zr]? tomber|laisse tombe|laissez tombe|oublie[zr]?|on oublie|tant pis|"
-    r"j abandonne|abandonne[rz]|abandonner la|on arrete|arrete[zr]?|stop+|stoppe[zr]?|"
+    # « le panneau stop », « au stop »: the road sign, not « stop ! ».
+    # « l'arrêté du maire » is a decree.
+    r"j abandonne|abandonne[rz]|abandonner la|on arrete|(?<!l )(?<!un )(?<!cet )arrete[zr]?|"
+    r"(?<!panneau )(?<!panneaux )(?<!le )(?<!un )(?<!du )(?<!au )(?<!ce )(?<!du panneau )stop+|"
+    r"stoppe[zr]?|"
     r"annule[zr]?|annulation|on annule|je ne veux plus|je veux plus|ne veux plus|"
     r"n en veux plus|en veux plus|n en ai plus besoin|en ai plus besoin|"
     r"c est plus la peine|ce n est plus la peine|plus la peine|je renonce|renonce[zr]?|"

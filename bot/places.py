@@ -165,7 +165,7 @@ def category_of(
     # another category's words clearly outweigh it.
     subject = min(first, key=lambda key: first[key])
     heaviest = max(found, key=lambda key: found[key])
-    best = heaviest if found[heaviest] >= 2 * found[subject] else subject
+    best = heaviest if found[heaviest] > 2 * found[subject] else subject
     return best, len(found) == 1
 
 
