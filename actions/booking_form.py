@@ -195,7 +195,7 @@ _INFO_WORDS = re.compile(
 )
 # Words of a wish to book, besides a date: the question then comes with the booking.
 _WISH_WORDS = re.compile(
-    r"\b(?:dispo|disponible|libre|reserver|reservation|je voudrais|j aimerais|"
+    r"\b(?:dispos?|disponibles?|libres?|reserver|reservation|je voudrais|j aimerais|"
     r"je souhaite|on voudrait|nous voudrions|il me faut|il nous faut|besoin)\b"
 )
 
@@ -219,7 +219,13 @@ _PRICE_WORDS = re.compile(r"\b(?:tarifs?|prix|caution|combien|cout|couts|gratuit
 def _wishes(message: flow.Message, turn: flow.Turn) -> bool:
     """Whether a question about a resource also asks to book it (« … et elle est dispo le
     14 ? »): a date was read, or words of a wish."""
-    said = bool(turn.get(Slot.DAY)) or bool(turn.get(Slot.QUANTITY))
+    # « vous prêtez une sono ? » names one, it does not ask for one: a count says a wish
+    # only when it is more than one (« il nous faut 40 chaises, c'est gratuit ? »).
+    try:
+        many = float(turn.get(Slot.QUANTITY) or 0) > 1
+    except (TypeError, ValueError):
+        many = False
+    said = bool(turn.get(Slot.DAY)) or many
     return said or bool(_WISH_WORDS.search(message.words))
 
 

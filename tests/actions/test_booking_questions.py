@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.booking_form import _asks_about
-from actions.flow import Message
+from actions.booking_form import _asks_about, _wishes
+from actions.flow import Message, Turn
+from bot.names import Slot
 
 
 def message(text: str, intent: str = "book", confidence: float = 0.9) -> Message:
@@ -36,3 +37,23 @@ def test_a_price_asked_even_without_a_question_mark_is_a_question(text: str) -> 
 )
 def test_a_wish_to_book_is_no_question(text: str) -> None:
     assert not _asks_about(message(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "day", "wished"),
+    [
+        ("est-ce que vous prêtez une sono ?", 1, None, False),
+        ("il nous faudrait 40 chaises, c'est gratuit ?", 40, None, True),
+        ("la salle des fêtes c'est combien le 14 ?", None, "2027-03-14", True),
+        ("les barnums sont libres samedi ? c'est combien ?", None, None, True),
+    ],
+)
+def test_a_question_asks_to_book_only_with_a_date_a_count_or_a_wish(
+    text: str, quantity: int | None, day: str | None, wished: bool
+) -> None:
+    turn = Turn({})
+    if quantity is not None:
+        turn.set(Slot.QUANTITY, float(quantity))
+    if day is not None:
+        turn.set(Slot.DAY, day)
+    assert _wishes(message(text), turn) is wished
