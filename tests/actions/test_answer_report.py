@@ -48,29 +48,25 @@ def test_an_out_of_scope_question_is_answered_as_such() -> None:
     assert said and "ne peux pas vous aider" in said[0]
 
 
-def test_a_question_sent_as_its_intent_is_answered_from_the_resident_s_words() -> None:
-    # The gateway sends a clause the commune's words recognised as « /ask_elsewhere », with
-    # the resident's words in the metadata: the directory reads the words.
+def topics_sent_as(intent: n.Intent, words: str) -> list[object]:
+    """The topics answered to a clause the gateway sent as its intent (« /ask_elsewhere »),
+    the resident's words in the metadata."""
     latest = {
-        "text": "/ask_elsewhere",
-        "intent": {"name": n.Intent.ASK_ELSEWHERE.value, "confidence": 1.0},
-        "metadata": {n.WORDS: "le bus 122 s'arrête-t-il devant la mairie ?"},
+        "text": f"/{intent.value}",
+        "intent": {"name": intent.value, "confidence": 1.0},
+        "metadata": {n.WORDS: words},
     }
     tracker = Tracker("web:t", {}, latest, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionAnswer().run(dispatcher, tracker, {}))
-    topics = [m.get("custom", {}).get("topic") for m in dispatcher.messages]
-    assert topics == ["directory:transports"], dispatcher.messages
+    return [m.get("custom", {}).get("topic") for m in dispatcher.messages]
+
+
+def test_a_question_sent_as_its_intent_is_answered_from_the_resident_s_words() -> None:
+    said = "le bus 122 s'arrête-t-il devant la mairie ?"
+    assert topics_sent_as(n.Intent.ASK_ELSEWHERE, said) == ["directory:transports"]
 
 
 def test_thanks_to_another_service_are_thanks() -> None:
-    latest = {
-        "text": "/thank",
-        "intent": {"name": n.Intent.THANK.value, "confidence": 1.0},
-        "metadata": {n.WORDS: "merci à la police municipale qui a retrouvé mon vélo"},
-    }
-    tracker = Tracker("web:t", {}, latest, [], False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionAnswer().run(dispatcher, tracker, {}))
-    topics = [m.get("custom", {}).get("topic") for m in dispatcher.messages]
-    assert topics == [n.Intent.THANK.value], dispatcher.messages
+    said = "merci à la police municipale qui a retrouvé mon vélo"
+    assert topics_sent_as(n.Intent.THANK, said) == [n.Intent.THANK.value]
