@@ -221,11 +221,7 @@ def _wishes(message: flow.Message, turn: flow.Turn) -> bool:
     14 ? »): a date was read, or words of a wish."""
     # « vous prêtez une sono ? » names one, it does not ask for one: a count says a wish
     # only when it is more than one (« il nous faut 40 chaises, c'est gratuit ? »).
-    try:
-        many = float(turn.get(Slot.QUANTITY) or 0) > 1
-    except (TypeError, ValueError):
-        many = False
-    said = bool(turn.get(Slot.DAY)) or many
+    said = bool(turn.get(Slot.DAY)) or float(turn.get(Slot.QUANTITY) or 0) > 1
     return said or bool(_WISH_WORDS.search(message.words))
 
 

@@ -196,12 +196,11 @@ class Turns:
     ) -> tuple[list[str], list[tuple[str | None, float]]] | None:
         """One clause that reports two street problems (« la balançoire est cassée, les
         poubelles autour débordent »): its halves, when the whole is read as a report."""
-        commune = self._commune.get()
-        if len(problems([text], [(REPORT, 1.0)], commune)[0]) < 2:
+        halves, _ = problems([text], [(REPORT, 1.0)], self._commune.get())
+        if len(halves) < 2:
             return None  # the commune's words see one problem at most: no need to ask Rasa
         whole = await self._rasa.parse(text)
-        pieces, understood = problems([text], [whole], commune)
-        return (pieces, understood) if len(pieces) > 1 else None
+        return (halves, [whole] * len(halves)) if whole[0] == REPORT else None
 
     async def _beside(
         self, ref: ConversationRef, recipient_id: str, text: str
