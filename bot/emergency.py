@@ -439,6 +439,9 @@ _DEATH_WISH = _any(
     r"(?:ne )?ser(?:ai|a|ais|ait) plus (?:la|de ce monde)",
     r"(?:se|me) jeter (?:sous|du|d un|par)", r"plus etre la", r"etre un poids",
     r"ne passer(?:a|ai|ait) pas la nuit", r"(?:envie de|vais|va) tout avaler",
+    # Farewells (« je pars pour de bon, je n'en peux plus », « je m'excuse pour tout »).
+    r"(?:je pars|partir|m en vais|m en aller) pour de bon(?! (?:de|d|a|au|en|pour|dans)\b)",
+    r"(?:m excuse|pardon|excusez moi|pardonnez moi) pour tout(?! (?:le|la|les|ce|ca|cela|ces)\b)",
     r"(?:avaler|prendre) (?:toute la boite|tous (?:les|mes) (?:cachets|medicaments|medocs))",
     # An overdose taken on purpose (« j'ai avalé toute la boîte de somnifères »).
     r"(?:avale|pris) (?:toute (?:la|une|sa|ma) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
@@ -543,6 +546,8 @@ _FIGURES = re.compile(
     r"\bdetecteurs? de (?:fumee|monoxyde)\b(?! (?:bipe|sonne|hurle|s est declenche))|"
     # Burnt electricity, a hot sauce, cardboard flames, a road « suicidal » to ride.
     r"\bbrule (?:de l electricite|pour rien)\b|\bmet le feu a la bouche\b|"
+    # Something ugly or bright (« ça brûle les yeux tellement c'est moche »).
+    r"\b(?:ca |qui |me |nous )?brul(?:e|ent) les yeux\b|\bsaigner les yeux\b|"
     r"\bfausses? (?:flammes|fumee|feu)\b|\bc est suicidaire\b|"
     # Painted words (« des menaces de mort à la bombe », « des graffitis avec des flammes »).
     r"\b(?:menaces?|insultes|flammes)\b(?:\s+\w+){0,3}?\s+(?:a la bombe|en graffiti|tague)|"

@@ -51,7 +51,9 @@ ASKED = re.compile(
     r"pouvez[ -]vous|pourriez[ -]vous|dites[ -]moi|donnez[ -]moi|indiquez[ -]moi|"
     r"combien|est[ -]ce qu|à quelle heure|a quelle heure|c'est quoi|c koi|c quoi|"
     r"vous êtes où|vous etes ou|c'est où|c'est ou|où se trouve|ou se trouve)\b|"
-    r"\b(?:où|ou|quand|combien|comment)\s*$|"
+    r"\b(?:où|ou|quand|combien|comment|quoi|qui)\s*$|"
+    # A question word left in place (« faut ramener quoi comme papiers », « j'appelle qui »).
+    r"\bquoi comme\b|\b(?:j'appelle|on appelle|je contacte|je m'adresse à|je vais voir) qui\b|"
     # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
@@ -83,6 +85,8 @@ STATED = re.compile(
 WANTED = frozenset(
     {"book", "report_status", "my_reports", "my_bookings", "cancel_booking", "request_human"}
 )
+# Requests counted « 1. … 2. … » or « 1) … 2) … »: each one is asked.
+NUMBERED = re.compile(r"(?:^|\s)1\s?[.)]\s.*\s2\s?[.)](?:\s|$)", re.DOTALL)
 REFERENCE = re.compile(r"\b[a-z]{2,4}-(?=[a-z]*\d)[a-z0-9]{4}\b", re.IGNORECASE)
 # « j'ai fait pas mal de signalements (tags, nids de poule…) »: reports already made.
 REPORTED_BEFORE = re.compile(
@@ -159,7 +163,11 @@ def _groups(
     commune: Commune,
 ) -> tuple[list[_Group], list[int]]:
     """The requests a message holds, and the clauses left after the last (context)."""
-    asking = "?" in text or re.search(r"\b(?:svp|stp)\b", text, re.IGNORECASE) is not None
+    asking = (
+        "?" in text
+        or re.search(r"\b(?:svp|stp)\b", text, re.IGNORECASE) is not None
+        or NUMBERED.search(text) is not None
+    )
     groups: list[_Group] = []
     pending: list[int] = []
     was_asked = False
@@ -494,7 +502,7 @@ def completed(
 
 def _about(piece: str, about: str) -> str:
     """A clause that asks without saying about what, said about `about`."""
-    return f"{piece.rstrip(' ?')} pour {about}{' ?' if piece.endswith('?') else ''}"
+    return f"{piece.rstrip(' ?.!')} pour {about}{' ?' if piece.endswith('?') else ''}"
 
 
 # An answer's words that ask rather than name (« quelles pièces »): no subject.

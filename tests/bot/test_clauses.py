@@ -39,6 +39,15 @@ from bot.clauses import MAX_CLAUSES, clauses
             ["le banc est cassé", "vous ouvrez quand ?"],
         ),
         ("Deux choses.\n1. le tag\n2. les horaires", ["Deux choses.", "le tag", "les horaires"]),
+        (
+            "1. c combien le passeport pour un ado 2. faut ramener quoi comme papiers",
+            ["c combien le passeport pour un ado", "faut ramener quoi comme papiers"],
+        ),
+        # A pronoun before the second request's verb (« et en reprendre un »).
+        (
+            "je souhaite annuler le gymnase de mardi et en reprendre un jeudi à 19h",
+            ["je souhaite annuler le gymnase de mardi", "en reprendre un jeudi à 19h"],
+        ),
     ],
 )
 def test_two_requests_are_cut(text: str, parts: list[str]) -> None:

@@ -104,6 +104,8 @@ def test_a_cry_for_help_alone_gets_every_number() -> None:
     [
         "je suis veuve depuis l'été et je ne m'en sors pas avec les papiers",
         "je ne m'en remets pas, mon mari est parti il y a un an jour pour jour",
+        # « parti » after an illness is a death, not someone missing.
+        "mon mari est parti dimanche, après des mois de maladie, je suis perdue",
     ],
 )
 def test_a_death_said_in_other_words_is_grief(text: str) -> None:
@@ -188,6 +190,8 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "des traces de sang séché sur le toboggan depuis dimanche",
         "je vais tuer le livreur s'il laisse encore le colis dehors mdr",
         "vite svp, mon passeport a brûlé dans l'incendie de l'an dernier, comment le refaire ?",
+        "ça brûle les yeux tellement c'est moche, ces graffitis sur le préau",
+        "je pars pour de bon de Clairval en mars, comment me désinscrire des listes ?",
     ],
 )
 def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
@@ -257,6 +261,8 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("un homme secoue violemment une dame sur le parking", "violence"),
         ("nous cherchons notre petite de 5 ans depuis trente minutes au marché", "disparition"),
         ("des flammes sortent du conduit de la cheminée, le mur du salon est brûlant", "feu"),
+        # A farewell said without the word (« je pars pour de bon, je m'excuse pour tout »).
+        ("j'ai écrit à mes enfants, je m'excuse pour tout, ce soir je pars pour de bon", "suicide"),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:

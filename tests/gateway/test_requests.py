@@ -271,6 +271,16 @@ def test_a_numbered_report_and_question_are_both_asked(clairval: Commune) -> Non
     ]
 
 
+def test_numbered_questions_without_question_marks_are_each_answered(clairval: Commune) -> None:
+    text = "1. c combien le passeport pour un ado 2. faut ramener quoi comme papiers"
+    pieces = clauses(text)
+    understood = [("ask_id_price", 0.99), ("ask_id_documents", 0.99)]
+    assert requests(text, pieces, understood, clairval) == [
+        Part("c combien le passeport pour un ado"),
+        Part("faut ramener quoi comme papiers"),
+    ]
+
+
 def test_asking_for_a_person_in_plain_words_is_a_request(clairval: Commune) -> None:
     text = (
         "Je voudrais qu'un agent me rappelle pour la concession au cimetière, "
