@@ -113,7 +113,10 @@ _POINTS_BACK = re.compile(
     r"\b(?:leurs?|son numero|ses horaires|son adresse|ce numero|cette adresse|ces horaires|"
     r"chez eux|chez lui|chez elle|celui|celle|ca|cela|y aller|les joindre|le joindre|"
     r"la joindre|me le|me la|me les|me l|nous le|nous la|nous les|nous l|l avez|l avoir|"
-    r"les avez|les avoir|le donner|la donner|les donner)\b"
+    r"les avez|les avoir|le donner|la donner|les donner|"
+    # Whom to turn to, the need told before (« ma fille a de la fièvre… Qui peut la voir ? »).
+    r"qui peut (?:la|le|les|nous|m|me) \w+|a qui|aupres de qui|vers qui|qui dois je|"
+    r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou)\b"
 )
 # A street is no place asked about (« la salle de la rue des Écoles », « route de la Gare »).
 _STREET = re.compile(

@@ -57,6 +57,8 @@ ASKED = re.compile(
     # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
+    r"j'aurais besoin|j’aurais besoin|nous aurions besoin|on aurait besoin|il me faudrait|"
+    r"il nous faudrait|"
     r"jvoudrais|jveux|je voulais|je préférerais|je prefererais|je préfèrerais|"
     # A choice made (« sinon je prends la salle des assos le 8 »).
     r"je prends|je prendrai|je vais prendre|je réserve|je reserve|on prend|je retiens|"
@@ -88,6 +90,12 @@ WANTED = frozenset(
 # Requests counted « 1. … 2. … » or « 1) … 2) … »: each one is asked.
 NUMBERED = re.compile(r"(?:^|\s)1\s?[.)]\s.*\s2\s?[.)](?:\s|$)", re.DOTALL)
 REFERENCE = re.compile(r"\b[a-z]{2,4}-(?=[a-z]*\d)[a-z0-9]{4}\b", re.IGNORECASE)
+# A booking already made (« j'avais réservé la salle », « nous avons loué les barnums »).
+BOOKED_BEFORE = re.compile(
+    r"\b(?:j'avais|j’avais|j'ai|j’ai|nous avions|nous avons|on avait|on a)\s+(?:déjà\s+|deja\s+)?"
+    r"(?:réservé|reserve|loué|loue|emprunté|emprunte|pris)\b",
+    re.IGNORECASE,
+)
 # « j'ai fait pas mal de signalements (tags, nids de poule…) »: reports already made.
 REPORTED_BEFORE = re.compile(
     r"\b(?:j'ai|j’ai|j'avais|j’avais|on a|nous avons)\s+(?:déjà\s+|deja\s+)?"
@@ -194,6 +202,11 @@ def _groups(
             )
         elif kind in WANTED:
             new = new and (asked or not STATED.match(said) or REFERENCE.search(said) is not None)
+            if kind == "book" and not asked:
+                # « j'avais réservé les tables et les chaises pour le 18 mai »: what was booked,
+                # the story of a cancellation or a question, no new booking.
+                told = " ".join(pieces[n] for n in [*pending, number])
+                new = new and BOOKED_BEFORE.search(told) is None
         elif kind == "report_problem":
             new = new or _another_problem(piece, groups, pieces, commune)
             new = new and REPORTED_BEFORE.search(said) is None

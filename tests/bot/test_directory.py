@@ -85,6 +85,11 @@ def test_a_place_named_in_the_story_is_not_what_the_question_asks() -> None:
 def test_a_question_that_points_back_at_the_story_keeps_its_place() -> None:
     assert keys("Je cherche la gendarmerie. Vous avez leur numéro ?") == ["gendarmerie"]
     assert keys("Il me faut le numéro de la CAF. Vous pouvez me le donner ?") == ["caf"]
+    # Whom to turn to, asked after the need was told.
+    assert keys("Ma fille a de la fièvre, le généraliste est fermé. Qui peut la voir ?") == [
+        "medecin_de_garde"
+    ]
+    assert keys("Mon fils termine le CM2. Il ira où l'an prochain ?") == ["college"]
 
 
 def test_a_landmark_that_says_where_is_no_place_asked_about() -> None:

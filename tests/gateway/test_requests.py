@@ -281,6 +281,29 @@ def test_numbered_questions_without_question_marks_are_each_answered(clairval: C
     ]
 
 
+def test_a_booking_told_as_made_is_the_story_of_its_cancellation(clairval: Commune) -> None:
+    text = (
+        "j'avais réservé les tables et les chaises pour le 18 mai. "
+        "La fête n'aura pas lieu, je voudrais annuler."
+    )
+    pieces = clauses(text)
+    understood = [
+        ("my_bookings", 0.9),
+        ("book", 0.98),
+        ("nlu_fallback", 0.6),
+        ("cancel_booking", 0.99),
+    ]
+    assert len(pieces) == 4
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+
+
+def test_a_need_said_in_the_conditional_is_asked(clairval: Commune) -> None:
+    text = "Merci pour la dernière fois ! Cette fois j'aurais besoin du jour des encombrants."
+    pieces = clauses(text)
+    understood = [("thank", 0.74), ("ask_bulky_waste", 0.99)]
+    assert [p.intent for p in requests(text, pieces, understood, clairval)] == [None, None]
+
+
 def test_asking_for_a_person_in_plain_words_is_a_request(clairval: Commune) -> None:
     text = (
         "Je voudrais qu'un agent me rappelle pour la concession au cimetière, "
