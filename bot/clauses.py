@@ -39,6 +39,7 @@ _INFINITIVE = (
 _SOFT = re.compile(
     rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
     r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
+    r"et puis|(?-i:Aussi)(?=,)|"
     r"deuxieme question|seconde question|2e question|question 2)[\s,:]+)",
     re.IGNORECASE,
 )
@@ -122,6 +123,22 @@ def _both(piece: str, places: Callable[[str], bool] | None) -> list[str]:
     return [f"{one} {rest}", f"{two} {rest}"]
 
 
+# « entre le matin et l'après-midi », « entre la mairie et la poste »: one span, never cut.
+_BETWEEN = re.compile(r"\bentre(?:\s+[\w'’-]+){1,3}$", re.IGNORECASE)
+
+
+def _soft(sentence: str) -> list[str]:
+    """The sentence cut before « et », « sinon »… that open a new request, except inside
+    « entre … et … »."""
+    out: list[str] = []
+    for piece in _SOFT.split(sentence):
+        if out and _BETWEEN.search(out[-1]):
+            out[-1] = f"{out[-1]} et {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
 def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]:
     """The message's clauses, in order (one clause: nothing to split); `places` tells which
     words name a place, for « c'est combien la salle des fêtes ? et le gymnase ? »."""
@@ -130,9 +147,7 @@ def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]
         text = _NEXT_COUNT.sub("\n", text)
     for sentence in _HARD.split(text.strip()):
         both = _both(sentence, places)
-        split = (
-            both if len(both) > 1 else (p for s in _SOFT.split(sentence) for p in _COMMA.split(s))
-        )
+        split = both if len(both) > 1 else (p for s in _soft(sentence) for p in _COMMA.split(s))
         for piece in split:
             piece = _TRAIL.sub("", _LEAD.sub("", piece.strip()).strip(" ,"))
             head = _HEAD.search(parts[-1]) if parts and _STANDS_FOR.match(piece) else None

@@ -53,7 +53,8 @@ ASKED = re.compile(
     r"vous êtes où|vous etes ou|c'est où|c'est ou|où se trouve|ou se trouve)\b|"
     r"\b(?:où|ou|quand|combien|comment|quoi|qui)\s*$|"
     # A question word left in place (« faut ramener quoi comme papiers », « j'appelle qui »).
-    r"\bquoi comme\b|\b(?:j'appelle|on appelle|je contacte|je m'adresse à|je vais voir) qui\b|"
+    r"\bquoi comme\b|\b(?:dans|de|en|par|pour|sur|à|a|avec|chez) (?:quel|quelle|quels|quelles)\b|"
+    r"\b(?:j'appelle|on appelle|je contacte|je m'adresse à|je vais voir) qui\b|"
     # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
@@ -90,6 +91,49 @@ WANTED = frozenset(
 # Requests counted « 1. … 2. … » or « 1) … 2) … »: each one is asked.
 NUMBERED = re.compile(r"(?:^|\s)1\s?[.)]\s.*\s2\s?[.)](?:\s|$)", re.DOTALL)
 REFERENCE = re.compile(r"\b[a-z]{2,4}-(?=[a-z]*\d)[a-z0-9]{4}\b", re.IGNORECASE)
+# What opens another request (« par ailleurs », « autre question », « sinon »).
+_CONNECTORS = (
+    r"(?:et )?(?:par ailleurs|autre question|autre chose|deuxième question|deuxieme question|"
+    r"seconde question|2e question|sinon|et puis|et aussi|également|egalement)\b"
+)
+ANOTHER = re.compile(rf"^[\s,.;:!?]*{_CONNECTORS}", re.IGNORECASE)
+
+
+OPENS_ANOTHER = re.compile(rf"(?:^|[\s,.;:!?]){_CONNECTORS}[\s,:]*$", re.IGNORECASE)
+
+
+def together(
+    pieces: Sequence[str], understood: Sequence[tuple[str | None, float]], commune: Commune
+) -> list[list[int]]:
+    """The clauses to read as one: two neighbours that say nothing understood alone, neither
+    to the classifier nor by the commune's words — a fact and what is asked of it (« je viens
+    d'hériter de la camionnette de mon oncle » + « comment elle passe à mon nom ? »)."""
+    runs: list[list[int]] = []
+    before = False  # whether the clause before said nothing understood, and asked nothing
+    for number, (piece, (intent, confidence)) in enumerate(zip(pieces, understood, strict=True)):
+        unknown = _kind(piece, intent, confidence, commune) is None
+        asks = ASKED.search(piece) is not None
+        if unknown and asks and before:
+            runs[-1].append(number)
+            before = False
+        else:
+            runs.append([number])
+            before = unknown and not asks
+    return runs
+
+
+def _after(text: str, piece: str) -> str:
+    """What the message says right after a clause (empty when the clause was reworded)."""
+    at = text.find(piece.strip())
+    return text[at + len(piece.strip()) :] if at >= 0 and piece.strip() else ""
+
+
+def _before(text: str, piece: str) -> str:
+    """What the message says right before a clause (empty when the clause was reworded)."""
+    at = text.find(piece.strip())
+    return text[:at] if at > 0 and piece.strip() else ""
+
+
 # A booking already made (« j'avais réservé la salle », « nous avons loué les barnums »).
 BOOKED_BEFORE = re.compile(
     r"\b(?:j'avais|j’avais|j'ai|j’ai|nous avions|nous avons|on avait|on a)\s+(?:déjà\s+|deja\s+)?"
@@ -191,7 +235,16 @@ def _groups(
         ):
             kind = "book"  # « … et on peut avoir la sono ce jour-là ? »: booked with it
         said = _GREETING.sub("", piece.strip())
-        asked = ASKED.search(said) is not None
+        asked = (
+            ASKED.search(said) is not None
+            # « passeport ; decheterie horaire »: a bare request names what it asks.
+            or (len(said.split()) <= 4 and not STATED.match(said) and intent == kind)
+            # « …on me réclame la copie intégrale. Par ailleurs, vos horaires ? »: what comes
+            # before « par ailleurs » was a request too.
+            or ANOTHER.match(_after(text, piece)) is not None
+            # « … Sinon je suis nouveau dans le coin, la mairie est dans quelle rue »
+            or (number > 0 and OPENS_ANOTHER.search(_before(text, piece)) is not None)
+        )
         new = kind is not None and (kind not in [g.kind for g in groups] or kind in TWICE)
         if kind in FAQ or kind == "ask_elsewhere":
             # « hier la CAF m'a renvoyé mon dossier » tells, it does not ask about the CAF.

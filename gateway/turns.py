@@ -32,6 +32,7 @@ from gateway.requests import (
     reported,
     requests,
     thanks_for_a_repair,
+    together,
 )
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,7 @@ class Turns:
                 if piece != pieces[number]:
                     pieces[number] = piece
                     understood[number] = await self._rasa.parse(piece)
+            pieces, understood = await self._together(pieces, understood)
             pieces, understood = problems(pieces, understood, commune)
             found = requests(text, pieces, understood, commune)
             if len(found) > 1:
@@ -190,6 +192,21 @@ class Turns:
         if len(pieces) < 2:
             return None
         return pieces, [await self._rasa.parse(piece) for piece in pieces]
+
+    async def _together(
+        self, pieces: list[str], understood: list[tuple[str | None, float]]
+    ) -> tuple[list[str], list[tuple[str | None, float]]]:
+        """Clauses that say nothing understood alone, a fact and the question asked of it,
+        read as one (« je viens d'hériter de la camionnette de mon oncle » + « comment elle
+        passe à mon nom ? »)."""
+        runs = together(pieces, understood, self._commune.get())
+        if len(runs) == len(pieces):
+            return pieces, understood
+        joined = [" ".join(pieces[n] for n in run) for run in runs]
+        return joined, [
+            understood[run[0]] if len(run) == 1 else await self._rasa.parse(piece)
+            for run, piece in zip(runs, joined, strict=True)
+        ]
 
     async def _two_problems(
         self, text: str

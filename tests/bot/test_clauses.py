@@ -43,6 +43,15 @@ from bot.clauses import MAX_CLAUSES, clauses
             "1. c combien le passeport pour un ado 2. faut ramener quoi comme papiers",
             ["c combien le passeport pour un ado", "faut ramener quoi comme papiers"],
         ),
+        # « et puis » and a capital « Aussi, » open another request, whatever follows.
+        (
+            "permis construire Et puis changement titulaire",
+            ["permis construire", "changement titulaire"],
+        ),
+        (
+            "horaires mairie Aussi, je dois jeter un frigo",
+            ["horaires mairie", "je dois jeter un frigo"],
+        ),
         # A pronoun before the second request's verb (« et en reprendre un »).
         (
             "je souhaite annuler le gymnase de mardi et en reprendre un jeudi à 19h",
@@ -60,6 +69,8 @@ def test_two_requests_are_cut(text: str, parts: list[str]) -> None:
         "des tables et des chaises pour samedi",
         "de 14h à 18h et de 20h à 22h",
         "entre midi et deux",
+        "vous fermez entre le matin et l'après-midi ?",
+        "je voudrais aussi, si possible, réserver la salle",
         "2 bancs cassés et 3 lampadaires éteints au 12 rue du Moulin",
     ],
 )

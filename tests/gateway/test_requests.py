@@ -20,6 +20,7 @@ from gateway.requests import (
     requests,
     subject,
     thanks_for_a_repair,
+    together,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -279,6 +280,52 @@ def test_numbered_questions_without_question_marks_are_each_answered(clairval: C
         Part("c combien le passeport pour un ado"),
         Part("faut ramener quoi comme papiers"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "understood"),
+    [
+        # Bare requests, without a question mark.
+        (
+            "passeport ; decheterie horaire",
+            [("ask_id_documents", 0.99), ("ask_waste_centre", 0.99)],
+        ),
+        # A need told, then « par ailleurs »: the need was a request too.
+        (
+            "On me réclame la copie intégrale de mon acte de naissance. Par ailleurs, horaires ?",
+            [("ask_birth_certificate", 0.9), ("ask_hours", 0.98)],
+        ),
+        # « sinon » before a question said as a statement.
+        (
+            "prix passeport Sinon je suis nouveau, la mairie est dans quelle rue",
+            [("ask_id_price", 0.99), ("ask_contact", 0.99)],
+        ),
+    ],
+)
+def test_two_questions_said_without_question_marks_are_both_asked(
+    clairval: Commune, text: str, understood: list[tuple[str, float]]
+) -> None:
+    pieces = clauses(text)
+    assert len(pieces) == 2
+    assert requests(text, pieces, understood, clairval) == [Part(p) for p in pieces]
+
+
+def test_clauses_that_say_nothing_alone_are_read_two_by_two(clairval: Commune) -> None:
+    pieces = [
+        "Je viens d'hériter de la camionnette de mon oncle",
+        "comment elle passe à mon nom ?",
+        "vos horaires ?",
+    ]
+    unsure, sure = ("nlu_fallback", 0.6), ("ask_hours", 0.99)
+    assert together(pieces, [unsure, unsure, sure], clairval) == [[0, 1], [2]]
+    # The question before the fact: each stays alone.
+    assert together(pieces[::-1], [sure, unsure, unsure], clairval) == [[0], [1], [2]]
+    # A street problem the commune's words recognise stays alone.
+    reported = ["le banc est cassé", "j'en ai marre", "vos horaires ?"]
+    assert together(reported, [unsure, unsure, sure], clairval) == [[0], [1], [2]]
+    # Two facts are not read as one: only a fact and the question after it.
+    told = ["mon fils a eu 18 ans", "il part en Italie", "il doit faire quoi ?"]
+    assert together(told, [unsure, unsure, unsure], clairval) == [[0], [1, 2]]
 
 
 def test_a_booking_told_as_made_is_the_story_of_its_cancellation(clairval: Commune) -> None:
