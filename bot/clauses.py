@@ -39,7 +39,7 @@ _INFINITIVE = (
 _SOFT = re.compile(
     rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
     r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
-    r"et puis|(?-i:Aussi)(?=,)|"
+    r"et puis|(?-i:Aussi)(?=,)|(?-i:Et)(?= )|"
     r"deuxieme question|seconde question|2e question|question 2)[\s,:]+)",
     re.IGNORECASE,
 )

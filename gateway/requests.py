@@ -122,6 +122,20 @@ def together(
     return runs
 
 
+def _asked_next(
+    number: int,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> bool:
+    """Whether the clause after this one is a question (a question mark: « quand mon mari
+    prend le relais » is no question) that names nothing of its own."""
+    if number + 1 >= len(pieces):
+        return False
+    after = pieces[number + 1]
+    return "?" in after and _kind(after, *understood[number + 1], commune) is None
+
+
 def _after(text: str, piece: str) -> str:
     """What the message says right after a clause (empty when the clause was reworded)."""
     at = text.find(piece.strip())
@@ -244,6 +258,9 @@ def _groups(
             or ANOTHER.match(_after(text, piece)) is not None
             # « … Sinon je suis nouveau dans le coin, la mairie est dans quelle rue »
             or (number > 0 and OPENS_ANOTHER.search(_before(text, piece)) is not None)
+            # « J'ai un fauteuil trop lourd pour ma voiture. La commune peut venir le prendre ? »:
+            # the question after a fact asks about it.
+            or _asked_next(number, pieces, understood, commune)
         )
         new = kind is not None and (kind not in [g.kind for g in groups] or kind in TWICE)
         if kind in FAQ or kind == "ask_elsewhere":

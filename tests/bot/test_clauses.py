@@ -52,6 +52,7 @@ from bot.clauses import MAX_CLAUSES, clauses
             "horaires mairie Aussi, je dois jeter un frigo",
             ["horaires mairie", "je dois jeter un frigo"],
         ),
+        ("encombrants Et permis construire", ["encombrants", "permis construire"]),
         # A pronoun before the second request's verb (« et en reprendre un »).
         (
             "je souhaite annuler le gymnase de mardi et en reprendre un jeudi à 19h",
