@@ -129,7 +129,10 @@ _STREET = re.compile(
 _LANDMARK = re.compile(
     r"\b(?:devant|derriere|pres de|a cote de|en face de|au coin de|le long de|face a|"
     r"a l angle de|sur le parking de|a la sortie de|a l entree de) "
-    r"(?:la |le |l |les |du |des )?[a-z0-9]+"
+    r"(?:la |le |l |les |du |des )?[a-z0-9]+|"
+    # Where the resident works (« je travaille de nuit à l'hôpital »): no place asked about.
+    r"\b(?:je|j) (?:travaille|bosse|suis employee?|suis infirmiere?|suis aide soignante?)"
+    r"(?: de nuit| de jour)? (?:a|au|dans|chez) (?:la |le |l |les |une |un )?[a-z0-9]+"
 )
 _OPENING_OR_CONTACT = re.compile(
     r"\b(?:horaires?|ouvert|ouverte|ouvre|ouvrent|ferme|fermee|numero|telephone|adresse|"

@@ -325,6 +325,8 @@ _RISING = _any(
     r"monte", r"rentre", r"envahi", r"cave", r"sous sol", r"rez de chaussee", r"maison",
     r"coince", r"emport", r"deborde", r"niveau", r"sous les portes", r"entre dans",
     r"salons?\b", r"logements?\b", r"habitations?\b", r"grossi",
+    r"prend (?:deja )?l eau", r"prennent (?:deja )?l eau", r"par dessus", r"nos portes",
+    r"ca continue",
 )  # fmt: skip
 # Water already inside homes: happening now, whatever the words of time.
 _INSIDE = _any(
@@ -579,6 +581,8 @@ _FIGURES = re.compile(
     # Exasperation (« ça va me tuer », « ce robot me tue »), dried blood, a tag's words.
     r"\b(?:ca|cela|ce \w+|cette \w+|ces \w+) (?:va me tuer|me tue|vont me tuer|me tuent)\b|"
     r"\bsang seche\b|"
+    # Broken glass or tyres (« une épave aux vitres explosées »): no explosion.
+    r"\b(?:vitres?|pare brise|pneus?|retros?|retroviseurs?)\s+(?:\w+\s+)?explosee?s?\b|"
     r"\b(?:tags?|graffitis?|inscriptions?)\b(?:\s+\w+){0,2}?\s+(?:au feu|au secours|a l aide)\b"
 )
 # A danger told as past or as fiction (« l'incendie de l'usine l'an dernier », « le film où la
@@ -688,13 +692,44 @@ def plausible(text: str) -> bool:
         return True  # « elle va rejoindre sa mère, morte l'an dernier »: the past is the mother's
     if _JOKE.search(words) or _over(words) or (_TOLD.search(words) and not _NOW.search(words)):
         return False
-    if _SOMEONE.search(words) or _PERSON.search(words):
+    if (_SOMEONE.search(words) or _PERSON.search(words)) and (
+        _BODY.search(words) or _FEAR.search(words)
+    ):
         return True
     if _WATER.search(words) and (_RISING.search(words) or _CAUGHT.search(words)):
         return True
     if _VEHICLE.search(words) and _CRASH.search(words):
         return True
     return any(pattern.search(words) for pattern in _ANY_DANGER) or bool(_ALARM_ONLY.match(words))
+
+
+# Someone afraid or in distress now (« j'ai peur », « il hurle », « elle pleure »).
+_FEAR = _any(
+    r"peur",
+    r"hurl",
+    r"cri(?:e|ent|s)?\b",
+    r"pleur",
+    r"panique",
+    r"terroris",
+    r"danger",
+    r"menac",
+    r"enferm",
+    r"coinc",
+    r"bloque",
+    r"tomb",
+    r"chut",
+    r"mal\b",
+    r"souffr",
+    r"accroch",
+    r"cherch",
+    r"perdu",
+    r"disparu",
+    r"rentre",
+    r"retrouv",
+    r"inquie",
+    r"angoiss",
+    r"seule?\b",
+)
 
 
 # Someone in the message, said with a pronoun or a role (« il perd du sang », « des gens »).

@@ -121,6 +121,10 @@ def resource_in(text: str, resources: Iterable[Named]) -> str | None:
 _LINKS = frozenset({"de", "des", "du", "la", "le", "les", "l", "d", "a", "au", "aux"})
 
 
+# A name said right after a subject pronoun is a verb (« je tente ma chance »).
+_NOT_A_VERB = r"(?<! je )(?<! tu )(?<! on )(?<! il )(?<! elle )"
+
+
 def _key(text: str) -> str:
     """Words without articles and plural marks: « salle fetes » names « la salle des fêtes »."""
     words = [w for w in re.sub(r"[^\w\s]", " ", plain(text)).split() if w not in _LINKS]
@@ -136,7 +140,7 @@ def items_in(text: str, resources: Iterable[Named]) -> list[str]:
             name = _key(name)
             if not name:
                 continue
-            for match in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", words):
+            for match in re.finditer(rf"{_NOT_A_VERB}(?<![\w]){re.escape(name)}(?![\w])", words):
                 found.append((match.start(), -len(name), resource.slug))
     found.sort()
     taken: list[tuple[int, int]] = []

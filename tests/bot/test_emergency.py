@@ -191,6 +191,7 @@ def test_an_unclear_danger_gets_the_listening_lines_too() -> None:
         "je vais tuer le livreur s'il laisse encore le colis dehors mdr",
         "vite svp, mon passeport a brûlé dans l'incendie de l'an dernier, comment le refaire ?",
         "ça brûle les yeux tellement c'est moche, ces graffitis sur le préau",
+        "de la part de ma mère : une voiture aux vitres explosées est garée là depuis deux mois",
         "je pars pour de bon de Clairval en mars, comment me désinscrire des listes ?",
     ],
 )
@@ -316,6 +317,8 @@ def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: st
         "jai peur ca siffle sous levier",
         "ma fille dit qu'elle va rejoindre son père, mort l'an dernier",
         "le courant emporte tout dans la rue et une dame s'accroche",
+        "la rivière passe par-dessus le pont, le garage prend déjà l'eau et ça continue",
+        "notre fils de 15 ans n'est toujours pas là, on le cherche partout",
     ],
 )
 def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> None:
@@ -329,6 +332,8 @@ def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> N
         "le conteneur à verre déborde et plus personne ne vient le vider",
         "l'incendie d'il y a trois ans a laissé une ruine au bout de la rue, qui s'en occupe ?",
         "le banc a brûlé la semaine dernière, il faudrait le remplacer",
+        # Someone in the message is not enough: a body in trouble or fear must be said.
+        "nous venons d'emménager avec mes deux enfants, permis de construire ?",
     ],
 )
 def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(

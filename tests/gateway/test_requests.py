@@ -469,3 +469,9 @@ def test_a_choice_made_after_a_question_is_a_booking_of_its_own(clairval: Commun
     pieces = clauses(text)
     understood = [("ask_resource", 0.98), ("book", 0.97)]
     assert [p.text for p in requests(text, pieces, understood, clairval)] == pieces
+
+
+def test_trying_is_no_tent(clairval: Commune) -> None:
+    # « je tente » (I try) names no tent; « une tente » does.
+    assert subject("personne n'a répondu, alors je tente par ce moyen", clairval) is None
+    assert subject("il nous faudrait une tente pour samedi", clairval) == "barnums"
