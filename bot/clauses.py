@@ -14,8 +14,9 @@ from collections.abc import Callable
 # a semicolon; before « et », « aussi », « ainsi que » opening a new question;
 # and before a number that counts requests (« 1) le mur est tagué 2) vous ouvrez quand ? »).
 _HARD = re.compile(r"(?<=[?!.;])\s+|\n+|\s+[+&]\s+|\s+(?=\d\)\s)")
-# Requests counted « 1. … 2. … »: each number after the first opens a clause.
-_COUNTED = re.compile(r"\s*1\s?[.)]\s.*\s2\s?[.)](?:\s|$)", re.DOTALL)
+# Requests counted « 1. … 2. … » or « 1) … 2) … »: each number after the first opens a clause
+# (and each is asked: gateway/requests.py).
+COUNTED = re.compile(r"(?:^|\s)1\s?[.)]\s.*\s2\s?[.)](?:\s|$)", re.DOTALL)
 _NEXT_COUNT = re.compile(r"\s+(?=[2-9]\s?[.)](?:\s|$))")
 # What may open a new request after « et », « aussi », « ainsi que »…: a question word, an
 # article or a possessive, a verb wanting something, or an infinitive (« et refaire mon
@@ -143,7 +144,7 @@ def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]
     """The message's clauses, in order (one clause: nothing to split); `places` tells which
     words name a place, for « c'est combien la salle des fêtes ? et le gymnase ? »."""
     parts: list[str] = []
-    if _COUNTED.match(text):  # « 1. c combien le passeport 2. faut ramener quoi »
+    if COUNTED.search(text):  # « 1. c combien le passeport 2. faut ramener quoi »
         text = _NEXT_COUNT.sub("\n", text)
     for sentence in _HARD.split(text.strip()):
         both = _both(sentence, places)

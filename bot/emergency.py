@@ -705,31 +705,11 @@ def plausible(text: str) -> bool:
 
 # Someone afraid or in distress now (« j'ai peur », « il hurle », « elle pleure »).
 _FEAR = _any(
-    r"peur",
-    r"hurl",
-    r"cri(?:e|ent|s)?\b",
-    r"pleur",
-    r"panique",
-    r"terroris",
-    r"danger",
-    r"menac",
-    r"enferm",
-    r"coinc",
-    r"bloque",
-    r"tomb",
-    r"chut",
-    r"mal\b",
-    r"souffr",
-    r"accroch",
-    r"cherch",
-    r"perdu",
-    r"disparu",
-    r"rentre",
-    r"retrouv",
-    r"inquie",
-    r"angoiss",
-    r"seule?\b",
-)
+    r"peur", r"hurl", r"cri(?:e|ent|s)?\b", r"pleur", r"panique", r"terroris", r"danger",
+    r"menac", r"enferm", r"coinc", r"bloque", r"tomb", r"chut", r"mal\b", r"souffr", r"accroch",
+    # Someone missing (« on le cherche partout », « pas rentrée »).
+    r"cherch", r"perdu", r"disparu", r"rentre", r"retrouv", r"inquie", r"angoiss", r"seule?\b",
+)  # fmt: skip
 
 
 # Someone in the message, said with a pronoun or a role (« il perd du sang », « des gens »).

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from bot import places, topics, wish
 from bot.answers import cancel_verb, plain
 from bot.catalogue import ANSWERS
+from bot.clauses import COUNTED
 from bot.commune import Commune
 from bot.directory import everywhere
 from bot.names import ANSWERED_INTENTS, Intent
@@ -88,8 +89,6 @@ STATED = re.compile(
 WANTED = frozenset(
     {"book", "report_status", "my_reports", "my_bookings", "cancel_booking", "request_human"}
 )
-# Requests counted « 1. … 2. … » or « 1) … 2) … »: each one is asked.
-NUMBERED = re.compile(r"(?:^|\s)1\s?[.)]\s.*\s2\s?[.)](?:\s|$)", re.DOTALL)
 REFERENCE = re.compile(r"\b[a-z]{2,4}-(?=[a-z]*\d)[a-z0-9]{4}\b", re.IGNORECASE)
 # What opens another request (« par ailleurs », « autre question », « sinon »).
 _CONNECTORS = (
@@ -97,8 +96,6 @@ _CONNECTORS = (
     r"seconde question|2e question|sinon|et puis|et aussi|également|egalement)\b"
 )
 ANOTHER = re.compile(rf"^[\s,.;:!?]*{_CONNECTORS}", re.IGNORECASE)
-
-
 OPENS_ANOTHER = re.compile(rf"(?:^|[\s,.;:!?]){_CONNECTORS}[\s,:]*$", re.IGNORECASE)
 
 
@@ -232,7 +229,7 @@ def _groups(
     asking = (
         "?" in text
         or re.search(r"\b(?:svp|stp)\b", text, re.IGNORECASE) is not None
-        or NUMBERED.search(text) is not None
+        or COUNTED.search(text) is not None  # « 1. … 2. … »
     )
     groups: list[_Group] = []
     pending: list[int] = []
