@@ -37,11 +37,14 @@ _INFINITIVE = (
     r"(?:de |d'|d’)?(?:m'|m’|me |nous |s'|s’|se |en |y |l'|l’|le |la |les |lui |leur )?"
     r"(?!hiver\b)\w{3,}(?:er|ir|re)\b"
 )
+# Words that say another request comes (« sinon », « par ailleurs », « autre question »).
+NEXT_REQUEST = (
+    r"sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
+    r"deuxieme question|seconde question|2e question|question 2"
+)
 _SOFT = re.compile(
     rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
-    r"(?:et )?(?:sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
-    r"et puis|(?-i:Aussi)(?=,)|(?-i:Et)(?= )|"
-    r"deuxieme question|seconde question|2e question|question 2)[\s,:]+)",
+    rf"(?:et )?(?:{NEXT_REQUEST}|et puis|(?-i:Aussi)(?=,)|(?-i:Et)(?= ))[\s,:]+)",
     re.IGNORECASE,
 )
 # « je voudrais un rdv passeport, c'est combien ? »: a comma before a question or a request.
@@ -58,9 +61,7 @@ _COMMA = re.compile(
 )
 # Words that only open a clause, however many (« Ah et aussi ceux du bus »).
 _LEAD = re.compile(
-    r"^(?:(?:(?:et|aussi|puis|sinon|ah|oh|au fait|autre question|par ailleurs|au passage|"
-    r"deuxième question|deuxieme question|seconde question|2e question|question 2)\b"
-    r"|\d[.)](?=\s|$))[\s,:]*)+",
+    rf"^(?:(?:(?:et|aussi|puis|ah|oh|au fait|{NEXT_REQUEST})\b|\d[.)](?=\s|$))[\s,:]*)+",
     re.IGNORECASE,
 )
 # And the connector left at the end of the clause before (« le lampadaire est éteint et »

@@ -79,6 +79,15 @@ _LIVES = re.compile(
     r"j habite maintenant|je viens d emmenager|on vient d emmenager|domicilie|domiciliee) "
     r"(?:a|sur|en) ([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
 )
+# Where the resident's family lives (« mes parents habitent Vernay »): asked about when the
+# question is about « them » (« leur mairie est ouverte le samedi ? »).
+_THEY_LIVE = re.compile(
+    r"\b(?:(?:mes|nos|ses) (?:parents|enfants|grands parents|beaux parents|fils|filles|soeurs|"
+    r"freres|cousins|amis|voisins)|(?:mon|ma) (?:pere|mere|fils|fille|soeur|frere|grand mere|"
+    r"grand pere|belle mere|beau pere|tante|oncle|cousine?|amie?|copine?)) "
+    r"(?:habitent|habite|vivent|vit|resident|reside|demeure|demeurent) (?:(?:a|sur|en) )?"
+    r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+)
 _GENERIC = frozenset(
     {
         "la", "le", "les", "chez", "ici", "quartier", "ville", "commune", "garde", "service",
@@ -95,7 +104,9 @@ _GENERIC = frozenset(
         "toute", "tout", "tous", "janvier", "fevrier", "mars", "avril", "mai", "juin",
         "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "louer", "reserver",
         "prix", "tarif", "telephone", "soir", "matin", "apres", "avant", "a", "voisine",
-        "ancienne", "autre",
+        "ancienne", "autre", "depuis", "pres", "loin", "toujours", "encore", "dans", "au",
+        "aux", "avec", "seul", "seule", "seuls", "ensemble", "juste", "rue", "maintenant",
+        "plus", "pas", "en", "sur", "avenue", "route", "chemin", "impasse",
     }
 )  # fmt: skip
 
@@ -140,6 +151,18 @@ _OPENING_OR_CONTACT = re.compile(
 )
 
 
+# Another institution that asks the resident for a paper (« la banque me réclame la feuille
+# qui… »), or a complaint already filed (« j'ai déjà porté plainte »): the story, not asked.
+_TOLD_BY = re.compile(
+    r"\b(?:la |le |l |ma |mon |leur |notre )?[a-z]+ (?:me|nous|lui) "
+    r"(?:reclame|reclament|demande|demandent|exige|exigent|veut|veulent) "
+    r"(?:un|une|le|la|les|des|mon|ma|mes|l) (?:\w+ ){0,2}?"
+    r"(?:acte|papier|document|feuille|justificatif|certificat|attestation|copie|extrait|livret)|"
+    r"\b(?:j ai|j avais|on a|on avait|nous avons|nous avions) (?:deja |bien |aussi )?"
+    r"(?:porte|depose) plainte\b"
+)
+
+
 def asked(text: str) -> str:
     """The part of a message that asks: its questions when it tells a story around them
     (« je suis infirmière de nuit… le dossier de cantine… Pourriez-vous me rappeler vos heures
@@ -160,7 +183,7 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     """Every other place or institution the text asks about, in the order it names them:
     looked for in what it asks (`asked`), where the resident lives in all of it."""
     whole = plain(text)
-    words = _STREET.sub(" ", plain(asked(text)))
+    words = _TOLD_BY.sub(" ", _STREET.sub(" ", plain(asked(text))))
     if not _OPENING_OR_CONTACT.search(words):
         words = _LANDMARK.sub(" ", words)
     hits: list[tuple[int, int, Found]] = []
@@ -176,12 +199,13 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
             )
             hits.append((best[0], -best[1], Found(key, sure=sure)))
     ours = plain(commune)
-    for town in (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(whole)):
+    towns = (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(whole), *_THEY_LIVE.finditer(whole))
+    for town in towns:
         place = town.group(1)
         first = place.split()[0]
         if first in _GENERIC or first.isdigit() or place.startswith(ours):  # « du 20 »: a date
             continue
-        lives = town.re is _LIVES
+        lives = town.re is _LIVES or (town.re is _THEY_LIVE and not _THEIRS.search(words))
         hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))
         break
     if not any(found.key == NEIGHBOUR for _, _, found in hits):

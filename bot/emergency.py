@@ -437,7 +437,7 @@ _DEATH_WISH = _any(
     r"plus (?:de|aucune) raison de (?:vivre|continuer)", r"coupee? les (?:bras|veines|poignets)",
     r"entaille", r"jambes dans le vide", r"regarde en bas", r"avec une corde",
     r"(?:se|me) mettre sous (?:le|un) train", r"fini avec la vie", r"que tout s arrete",
-    r"rejoindre (?:sa|ma|son|mon) (?:mere|pere|femme|mari|fils|fille)",
+    r"(?<!parti )(?<!partie )rejoindre (?:sa|ma|son|mon) (?:mere|pere|femme|mari|fils|fille)",
     r"(?:ne )?ser(?:ai|a|ais|ait) plus (?:la|de ce monde)",
     r"(?:se|me) jeter (?:sous|du|d un|par)", r"plus etre la", r"etre un poids",
     r"ne passer(?:a|ai|ait) pas la nuit", r"(?:envie de|vais|va) tout avaler",
@@ -454,7 +454,9 @@ _MISSING = re.compile(
     r"petit|petite|ado|adolescent|voisin|voisine|dame|monsieur|papa|maman|mamie|papy|soeur|"
     r"frere)\b(?:\s+\w+){0,6}?\s+(?:a disparu|est introuvable|a fugue|n est pas rentre|"
     r"n est pas rentree|ne rentre pas|est sortie?|est partie?(?! (?:en|au|a|pour) "
-    r"(?:deplacement|vacances|voyage|mission|week end|weekend|travail|stage|courses)))|"
+    r"(?:deplacement|vacances|voyage|mission|week end|weekend|travail|stage|courses))"
+    # « maman est partie rejoindre papa »: a death said softly, not a disappearance.
+    r"(?<!rejoindre)\b(?! rejoindre))|"
     r"\bon ne (?:le|la|les) (?:trouve|retrouve) (?:nulle part|plus|pas)|"
     r"\b(?:je|on) ne (?:le|la|les) (?:vois|voit) plus nulle part|\bintrouvable\b|"
     r"\bne retrouve(?:nt|ns)? plus (?:mon|ma|notre|nos) "
@@ -474,6 +476,7 @@ _POWER = _any(
     r"\bfils?\b(?= (?:electriques?|haute|du poteau|tombe|dessus|au sol|par terre|qui|pendent|"
     r"trempe|sont a nu|a nu|denudes))",
     r"poteau (?:electrique|edf|enedis|(?:est |s est )?tombe)", r"pris une decharge", r"electrocut",
+    r"(?:arrache|coupe|casse) (?:les |des |le |un )?fils\b", r"fils?\b(?:\s+\w+){0,4}\s+pendent\b",
     r"\bprises?\b(?= (?:electrique|de courant|de la|du|est|qui|toute))",
     r"dans la prise", r"la ligne\b",
 )  # fmt: skip
@@ -481,13 +484,13 @@ _LIVE_WIRE = _any(
     r"crepit", r"gresill", r"etincel", r"fume", r"fumee", r"tombe", r"au sol", r"par terre",
     r"decharge", r"electrifi", r"flamme", r"touchent", r"a touche", r"pendent (?:du|jusqu)",
     r"trempe",
-    r"reste colle", r"arrache", r"noire et", r"a nu\b", r"denudes?\b",
+    r"reste colle", r"arrache", r"noire et", r"a nu\b", r"denudes?\b", r"pendent",
 )  # fmt: skip
 _BEAST = _any(
     r"chiens?\b", r"molosses?", r"pitbull", r"sangliers?", r"bete\b", r"loups?\b",
     r"taureau", r"serpent", r"frelons", r"guepes", r"rottweiler", r"berger allemand",
     r"vaches?\b", r"moutons?\b", r"chevaux", r"cheval\b", r"essaim", r"abeilles",
-    r"chiens? errants?",
+    r"chiens? errants?", r"laie\b", r"marcassins?",
 )  # fmt: skip
 _ATTACKS = _any(
     r"mord", r"attaqu", r"charge\b", r"chargent", r"grogn", r"poursui", r"fonce", r"enrag",
@@ -507,6 +510,7 @@ _CRASH = _any(
     r"au sol", r"s est encastre", r"tonneau", r"fauch", r"glisse", r"derape", r"fonce dans",
     r"allongee? sur (?:la route|la chaussee|le bitume)", r"par terre",
 )  # fmt: skip
+_ON_THE_GROUND = frozenset({"par terre", "au sol", "a terre"})
 _NOW = _any(
     r"vite", r"urgence vitale", r"au secours", r"aidez", r"a l aide", r"maintenant",
     r"en ce moment", r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
@@ -654,7 +658,10 @@ def together(words: str) -> list[str]:
         found.append("electricite")
     if beast:
         found.append("animal")
-    if _VEHICLE.search(words) and _CRASH.search(words) and _SOMEONE.search(words):
+    crash = _CRASH.search(words)
+    # « des étincelles par terre »: on the ground is the wire, not a crash.
+    fallen = crash is not None and crash.group() in _ON_THE_GROUND and "electricite" in found
+    if _VEHICLE.search(words) and crash and _SOMEONE.search(words) and not fallen:
         found.append("accident")
     return found
 

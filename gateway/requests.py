@@ -11,9 +11,10 @@ from typing import NamedTuple
 from bot import places, topics, wish
 from bot.answers import cancel_verb, plain
 from bot.catalogue import ANSWERS
-from bot.clauses import COUNTED
+from bot.clauses import COUNTED, NEXT_REQUEST
 from bot.commune import Commune
 from bot.directory import everywhere
+from bot.emergency import plausible
 from bot.names import ANSWERED_INTENTS, Intent
 from calendar_store.wording import noun
 
@@ -56,6 +57,7 @@ ASKED = re.compile(
     # A question word left in place (« faut ramener quoi comme papiers », « j'appelle qui »).
     r"\bquoi comme\b|\b(?:dans|de|en|par|pour|sur|à|a|avec|chez) (?:quel|quelle|quels|quelles)\b|"
     r"\b(?:j'appelle|on appelle|je contacte|je m'adresse à|je vais voir) qui\b|"
+    r"\bfaut quoi\b|"
     # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
     r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
@@ -91,9 +93,12 @@ WANTED = frozenset(
 )
 REFERENCE = re.compile(r"\b[a-z]{2,4}-(?=[a-z]*\d)[a-z0-9]{4}\b", re.IGNORECASE)
 # What opens another request (« par ailleurs », « autre question », « sinon »).
-_CONNECTORS = (
-    r"(?:et )?(?:par ailleurs|autre question|autre chose|deuxième question|deuxieme question|"
-    r"seconde question|2e question|sinon|et puis|et aussi|également|egalement)\b"
+_CONNECTORS = rf"(?:et )?(?:{NEXT_REQUEST}|et puis|et aussi|également|egalement)\b"
+# Requests announced (« deux questions : », « j'ai plusieurs demandes »).
+ANNOUNCED = re.compile(
+    r"\b(?:deux|2|trois|3|plusieurs|quelques|petites|deux petites) "
+    r"(?:questions|demandes|choses|renseignements|infos|informations)\b",
+    re.IGNORECASE,
 )
 ANOTHER = re.compile(rf"^[\s,.;:!?]*{_CONNECTORS}", re.IGNORECASE)
 OPENS_ANOTHER = re.compile(rf"(?:^|[\s,.;:!?]){_CONNECTORS}[\s,:]*$", re.IGNORECASE)
@@ -107,8 +112,9 @@ def together(
     d'hériter de la camionnette de mon oncle » + « comment elle passe à mon nom ? »)."""
     runs: list[list[int]] = []
     before = False  # whether the clause before said nothing understood, and asked nothing
-    for number, (piece, (intent, confidence)) in enumerate(zip(pieces, understood, strict=True)):
-        unknown = _kind(piece, intent, confidence, commune) is None
+    kinds = _kinds(pieces, understood, commune)
+    for number, (piece, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        unknown = kind is None
         asks = ASKED.search(piece) is not None
         if unknown and asks and before:
             runs[-1].append(number)
@@ -119,30 +125,18 @@ def together(
     return runs
 
 
-def _asked_next(
-    number: int,
-    pieces: Sequence[str],
-    understood: Sequence[tuple[str | None, float]],
-    commune: Commune,
-) -> bool:
+def _asked_next(number: int, pieces: Sequence[str], kinds: Sequence[str | None]) -> bool:
     """Whether the clause after this one is a question (a question mark: « quand mon mari
     prend le relais » is no question) that names nothing of its own."""
-    if number + 1 >= len(pieces):
-        return False
-    after = pieces[number + 1]
-    return "?" in after and _kind(after, *understood[number + 1], commune) is None
+    return number + 1 < len(pieces) and "?" in pieces[number + 1] and kinds[number + 1] is None
 
 
-def _after(text: str, piece: str) -> str:
-    """What the message says right after a clause (empty when the clause was reworded)."""
-    at = text.find(piece.strip())
-    return text[at + len(piece.strip()) :] if at >= 0 and piece.strip() else ""
-
-
-def _before(text: str, piece: str) -> str:
-    """What the message says right before a clause (empty when the clause was reworded)."""
-    at = text.find(piece.strip())
-    return text[:at] if at > 0 and piece.strip() else ""
+def _around(text: str, piece: str) -> tuple[str, str]:
+    """What the message says right before and right after a clause (both empty when the
+    clause was reworded)."""
+    said = piece.strip()
+    at = text.find(said) if said else -1
+    return (text[:at], text[at + len(said) :]) if at >= 0 else ("", "")
 
 
 # A booking already made (« j'avais réservé la salle », « nous avons loué les barnums »).
@@ -177,7 +171,9 @@ _HUMAN = re.compile(
     r"employee) (?:me|nous) (?:rappelle|rappellent|contacte|appelle|reponde)\b|"
     r"\b(?:me|nous) (?:passer|mettre en relation avec) (?:un|une|quelqu)\b|"
     r"\bpassez (?:moi|nous) (?:un|une|quelqu)\b|"
-    r"\bqu on (?:me|nous) rappelle\b|\b(?:etre|soit) rappelee?s?\b"
+    r"\bqu on (?:me|nous) rappelle\b|\b(?:etre|soit) rappelee?s?\b|"
+    # « expliquer tout ça à une personne du service »
+    r"\b(?:expliquer|exposer|raconter) (?:\w+ ){0,3}(?:a|avec) (?:un|une|quelqu)\b"
 )
 # A resource asked for on the day of the booking just asked (« et la sono ce jour-là ? »).
 _SAME_BOOKING = re.compile(
@@ -193,8 +189,13 @@ _ALREADY = re.compile(
 )
 _STILL = re.compile(
     r"\b(?:toujours|encore|jamais|pas (?:ete )?(?:repare|regle|rebouche|efface|enleve)|"
-    r"recommence|revenu|c est faux)\b"
+    r"recommence|revenu|c est faux|rien n a (?:ete )?(?:fait|repare|change|bouge)|"
+    r"(?:exactement|strictement|toujours) (?:pareil|pareille|le meme|la meme)|comme avant|"
+    r"n a pas bouge|n ont pas bouge|personne n est venu|personne n est passe)\b"
 )
+# What a follow-up of a report may look like, clause by clause (« pouvez-vous vérifier ? »);
+# another street problem or the list of one's reports is a request of its own.
+_FOLLOW_UP = frozenset({"still_broken", "report_status", "my_bookings"})
 # Something else cancelled (« la brocante est annulée ? »): no wish to cancel a booking.
 _CANCELLED = re.compile(r"\b(?:est|sont|a ete|ont ete|etait|serait|sera) annule")
 
@@ -230,12 +231,14 @@ def _groups(
         "?" in text
         or re.search(r"\b(?:svp|stp)\b", text, re.IGNORECASE) is not None
         or COUNTED.search(text) is not None  # « 1. … 2. … »
+        or ANNOUNCED.search(text) is not None  # « Deux questions : … »
     )
     groups: list[_Group] = []
     pending: list[int] = []
     was_asked = False
+    kinds = _kinds(pieces, understood, commune)
     for number, (piece, (intent, confidence)) in enumerate(zip(pieces, understood, strict=True)):
-        kind = _kind(piece, intent, confidence, commune)
+        kind = kinds[number]
         if kind == "thank" and number > 0 and not THANKS_FOR.match(piece.strip()):
             kind = None
         if (
@@ -246,18 +249,19 @@ def _groups(
         ):
             kind = "book"  # « … et on peut avoir la sono ce jour-là ? »: booked with it
         said = _GREETING.sub("", piece.strip())
+        before, after = _around(text, piece)
         asked = (
             ASKED.search(said) is not None
             # « passeport ; decheterie horaire »: a bare request names what it asks.
             or (len(said.split()) <= 4 and not STATED.match(said) and intent == kind)
             # « …on me réclame la copie intégrale. Par ailleurs, vos horaires ? »: what comes
             # before « par ailleurs » was a request too.
-            or ANOTHER.match(_after(text, piece)) is not None
+            or ANOTHER.match(after) is not None
             # « … Sinon je suis nouveau dans le coin, la mairie est dans quelle rue »
-            or (number > 0 and OPENS_ANOTHER.search(_before(text, piece)) is not None)
+            or (number > 0 and OPENS_ANOTHER.search(before) is not None)
             # « J'ai un fauteuil trop lourd pour ma voiture. La commune peut venir le prendre ? »:
             # the question after a fact asks about it.
-            or _asked_next(number, pieces, understood, commune)
+            or _asked_next(number, pieces, kinds)
         )
         new = kind is not None and (kind not in [g.kind for g in groups] or kind in TWICE)
         if kind in FAQ or kind == "ask_elsewhere":
@@ -413,7 +417,11 @@ def requests(
 
 # Thanks (never « merci de me dire… », which asks), something done (« a été rebouché »,
 # « ont dégagé l'arbre », « tout va bien maintenant »), and nothing still wrong.
-_THANKED = re.compile(r"\b(?:merci|remerci\w*)\b(?!\s+(?:de|d'|d’)\b)", re.IGNORECASE)
+_THANKED = re.compile(
+    r"\b(?:merci|remerci\w*)\b(?!\s+(?:de|d'|d’)\b)|\bbravo\b|🙏|"
+    r"\bvous êtes (?:des amours|des anges|des chefs|au top|top|géniaux|formidables|super)\b",
+    re.IGNORECASE,
+)
 _DONE = re.compile(
     r"\b(?:a|ont) (?:été |ete )?(?:répar|repar|rebouch|remplac|nettoy|chang|refait|enlev|retir|"
     r"effac|repeint|taill|élagu|elagu|ramass|remis|rallum|débouch|debouch|dégag|degag|retrouv|"
@@ -426,6 +434,22 @@ _STILL_WRONG = re.compile(
     r"\b(?:mais|toujours|encore|de nouveau|à nouveau|a nouveau|recommence|reclignote)\b",
     re.IGNORECASE,
 )
+
+
+def still_broken(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> bool:
+    """A report said repaired or closed and the problem still there, told over several
+    clauses (« j'avais signalé un trou… on m'a dit que c'était réparé… rien n'a été fait.
+    Pouvez-vous vérifier ? »): one follow-up, whatever each clause looks like alone."""
+    words = plain(text)
+    if not (_ALREADY.search(words) and _STILL.search(words)):
+        return False
+    groups, _ = _groups(text, pieces, understood, commune)
+    return all(group.kind in _FOLLOW_UP for group in groups)
 
 
 def thanks_for_a_repair(text: str) -> bool:
@@ -504,10 +528,21 @@ def reported(
     return sure or _problem(pieces[groups[0].lead], commune) is not None
 
 
-def astray(whole: str | None, asked: str) -> bool:
+def astray(text: str, whole: str | None, asked: str) -> bool:
     """Whether the whole message, read as `whole`, was led astray from what its one question
-    asks; never when it reads as a danger, which the question alone would hide."""
-    return whole not in (asked, "emergency")
+    asks; never when it may be a danger, which the question alone would hide (« ma mère est
+    hospitalisée… j'aurais besoin d'expliquer tout ça à une personne » is none)."""
+    return whole != asked and not (whole == "emergency" and plausible(text))
+
+
+def _kinds(
+    pieces: Sequence[str], understood: Sequence[tuple[str | None, float]], commune: Commune
+) -> list[str | None]:
+    """What each clause asks (see `_kind`)."""
+    return [
+        _kind(piece, intent, confidence, commune)
+        for piece, (intent, confidence) in zip(pieces, understood, strict=True)
+    ]
 
 
 def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -> str | None:
@@ -566,10 +601,10 @@ def completed(
     saying (« combien coûte un passeport et faut-il prendre rendez-vous ? », « mon passeport a
     été volé… pouvez-vous me donner un rendez-vous jeudi ? »)."""
     out = list(pieces)
+    kinds = _kinds(pieces, understood, commune)
     for number in range(1, len(pieces)):
         piece = pieces[number].strip()
-        intent, confidence = understood[number]
-        kind = _kind(piece, intent, confidence, commune)
+        kind = kinds[number]
         unsure = kind is None and ASKED.search(piece) is not None
         if not unsure and not (kind == "book" and not _resources(piece, commune)):
             continue

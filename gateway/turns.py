@@ -31,6 +31,7 @@ from gateway.requests import (
     questions,
     reported,
     requests,
+    still_broken,
     thanks_for_a_repair,
     together,
 )
@@ -171,13 +172,15 @@ class Turns:
                     understood[number] = await self._rasa.parse(piece)
             pieces, understood = await self._together(pieces, understood)
             pieces, understood = problems(pieces, understood, commune)
+            if still_broken(text, pieces, understood, commune):
+                return [Part(text, "still_broken")]
             found = requests(text, pieces, understood, commune)
             if len(found) > 1:
                 return found
             asked = lead(text, pieces, understood, commune)
             told = reported(text, pieces, understood, commune)
             whole = (await self._rasa.parse(text))[0] if asked or told else None
-            if asked is not None and astray(whole, asked[1]):
+            if asked is not None and astray(text, whole, asked[1]):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
             if told and whole in STRAYS:  # not a follow-up of a report, nor a danger: a report
                 return [Part(text, REPORT)]  # told with its story, every word kept

@@ -108,10 +108,20 @@ def test_a_place_in_the_story_is_no_question_about_it(clairval: Commune) -> None
 
 
 def test_a_danger_read_in_the_whole_message_is_never_hidden_by_its_question() -> None:
-    assert astray("ask_elsewhere", "ask_hours")
-    assert astray("nlu_fallback", "request_human")
-    assert not astray("ask_hours", "ask_hours")
-    assert not astray("emergency", "ask_hours")
+    text = "Mon fils est tombé du toboggan et ne bouge plus. Vous êtes ouverts quand ?"
+    assert astray(text, "ask_elsewhere", "ask_hours")
+    assert astray(text, "nlu_fallback", "request_human")
+    assert not astray(text, "ask_hours", "ask_hours")
+    assert not astray(text, "emergency", "ask_hours")
+
+
+def test_a_danger_the_classifier_alone_reads_in_a_story_does_not_hide_its_question() -> None:
+    # Someone in hospital, and nothing of a danger now: the question is the request.
+    text = (
+        "Bonjour, ma mère est hospitalisée et j'essaie de régler plusieurs choses à sa place. "
+        "J'aurais besoin d'expliquer tout ça à une personne du service. Est-ce possible ?"
+    )
+    assert astray(text, "emergency", "request_human")
 
 
 def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: Commune) -> None:
