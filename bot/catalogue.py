@@ -213,6 +213,11 @@ MESSAGES: dict[str, dict[str, Any]] = {
     },
     "signalement_enregistre": {"reference": "SIG-4F7P"},
     "signalement_doublon": {"reference": "SIG-4F7P", "categorie": "éclairage public"},
+    "signalement_a_cote": {
+        "reference": "SIG-4F7P",
+        "categorie": "éclairage public",
+        "rue": "impasse des Roses",
+    },
     "signalement_abandonne": {},
     "signalements_ensuite": {"categories": ["mobilier urbain"]},
     "signalement_suivant": {"texte": "un banc cassé au square"},

@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return all(state == "ok" for state in parts.values())
 
     recovery = Recovery(handoffs, parts_up, commune, desk.store, every=settings.recovery_seconds)
-    turns = Turns(rasa, transcript, commune, handoffs, Guard(throttle, reports), recovery)
+    turns = Turns(rasa, transcript, commune, handoffs, Guard(throttle, reports), recovery, reports)
     open311 = Open311(
         reports,
         commune,

@@ -5,7 +5,7 @@ requests of their own, each then sent to Rasa as its own turn, and which only gi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from bot import places, topics, wish
@@ -507,6 +507,28 @@ def questions(
     numéro de la mairie ? »): what the commune's answers say, with no form to open."""
     groups, _ = _groups(text, pieces, understood, commune)
     return [Intent(g.kind) for g in groups if g.kind in FAQ]
+
+
+def reports_beside(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+    danger: Callable[[str], bool],
+) -> list[tuple[str, str]]:
+    """The street problems a message reports beside a danger (« le coffret électrique fume…
+    Par ailleurs le lampadaire de l'impasse des Roses est en panne »): each one's words and
+    category, never the danger itself (`danger` says whether words describe one)."""
+    groups, _ = _groups(text, pieces, understood, commune)
+    found: list[tuple[str, str]] = []
+    for group in groups:
+        if group.kind != "report_problem":
+            continue
+        said = " ".join(pieces[n] for n in group.numbers if n >= group.lead)
+        category = _problem(said, commune, sure=False, other=True)
+        if category is not None and not danger(said):
+            found.append((said, category))
+    return found
 
 
 def reported(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from anyio import to_thread
@@ -14,6 +15,9 @@ from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
 from bot.handoff_records import OUTAGE
 from bot.names import THEN_REPORTS, WORDS, Intent
+from bot.places import match_street
+from bot.report_values import Draft, Reporter, ReportError
+from bot.reports import ReportStore
 from bot.transcript import ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
@@ -30,6 +34,7 @@ from gateway.requests import (
     problems,
     questions,
     reported,
+    reports_beside,
     requests,
     still_broken,
     thanks_for_a_repair,
@@ -54,6 +59,7 @@ class Turns:
         handoffs: Handoffs,
         guard: Guard | None = None,
         recovery: Recovery | None = None,
+        reports: ReportStore | None = None,
     ) -> None:
         self._rasa = rasa
         self._transcript = transcript
@@ -61,6 +67,7 @@ class Turns:
         self._handoffs = handoffs
         self._guard = guard
         self._recovery = recovery
+        self._reports = reports
 
     async def handle(self, inbound: Inbound, recipient_id: str) -> list[OutgoingMessage]:
         ref = inbound.ref
@@ -235,14 +242,49 @@ class Turns:
         if read is None:
             return []
         out: list[OutgoingMessage] = []
-        for intent in questions(text, *read, commune):
-            said = commune.reply_to(intent)
+        answers = [(commune.reply_to(i), i.value) for i in questions(text, *read, commune)]
+        for said, topic in [*answers, *await self._file_beside(ref, text, read)]:
             if said is None:
                 continue
-            entry = Entry("assistant", said, {"topic": intent.value})
+            entry = Entry("assistant", said, {"topic": topic})
             await to_thread.run_sync(self._transcript.record, ref, [entry])
             out.append({"recipient_id": recipient_id, "text": said})
         return out
+
+    async def _file_beside(
+        self,
+        ref: ConversationRef,
+        text: str,
+        read: tuple[list[str], list[tuple[str | None, float]]],
+    ) -> list[tuple[str | None, str]]:
+        """The street problems told beside a danger, each filed as a report when the message
+        names its street (its own clause's, else the message's: « des pneus jetés là-bas »);
+        without a street the agents, who have the message, take it up. What to say of each."""
+        commune, reports = self._commune.get(), self._reports
+        if reports is None:
+            return []
+        safety = commune.data.urgences
+        beside = reports_beside(text, *read, commune, lambda said: alarm(said, safety) is not None)
+        streets = commune.data.signalements.rues
+        told: list[tuple[str | None, str]] = []
+        for said, category in beside:
+            street = match_street(said, streets) or match_street(text, streets)
+            if street is None:
+                continue
+            draft = Draft(category, said, street.street.nom, None, None, None)
+            reporter = Reporter(conversation_id=ref.id, channel=ref.channel)
+            try:
+                filed = await to_thread.run_sync(partial(reports.file, draft, reporter, by=ref.id))
+            except ReportError as error:
+                log.warning("Report beside a danger not filed for %s: %s", ref.id, error)
+                continue
+            name = commune.data.signalements.categories[filed.report.category].nom
+            key = "signalement_doublon" if filed.duplicate else "signalement_a_cote"
+            said_back = commune.message(
+                key, reference=filed.report.reference, categorie=name, rue=street.street.nom
+            )
+            told.append((said_back, f"report:{category}"))
+        return told
 
     async def _escalate(
         self, ref: ConversationRef, recipient_id: str, reason: str, first: str, topic: str = ""

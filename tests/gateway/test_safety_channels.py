@@ -7,10 +7,13 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from bot.handoff import Handoffs
+from bot.report_records import ReportRow, SubscriberRow
 from bot.stack import Stack
+from tests.gateway.test_report_conversation import REFERENCE
 from tests.gateway.test_sms_channel import Resident
 from tests.gateway.test_telegram_channel import Chat
 from tests.gateway.test_telegram_channel import text_of as telegram_text
@@ -47,6 +50,46 @@ def test_a_question_asked_beside_a_danger_is_answered_after_it(
     assert "0 800 47 33 33" in said[0]  # the danger first
     assert any("01 99 00 12 34" in s for s in said[1:])  # then the town hall's number
     assert Handoffs(stack_engine).active(f"web:{who}")
+
+
+def test_a_street_problem_told_beside_a_danger_is_filed_when_its_street_is_named(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who = f"safety-{uuid.uuid4().hex[:8]}"
+    said = text_of(
+        say(
+            gateway,
+            who,
+            "Le coffret électrique au coin de la rue fume et crépite, des enfants jouent à côté. "
+            "Par ailleurs le lampadaire de l'impasse des Vignes est en panne depuis une semaine.",
+        )
+    )
+    assert said.index("18") < said.index("éclairage public, impasse des Vignes")
+    assert REFERENCE.search(said)
+    assert Handoffs(stack_engine).active(f"web:{who}")  # the danger is the agents' still
+    with Session(stack_engine) as session:
+        followed = session.scalars(
+            select(ReportRow)
+            .join(ReportRow.subscribers)
+            .where(SubscriberRow.conversation_id == f"web:{who}")
+        ).all()
+        assert [(r.category, r.street) for r in followed] == [("eclairage", "impasse des Vignes")]
+    # Without a street, nothing is filed: the agents have the message.
+    other = f"safety-{uuid.uuid4().hex[:8]}"
+    said = text_of(
+        say(
+            gateway,
+            other,
+            "Un chien mord un joggeur dans le parc ! Et le banc près de la fontaine est cassé.",
+        )
+    )
+    assert "17" in said and not REFERENCE.search(said)
+    with Session(stack_engine) as session:
+        assert not session.scalars(
+            select(ReportRow)
+            .join(ReportRow.subscribers)
+            .where(SubscriberRow.conversation_id == f"web:{other}")
+        ).all()
 
 
 def test_by_sms(
