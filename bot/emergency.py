@@ -88,6 +88,8 @@ def _compiled(safety: Safety) -> Compiled:
     return compiled
 
 
+# What burns (a gas appliance's flame does not).
+_BURNING = re.compile(r"\b(?:fumee|incendie|en feu|brule|brulent|flambe|embrase|pris feu|crame)")
 # Situations that cause the others: said first when the words tell them.
 # The harm that other situations cause (gas, fire, blows, a live wire…): said after them.
 _HARM = "malaise"
@@ -126,6 +128,14 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         first = [k for k in together_ if k != _HARM and k not in said]
         if "feu" in said:  # a fire is the danger, whatever appliance started it
             first = [k for k in first if k != "electricite"]
+        keys = [*first, *said]
+        if "feu" in keys and not _POWER.search(words):
+            # « la cheminée crache des étincelles »: sparks of a fire, no live wire.
+            said = [k for k in said if k != "electricite"]
+        if "gaz" in keys and not _BURNING.search(words):
+            # « le chauffe-bain fait une flamme orange »: carbon monoxide, no fire.
+            first = [k for k in first if k != "feu"]
+            said = [k for k in said if k != "feu"]
         if grief_past(words, safety) and "suicide" not in [*first, *said]:
             return Alarm("grief")
         return Alarm("danger", _cause_first([*first, *said]))
@@ -373,11 +383,13 @@ _GAS_OR_WATER = _any(
 )  # fmt: skip
 # Carbon monoxide: a heater or an engine indoors, and the whole household unwell.
 _HEATER = _any(
-    r"chaudiere", r"chauffage d appoint", r"poele", r"chauffe eau", r"brasero", r"barbecue",
+    r"chauffe bain", r"detecteur de monoxyde", r"detecteur de co\b", r"chaudiere",
+    r"chauffage d appoint", r"poele", r"chauffe eau", r"brasero", r"barbecue",
     r"groupe electrogene", r"monoxyde", r"cheminee", r"insert", r"chauffage au petrole",
 )  # fmt: skip
 _POISONED = _any(
-    r"mal a la tete", r"maux de tete", r"nausee", r"vomi", r"tete qui tourne", r"vertige",
+    r"(?:bipe|sonne|hurle|s est declenche)", r"flamme (?:orange|jaune)", r"mal a la tete",
+    r"maux de tete", r"nausee", r"vomi", r"tete qui tourne", r"vertige",
     r"endormie?", r"somnolent", r"malaise", r"tout mou", r"toute molle",
 )  # fmt: skip
 _ODOUR = _any(
@@ -401,7 +413,10 @@ _HURT = _any(
 # Harm an animal does as well as a person: no violence when an animal attacks.
 _BEASTLY = re.compile(r"s en prenn|bouscul|agress|coups? de pied")
 # A fight is people already (« bagarre au couteau devant le stade »).
-_FIGHT = _any(r"bagarre", r"rixe", r"on se bat", r"se battent", r"se tapent dessus")
+_FIGHT = _any(
+    r"bagarre", r"rixe", r"on se bat", r"se battent", r"se tapent dessus", r"baston",
+    r"castagne", r"se bastonnent", r"reglement de comptes?",
+)  # fmt: skip
 _THREAT = _any(
     r"menac", r"couteau", r"\barme\b", r"fusil", r"pistolet", r"tuer", r"tue\b", r"carabine",
     r"revolver", r"flingue", r"abattre", r"tirer sur", r"egorg", r"planter\b",
@@ -413,13 +428,20 @@ _THREAT = _any(
     r"(?:enfant|petit|petite|gamin|fille|fils|eleve)",
     r"monter dans sa voiture", r"a suivi (?:ma|mon|les|des)", r"me faire payer",
     r"s approche (?:des|d un|d une|de mon|de ma) (?:enfants?|gamins?|petits?|eleves?|fille)",
-    r"d en emmener",
+    r"d en emmener", r"lettres? anonymes?", r"(?:tous|toutes) y passer",
+    r"(?:vas|allez|va|vont) y passer", r"faire la peau", r"\bbuter\b", r"te crever",
+)  # fmt: skip
+# Who threatens at home (« elle dit que son mari va la tuer »).
+_PARTNER = _any(
+    r"mari\b", r"conjoint", r"compagnon", r"(?:mon|son|ton|ma|sa) ex\b", r"copain\b",
+    r"petit ami", r"concubin", r"epoux",
 )  # fmt: skip
 # A fire announced against someone's home or things (« ils vont brûler ma voiture »).
 _ARSON = re.compile(
     r"\b(?:va|vont|veut|veulent|menace de|menacent de|viendrait|viendra|viendront|allait|"
-    r"allaient) (?:venir )?(?:bruler|cramer|incendier|"
-    r"mettre le feu a) (?:ma|mon|mes|notre|nos|chez|sa|son|ses)\b"
+    r"allaient|reviendrait|reviendra|reviendront|revenir) (?:venir )?(?:\w+ ){0,2}?"
+    r"(?:bruler|cramer|incendier|mettre le feu a) (?:ma|mon|mes|notre|nos|chez|sa|son|ses|"
+    r"la|le|les)\b"
 )
 # Pills swallowed by mistake, or by a small child, are a poisoning (a malaise), not a wish
 # to die.
@@ -434,6 +456,8 @@ _DEATH_WISH = _any(
     r"(?:dire|dit|dis|message d|lettre d|mot d) adieu",
     r"(?:veux|vais|veut|va) sauter\b(?! (?:le|la|les|un|une|des|au dessus)\b)",
     r"faire une betise", r"parle de mourir",
+    r"(?:je suis|suis|je me trouve) (?:monte |montee )?(?:sur le (?:toit|parapet|rebord|pont)|"
+    r"au bord du (?:vide|toit|pont|quai))",
     r"plus (?:de|aucune) raison de (?:vivre|continuer)", r"coupee? les (?:bras|veines|poignets)",
     r"entaille", r"jambes dans le vide", r"regarde en bas", r"avec une corde",
     r"(?:se|me) mettre sous (?:le|un) train", r"fini avec la vie", r"que tout s arrete",
@@ -506,6 +530,7 @@ _VEHICLE = _any(
     r"motard", r"cycliste", r"vehicule", r"bagnole",
 )  # fmt: skip
 _CRASH = _any(
+    r"sous les roues", r"passe sous (?:un|une|le|la|les)\b",
     r"a renverse", r"renvers", r"percut", r"quitte la route", r"dans le fosse", r"a terre",
     r"au sol", r"s est encastre", r"tonneau", r"fauch", r"glisse", r"derape", r"fonce dans",
     r"allongee? sur (?:la route|la chaussee|le bitume)", r"par terre",
@@ -514,6 +539,7 @@ _ON_THE_GROUND = frozenset({"par terre", "au sol", "a terre"})
 _NOW = _any(
     r"vite", r"urgence vitale", r"au secours", r"aidez", r"a l aide", r"maintenant",
     r"en ce moment", r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
+    r"en train de",
 )  # fmt: skip
 # Words of an ordinary request: a danger said with them is most often a figure of speech.
 _ERRAND = _any(
@@ -587,7 +613,11 @@ _FIGURES = re.compile(
     r"\bsang seche\b|"
     # Broken glass or tyres (« une épave aux vitres explosées »): no explosion.
     r"\b(?:vitres?|pare brise|pneus?|retros?|retroviseurs?)\s+(?:\w+\s+)?explosee?s?\b|"
-    r"\b(?:tags?|graffitis?|inscriptions?)\b(?:\s+\w+){0,2}?\s+(?:au feu|au secours|a l aide)\b"
+    r"\b(?:tags?|graffitis?|inscriptions?)\b(?:\s+\w+){0,2}?\s+(?:au feu|au secours|a l aide)\b|"
+    # Piles of boxes, laughter, a record broken: no breath lost, no explosion.
+    r"\betouffee?s? (?:sous|par) (?:les|des|mes) \w+|\betouffee?s? de rire\b|"
+    r"\bexplose (?:son|mon|ton|le|leur|notre) (?:record|score|budget|compteur|chrono)\b|"
+    r"\bcommission de securite\b|\balarme incendie\b(?! (?:sonne|hurle|s est declenchee?))"
 )
 # A danger told as past or as fiction (« l'incendie de l'usine l'an dernier », « le film où la
 # tour prend feu »): no alarm unless something says it is happening now.
@@ -645,8 +675,16 @@ def together(words: str) -> list[str]:
     hurt = _HURT.search(words)
     # « deux chiens s'en prennent aux enfants »: the dogs attack, nobody hits.
     beast = _BEAST.search(words) is not None and _ATTACKS.search(words) is not None
-    if hurt and people and not figurative and not (beast and _BEASTLY.match(hurt.group())):
+    crash = _CRASH.search(words)
+    # « il hurle » under a lorry's wheels is the crash's victim, not someone beaten.
+    crashed = crash is not None and _VEHICLE.search(words) is not None
+    blows = hurt is not None and not (beast and _BEASTLY.match(hurt.group()))
+    if hurt is not None and crashed and hurt.group() == "hurle":
+        blows = _HURT.search(words, hurt.end()) is not None  # a blow besides the cry
+    if (blows or _FIGHT.search(words)) and people and not figurative:
         found.append("violence")
+    elif "menace" in found and _PARTNER.search(words):
+        found.append("violence")  # « son mari va la tuer »: violence at home, its numbers too
     if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words) and not figurative:
         found.append("suicide")
     body = (_SOMEONE.search(words) and _BODY.search(words)) or _SELF_BODY.search(words)
@@ -658,7 +696,6 @@ def together(words: str) -> list[str]:
         found.append("electricite")
     if beast:
         found.append("animal")
-    crash = _CRASH.search(words)
     # « des étincelles par terre »: on the ground is the wire, not a crash.
     fallen = crash is not None and crash.group() in _ON_THE_GROUND and "electricite" in found
     if _VEHICLE.search(words) and crash and _SOMEONE.search(words) and not fallen:

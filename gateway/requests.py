@@ -80,7 +80,11 @@ ASKED = re.compile(
 # « merci de me dire… », which is a request).
 # A bare « merci » after a question thanks in advance: no answer of its own.
 THANKS = re.compile(r"^(?:un grand |mille )?merci(?!\s+(?:de|d'|d’)\b)", re.IGNORECASE)
-THANKS_FOR = re.compile(r"^(?:un grand |mille )?merci(?: beaucoup| bien)? pour\b", re.IGNORECASE)
+THANKS_FOR = re.compile(
+    r"^(?:un grand |mille )?merci(?: beaucoup| bien)? (?:pour|à toute l'équipe|à toute l’équipe|"
+    r"à tous|à vous|a toute l'equipe|a tous)\b",
+    re.IGNORECASE,
+)
 STATED = re.compile(
     r"^(?:je |j'|j’|nous |on |il |elle |ils |elles |mon |ma |mes |notre |nos |c'est pour |"
     r"ça fait |ca fait |depuis |hier |ce matin )",
@@ -548,6 +552,11 @@ def reported(
     intent, confidence = understood[groups[0].lead]
     sure = intent == "report_problem" and confidence >= LEAD_CONFIDENCE
     return sure or _problem(pieces[groups[0].lead], commune) is not None
+
+
+def asks_for_human(text: str) -> bool:
+    """Whether a message asks, in plain words, for a person (« parler à une vraie personne »)."""
+    return _HUMAN.search(plain(text)) is not None
 
 
 def astray(text: str, whole: str | None, asked: str) -> bool:

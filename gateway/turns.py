@@ -26,6 +26,7 @@ from gateway.recovery import Recovery
 from gateway.requests import (
     FAQ,
     Part,
+    asks_for_human,
     astray,
     completed,
     is_place,
@@ -100,7 +101,9 @@ class Turns:
             first = alarm_text(self._commune.get(), found)
             reason = "emergency" if found.kind == "danger" else "grief"  # distress too
             about = f"emergency:{found.situations[0]}" if found.situations else "grief"
-            told = await self._escalate(ref, recipient_id, reason, first, about)
+            # « … est-ce que je peux parler à une vraie personne ? »: the handoff answers it.
+            also = ["agent"] if asks_for_human(inbound.text) else []
+            told = await self._escalate(ref, recipient_id, reason, first, about, also)
             return back + told + await self._beside(ref, recipient_id, inbound.text)
         refused = await self._guard.foreign_photo(inbound) if self._guard else None
         if refused is not None:  # a photo this conversation did not send: nothing attached
@@ -287,11 +290,21 @@ class Turns:
         return told
 
     async def _escalate(
-        self, ref: ConversationRef, recipient_id: str, reason: str, first: str, topic: str = ""
+        self,
+        ref: ConversationRef,
+        recipient_id: str,
+        reason: str,
+        first: str,
+        topic: str = "",
+        also: list[str] | None = None,
     ) -> list[OutgoingMessage]:
         await to_thread.run_sync(self._handoffs.escalate, ref, reason)
         said = f"{first}\n{announcement(self._commune.get(), utcnow())}"
-        kept = {"handoff": reason, **({"topic": topic} if topic else {})}
+        kept = {
+            "handoff": reason,
+            **({"topic": topic} if topic else {}),
+            **({"also": also} if also else {}),
+        }
         await to_thread.run_sync(self._transcript.record, ref, [Entry("system", said, kept)])
         return [{"recipient_id": recipient_id, "text": said}]
 

@@ -73,6 +73,20 @@ def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "j'étouffe sous les dossiers en ce moment, c'est quand le prochain ramassage ?",
+        "ma fille a explosé son record au semi-marathon, le club peut avoir le gymnase ?",
+        "on s'est étouffés de rire à la cérémonie, merci pour tout",
+        "la commission de sécurité veut la capacité de la salle et l'alarme incendie",
+    ],
+)
+def test_figures_of_breath_records_and_fire_safety_are_no_emergency(text: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is None or found.kind != "danger", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "mon père est décédé cette nuit, que dois-je faire ?",
         "ma femme vient de mourir",
         # A death past, told with the words of how it came: grief, not an emergency.
@@ -106,6 +120,11 @@ def test_a_cry_for_help_alone_gets_every_number() -> None:
         "je ne m'en remets pas, mon mari est parti il y a un an jour pour jour",
         # « parti » after an illness is a death, not someone missing.
         "mon mari est parti dimanche, après des mois de maladie, je suis perdue",
+        # Softer still: joined the dead, fell asleep for good, a baby who did not wake.
+        "papa est parti rejoindre maman mardi, que faut-il faire à la mairie ?",
+        "mon oncle s'est endormi pour toujours samedi, qui dois-je prévenir ?",
+        "notre fils n'a pas survécu à la naissance, on doit déclarer quelque chose ?",
+        "on l'a perdu jeudi, mon grand-père, il avait 91 ans",
     ],
 )
 def test_a_death_said_in_other_words_is_grief(text: str) -> None:
@@ -302,11 +321,50 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
         ("une dame a été frappée par un malaise au marché, elle est par terre", "malaise"),
         ("mon petit de 3 ans a avalé toute la plaquette de comprimés de sa grand-mère", "malaise"),
         ("mon père a pris tous ses médicaments du jour par erreur, il a des vertiges", "malaise"),
+        # Sparks on the ground are the wire's, not a crash's; a chimney's sparks are a fire's.
+        (
+            "un câble est tombé sur le parking, il fait des étincelles par terre à côté des vélos",
+            "electricite",
+        ),
+        (
+            "les fils du poteau ont été arrachés par l'arbre, ils pendent au-dessus du trottoir",
+            "electricite",
+        ),
+        ("la cheminée du voisin crache des étincelles et des flammes, le toit fume", "feu"),
+        # A gas heater's flame and a beeping detector are carbon monoxide, not a fire.
+        (
+            "le détecteur de monoxyde bipe et la chaudière fait une flamme jaune, "
+            "j'ai mal à la tête",
+            "gaz",
+        ),
+        # Screams under a lorry are the crash's; a fight is violence by itself.
+        ("un piéton est passé sous les roues du bus, il hurle", "accident"),
+        ("grosse baston devant le bar, ils sont cinq sur un seul", "violence"),
+        # Threats to come back and burn the house; a laie charging children.
+        ("il m'a dit qu'il reviendrait ce soir cramer la maison avec nous dedans", "menace"),
+        ("une laie et ses petits foncent sur les enfants au parc", "animal"),
+        ("je suis sur le toit de mon immeuble et je n'ai plus la force", "suicide"),
     ],
 )
 def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and found.situations[:1] == (first,), (text, found)
+
+
+def test_a_threat_from_a_partner_is_violence_at_home_too() -> None:
+    found = alarm("ma voisine est chez moi, elle dit que son compagnon va la tuer", SAFETY)
+    assert found is not None and {"menace", "violence"} <= set(found.situations)
+    assert "3919" in alarm_text(CLAIRVAL, found)
+
+
+def test_a_danger_happening_now_beside_a_repair_to_ask_for_is_no_past_danger() -> None:
+    # « depuis 15 jours, faut les réparer » is about the street lights, not the blows.
+    text = (
+        "un homme est en train de frapper quelqu'un sous le porche, et les lampadaires sont "
+        "éteints depuis 15 jours, faut les réparer"
+    )
+    found = alarm(text, SAFETY)
+    assert found is not None and found.situations[:1] == ("violence",)
 
 
 @pytest.mark.parametrize(
