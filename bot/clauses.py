@@ -39,7 +39,7 @@ _INFINITIVE = (
 )
 # Words that say another request comes (« sinon », « par ailleurs », « autre question »).
 NEXT_REQUEST = (
-    r"sinon|par ailleurs|au passage|autre chose|autre question|deuxième question|"
+    r"sinon|par ailleurs|au passage|au fait|autre chose|autre question|deuxième question|"
     r"deuxieme question|seconde question|2e question|question 2"
 )
 _SOFT = re.compile(
@@ -61,7 +61,7 @@ _COMMA = re.compile(
 )
 # Words that only open a clause, however many (« Ah et aussi ceux du bus »).
 _LEAD = re.compile(
-    rf"^(?:(?:(?:et|aussi|puis|ah|oh|au fait|{NEXT_REQUEST})\b|\d[.)](?=\s|$))[\s,:]*)+",
+    rf"^(?:(?:(?:et|aussi|puis|ah|oh|{NEXT_REQUEST})\b|\d[.)](?=\s|$))[\s,:]*)+",
     re.IGNORECASE,
 )
 # And the connector left at the end of the clause before (« le lampadaire est éteint et »

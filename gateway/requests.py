@@ -639,11 +639,85 @@ def completed(
         unsure = kind is None and ASKED.search(piece) is not None
         if not unsure and not (kind == "book" and not _resources(piece, commune)):
             continue
+        if unsure and _SAID_FIRST.match(piece):
+            # « le document qu'on montre à la frontière, ça se demande chez vous ? »: asked of
+            # what it names first, not of an earlier question.
+            continue
         before = (subject(p, commune) for p in reversed(pieces[:number]))
         about = next((found for found in before if found), None)
         if about is not None and plain(about) not in plain(piece):
             out[number] = _about(piece, about)
     return out
+
+
+# What a question names before asking of it (« le document qu'on montre à la frontière, ça se
+# demande chez vous ? »).
+_SAID_FIRST = re.compile(
+    r"^(?:le|la|les|l'|l’|un|une|des|mon|ma|mes|notre|nos)\b[^,?]{6,},\s*"
+    r"(?:ça|ca|c'est|c’est|on|il|elle|ils|elles|je|j'|j’|vous)\b",
+    re.IGNORECASE,
+)
+
+
+# One question about two things (« ma carte grise et mon passeport, je fais ça où ? », « prix
+# des barnums et des chaises ? », « tel mairie / tel police municipale »): where they join,
+# what both share after them (« , je fais ça où ? ») and what both share before (« prix des »).
+_AND = re.compile(r"\s+(?:et|\+|/|&|ainsi que)\s+|\s*[+/]\s*", re.IGNORECASE)
+_SHARED_AFTER = re.compile(r",\s*[^,]*$|\s+(?:svp|stp|s'il vous pla[iî]t)\s*[?!.]*$", re.IGNORECASE)
+_SHARED_BEFORE = re.compile(
+    r"^(?:(?:le |les |la |l'|l’)?(?:prix|tarifs?|horaires?|numéros?|numeros?|tél|tel|"
+    r"téléphone|telephone|adresses?|mails?|coordonnées|coordonnees)\s+(?:de la |de l'|de l’|"
+    r"des |du |de |d'|d’)?)",
+    re.IGNORECASE,
+)
+
+
+def conjoined(text: str) -> tuple[str, str] | None:
+    """The two questions a message asks of two things joined by « et », « + », « / » (each
+    with what both share), or None when nothing is joined that way; whether they are two
+    requests is for the caller to ask (« les tables et les chaises » is one booking)."""
+    if len(text.split()) > 16 or (ASKED.search(text) is None and len(text.split()) > 8):
+        return None  # a story, or « dépôt de bidons et de vieux extincteurs… »: one thing
+    found = [m for m in _AND.finditer(text) if not _BETWEEN_NUMBERS.search(text[: m.start()])]
+    if len(found) != 1:
+        return None
+    join = found[0]
+    one, two = text[: join.start()].strip(), text[join.end() :].strip()
+    if not one or not two or len(one.split()) > 6 or "," in _GREETING.sub("", one):
+        return None  # a long story, or a list of three or more: left whole
+    after = _SHARED_AFTER.search(two)
+    shared_after = after.group() if after and after.start() > 0 else ""
+    if shared_after and not one.endswith(shared_after):
+        one = f"{one.rstrip(' ?!.')}{shared_after}"
+    elif "?" in two and "?" not in one:
+        one = f"{one.rstrip(' ?!.')} ?"
+    before = _SHARED_BEFORE.match(one)
+    if before and not _SHARED_BEFORE.match(two):
+        two = f"{before.group()}{_ARTICLE_LEFT.sub('', two)}"
+    return one, two
+
+
+# « entre 12h et 14h », « du 3 et 4 »: no two things.
+_BETWEEN_NUMBERS = re.compile(r"(?:\bentre\b(?:\s+\S+){0,3}|\d\s*h?\s*\d*)\s*$", re.IGNORECASE)
+_ARTICLE_LEFT = re.compile(r"^(?:de la |de l'|de l’|des |du |de |d'|d’)", re.IGNORECASE)
+
+
+def two_things(
+    pair: tuple[str, str], understood: Sequence[tuple[str | None, float]], commune: Commune
+) -> bool:
+    """Whether the two questions of `conjoined` are two requests: each understood, and not
+    the same one (except two places or two resources asked the same of)."""
+    kinds = _kinds(pair, understood, commune)
+    if None in kinds or kinds[0] in ("thank", "book") or kinds[1] in ("thank",):
+        return False
+    if kinds[0] != kinds[1]:
+        return True
+    if kinds[0] == "ask_resource":
+        return _resources(pair[0], commune) != _resources(pair[1], commune)
+    if kinds[0] == "ask_elsewhere":
+        where = [everywhere(p, commune.data.annuaire, commune.name) for p in pair]
+        return bool(where[0] and where[1]) and where[0][0] != where[1][0]
+    return False
 
 
 def _about(piece: str, about: str) -> str:

@@ -29,6 +29,7 @@ from gateway.requests import (
     asks_for_human,
     astray,
     completed,
+    conjoined,
     is_place,
     lead,
     mashed,
@@ -40,6 +41,7 @@ from gateway.requests import (
     still_broken,
     thanks_for_a_repair,
     together,
+    two_things,
 )
 
 log = logging.getLogger(__name__)
@@ -174,7 +176,7 @@ class Turns:
         try:
             read = await self._clauses(text) or await self._two_problems(text)
             if read is None:
-                return [Part(text)]
+                return await self._conjoined(text) or [Part(text)]
             pieces, understood = read
             for number, piece in enumerate(completed(pieces, understood, commune)):
                 if piece != pieces[number]:
@@ -187,6 +189,8 @@ class Turns:
             found = requests(text, pieces, understood, commune)
             if len(found) > 1:
                 return found
+            if len(pieces) <= 2 and (both := await self._conjoined(text)):
+                return both
             asked = lead(text, pieces, understood, commune)
             told = reported(text, pieces, understood, commune)
             whole = (await self._rasa.parse(text))[0] if asked or told else None
@@ -197,6 +201,17 @@ class Turns:
         except RasaUnavailable:
             return [Part(text)]
         return found
+
+    async def _conjoined(self, text: str) -> list[Part] | None:
+        """One question about two things (« ma carte grise et mon passeport, je fais ça
+        où ? »): asked of each, when each is a request of its own."""
+        pair = conjoined(text)
+        if pair is None:
+            return None
+        understood = [await self._rasa.parse(piece) for piece in pair]
+        if not two_things(pair, understood, self._commune.get()):
+            return None
+        return [Part(piece) for piece in pair]
 
     async def _clauses(self, text: str) -> tuple[list[str], list[tuple[str | None, float]]] | None:
         """The message's clauses and what Rasa understands each to ask; None for one clause."""

@@ -13,6 +13,7 @@ from gateway.requests import (
     Part,
     astray,
     completed,
+    conjoined,
     is_place,
     lead,
     problems,
@@ -21,6 +22,7 @@ from gateway.requests import (
     subject,
     thanks_for_a_repair,
     together,
+    two_things,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,6 +165,58 @@ def test_a_question_without_its_subject_borrows_it(clairval: Commune) -> None:
     booking = ["mon passeport a été volé", "pouvez-vous me donner un rendez-vous jeudi ?"]
     got = completed(booking, [("ask_id_documents", 0.9), ("book", 0.98)], clairval)
     assert got[1] == "pouvez-vous me donner un rendez-vous jeudi pour passeport ?"
+
+
+def test_a_question_that_names_its_subject_first_borrows_none(clairval: Commune) -> None:
+    pieces = [
+        "Où amener les gravats ?",
+        "le document pour passer la frontière, ça se demande ici ?",
+    ]
+    got = completed(pieces, [("ask_waste_centre", 1.0), ("nlu_fallback", 0.6)], clairval)
+    assert got == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        (
+            "ma carte grise et mon passeport, je fais ça où ?",
+            ("ma carte grise, je fais ça où ?", "mon passeport, je fais ça où ?"),
+        ),
+        ("prix des barnums et des chaises ?", ("prix des barnums ?", "prix des chaises ?")),
+        ("tel mairie / tel police municipale", ("tel mairie", "tel police municipale")),
+        ("acte de naissance + carte grise svp", ("acte de naissance svp", "carte grise svp")),
+    ],
+)
+def test_one_question_about_two_things_is_asked_of_each(text: str, pair: tuple[str, str]) -> None:
+    assert conjoined(text) == pair
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vous êtes ouverts entre 12h et 14h ?",  # one span of time
+        "la mairie, la poste et la gare, c'est où ?",  # three things: left whole
+        "Dépôt sauvage de bidons d'huile et de vieux extincteurs derrière la salle des fêtes.",
+    ],
+)
+def test_no_two_questions_where_nothing_asked_is_joined(text: str) -> None:
+    assert conjoined(text) is None
+
+
+def test_two_things_are_two_requests_only_when_understood_and_different(
+    clairval: Commune,
+) -> None:
+    pair = ("ma carte grise, je fais ça où ?", "mon passeport, je fais ça où ?")
+    sure = [("ask_vehicle_registration", 0.99), ("ask_id_documents", 0.97)]
+    assert two_things(pair, sure, clairval)
+    assert not two_things(pair, [("ask_id_documents", 0.97)] * 2, clairval)
+    assert not two_things(pair, [sure[0], ("nlu_fallback", 0.6)], clairval)
+    # Two resources asked the same of are two questions; one booking of two is one booking.
+    prices = ("prix des barnums ?", "prix des chaises ?")
+    assert two_things(prices, [("ask_resource", 0.99)] * 2, clairval)
+    booking = ("je voudrais les tables", "les chaises pour le 12 mai")
+    assert not two_things(booking, [("book", 0.99)] * 2, clairval)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ SIMPLE = {
     "my_bookings", "cancel_booking", "report_status", "my_reports", "still_broken",
 }  # fmt: skip
 PREFIXED = {"book", "resource_info", "report", "emergency", "directory"}
-SETS = ["heldout.yml", *(f"dev{n}.yml" for n in ("", 2, 3, 4, 5, 6, 7, 8))]
+SETS = ["heldout.yml", *(f"dev{n}.yml" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9))]
 
 
 @pytest.mark.parametrize(("name", "least"), [("heldout.yml", 360), ("dev.yml", 330)])
