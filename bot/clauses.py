@@ -42,8 +42,10 @@ NEXT_REQUEST = (
     r"sinon|par ailleurs|au passage|au fait|autre chose|autre question|deuxième question|"
     r"deuxieme question|seconde question|2e question|question 2"
 )
+# « et réservez-moi le gymnase », « et redonnez-m'en un »: an order, its pronoun after it.
+_ORDER = r"\w{3,}ez[- ](?:moi|nous|m'|m’|en|le|la|les|lui)\b"
 _SOFT = re.compile(
-    rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE})|"
+    rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE}|{_ORDER})|"
     rf"(?:et )?(?:{NEXT_REQUEST}|et puis|(?-i:Aussi)(?=,)|(?-i:Et)(?= ))[\s,:]+)",
     re.IGNORECASE,
 )

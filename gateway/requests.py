@@ -691,10 +691,36 @@ def conjoined(text: str) -> tuple[str, str] | None:
         one = f"{one.rstrip(' ?!.')}{shared_after}"
     elif "?" in two and "?" not in one:
         one = f"{one.rstrip(' ?!.')} ?"
+    said = _TOO.sub("", two).strip()
+    if said and len(said.split()) <= 3 and said != two:
+        # « déchetterie ouverte dimanche et mairie aussi ? »: the same asked of the mairie.
+        two = _instead(one, said)
     before = _SHARED_BEFORE.match(one)
     if before and not _SHARED_BEFORE.match(two):
         two = f"{before.group()}{_ARTICLE_LEFT.sub('', two)}"
     return one, two
+
+
+_TOO = re.compile(
+    r"\s*\b(?:aussi|également|egalement|pareil|idem|itou)\b\s*|\s*(?:svp|stp)?\s*[?!.]+\s*$",
+    re.IGNORECASE,
+)
+
+
+def _instead(question: str, other: str) -> str:
+    """The question asked of `other` in place of its first words that name a thing (« la
+    déchetterie ouverte dimanche ? » of « mairie »: « mairie ouverte dimanche ? »)."""
+    words = question.split()
+    for size in (3, 2, 1):
+        for at in range(len(words) - size + 1):
+            if is_named(" ".join(words[at : at + size])):
+                return " ".join([*words[:at], other, *words[at + size :]])
+    return f"{other} ?"
+
+
+def is_named(words: str) -> bool:
+    """Whether words name one of the commune's places or answers (« déchetterie »)."""
+    return bool(_OUR_PLACES.fullmatch(plain(words).strip()))
 
 
 # « entre 12h et 14h », « du 3 et 4 »: no two things.

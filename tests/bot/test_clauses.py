@@ -58,6 +58,11 @@ from bot.clauses import MAX_CLAUSES, clauses
             "je souhaite annuler le gymnase de mardi et en reprendre un jeudi à 19h",
             ["je souhaite annuler le gymnase de mardi", "en reprendre un jeudi à 19h"],
         ),
+        # An order with its pronoun after « et » (« et réservez-moi la salle »).
+        (
+            "annulez les chaises du 3 et réservez-moi les tables à la place",
+            ["annulez les chaises du 3", "réservez-moi les tables à la place"],
+        ),
     ],
 )
 def test_two_requests_are_cut(text: str, parts: list[str]) -> None:

@@ -63,23 +63,14 @@ def test_a_danger_said_in_plain_words_gets_its_numbers(
         "le feu rouge de la place est en panne",
         "horaires de la mairie ?",
         "j'ai eu un accident la semaine dernière, comment faire pour la carte grise",
-    ],
-)
-def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
-    found = alarm(text, SAFETY)
-    assert found is None or found.kind != "danger", found
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # Breath lost under boxes or to laughter, a record broken, fire safety rules.
         "j'étouffe sous les dossiers en ce moment, c'est quand le prochain ramassage ?",
         "ma fille a explosé son record au semi-marathon, le club peut avoir le gymnase ?",
         "on s'est étouffés de rire à la cérémonie, merci pour tout",
         "la commission de sécurité veut la capacité de la salle et l'alarme incendie",
     ],
 )
-def test_figures_of_breath_records_and_fire_safety_are_no_emergency(text: str) -> None:
+def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
     found = alarm(text, SAFETY)
     assert found is None or found.kind != "danger", found
 

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.commune import load_commune
 from bot.outbox import Notification
-from bot.report_records import ReportRow, SubscriberRow
+from bot.report_records import ReportRow
 from bot.reports import ReportStore, Status, commune_notices
 from bot.settings import ROOT
+from tests.helpers.reports import followed
 from tests.helpers.stack import say, text_of
 
 pytestmark = pytest.mark.stack
@@ -105,14 +106,10 @@ def test_two_problems_in_one_message_are_filed_as_two_reports_one_after_the_othe
     assert REFERENCE.search(text_of(say(gateway, who, "ok")))
     # Two reports followed by this conversation (each new, or joined to the same problem
     # reported nearby earlier by another test).
-    with Session(stack_engine) as session:
-        rows = session.scalars(
-            select(ReportRow)
-            .join(ReportRow.subscribers)
-            .where(SubscriberRow.conversation_id == f"web:{who}")
-        ).all()
-        followed = {(r.category, r.street) for r in rows}
-    assert followed == {("eclairage", "impasse des Vignes"), ("mobilier", "allée des Peupliers")}
+    assert followed(stack_engine, f"web:{who}") == {
+        ("eclairage", "impasse des Vignes"),
+        ("mobilier", "allée des Peupliers"),
+    }
     # Nothing queued is left behind: the next problem is a report of its own, told alone.
     again = text_of(say(gateway, who, "il y a un tag sur le mur rue du Moulin"))
     assert "autre problème" not in again

@@ -186,6 +186,11 @@ def test_a_question_that_names_its_subject_first_borrows_none(clairval: Commune)
         ("prix des barnums et des chaises ?", ("prix des barnums ?", "prix des chaises ?")),
         ("tel mairie / tel police municipale", ("tel mairie", "tel police municipale")),
         ("acte de naissance + carte grise svp", ("acte de naissance svp", "carte grise svp")),
+        # « … et la mairie aussi ? »: the same asked of the other place.
+        (
+            "déchetterie ouverte dimanche et mairie aussi ?",
+            ("déchetterie ouverte dimanche ?", "mairie ouverte dimanche ?"),
+        ),
     ],
 )
 def test_one_question_about_two_things_is_asked_of_each(text: str, pair: tuple[str, str]) -> None:

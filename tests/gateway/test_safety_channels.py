@@ -7,11 +7,9 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from bot.handoff import Handoffs
-from bot.report_records import ReportRow, SubscriberRow
 from bot.stack import Stack
 from tests.gateway.test_report_conversation import REFERENCE
 from tests.gateway.test_sms_channel import Resident
@@ -19,6 +17,7 @@ from tests.gateway.test_telegram_channel import Chat
 from tests.gateway.test_telegram_channel import text_of as telegram_text
 from tests.helpers import fake_telegram as tg
 from tests.helpers.fake_twilio import FakeTwilio
+from tests.helpers.reports import followed
 from tests.helpers.stack import say, text_of
 
 pytestmark = pytest.mark.stack
@@ -67,13 +66,7 @@ def test_a_street_problem_told_beside_a_danger_is_filed_when_its_street_is_named
     assert said.index("18") < said.index("éclairage public, impasse des Vignes")
     assert REFERENCE.search(said)
     assert Handoffs(stack_engine).active(f"web:{who}")  # the danger is the agents' still
-    with Session(stack_engine) as session:
-        followed = session.scalars(
-            select(ReportRow)
-            .join(ReportRow.subscribers)
-            .where(SubscriberRow.conversation_id == f"web:{who}")
-        ).all()
-        assert [(r.category, r.street) for r in followed] == [("eclairage", "impasse des Vignes")]
+    assert followed(stack_engine, f"web:{who}") == {("eclairage", "impasse des Vignes")}
     # Without a street, nothing is filed: the agents have the message.
     other = f"safety-{uuid.uuid4().hex[:8]}"
     said = text_of(
@@ -84,12 +77,7 @@ def test_a_street_problem_told_beside_a_danger_is_filed_when_its_street_is_named
         )
     )
     assert "17" in said and not REFERENCE.search(said)
-    with Session(stack_engine) as session:
-        assert not session.scalars(
-            select(ReportRow)
-            .join(ReportRow.subscribers)
-            .where(SubscriberRow.conversation_id == f"web:{other}")
-        ).all()
+    assert not followed(stack_engine, f"web:{other}")
 
 
 def test_by_sms(

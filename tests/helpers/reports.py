@@ -13,10 +13,12 @@ from typing import Any
 
 import uvicorn
 from PIL import Image
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp
 
 from bot.commune import load_commune
+from bot.report_records import ReportRow, SubscriberRow
 from bot.reports import Draft, Reporter
 from bot.settings import ROOT, Settings, load_settings
 from bot.territory import Territory
@@ -81,6 +83,17 @@ def counts(engine: Engine) -> dict[str, int]:
             table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
             for table in TABLES
         }
+
+
+def followed(engine: Engine, conversation_id: str) -> set[tuple[str, str | None]]:
+    """The (category, street) of every report a conversation follows."""
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(ReportRow)
+            .join(ReportRow.subscribers)
+            .where(SubscriberRow.conversation_id == conversation_id)
+        ).all()
+        return {(row.category, row.street) for row in rows}
 
 
 def notifications(engine: Engine) -> list[dict[str, Any]]:
