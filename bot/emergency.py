@@ -113,9 +113,12 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     told = _TOLD.search(words) is not None and (
         _NOW.search(words) is None or _ERRAND.search(words) is not None
     )
-    together_ = (
-        [] if told else [k for k in together(words) if k in safety.situations and k not in excluded]
-    )
+    # A wish to die is never told as past (« elle va rejoindre sa mère, morte l'an dernier »).
+    together_ = [
+        k
+        for k in together(words)
+        if k in safety.situations and k not in excluded and (not told or _wish_now(k, words))
+    ]
     if _over(words):  # « le feu de poubelle d'hier a fondu le conteneur, il faut le remplacer »
         found = [(at, key) for at, key in found if key not in _EVENTS]
         together_ = [key for key in together_ if key not in _EVENTS]
@@ -141,6 +144,8 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         return Alarm("danger", _cause_first([*first, *said]))
     if _ALARM_ONLY.match(words):
         return Alarm("danger")  # « au secours ! » and nothing else: every number, and a person
+    if "suicide" in together_:  # a wish to die beside a death told: the danger, not the grief
+        return Alarm("danger", _cause_first(together_))
     grief, unless = _grief(safety.deuil, safety.deuil_sauf)
     if (
         grief is not None
@@ -155,6 +160,13 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     if distress is None or _ERRAND.search(words) or not distress.search(words):
         return None
     return Alarm("distress")
+
+
+def _wish_now(key: str, words: str) -> bool:
+    """A wish to die said now (« elle va rejoindre sa mère »), not a suicide told as past
+    (« mon mari s'est suicidé l'an dernier »)."""
+    wish = _DEATH_WISH.search(words) if key == "suicide" else None
+    return wish is not None and not wish.group().startswith("suicid")
 
 
 def _cause_first(keys: list[str]) -> tuple[str, ...]:
@@ -524,6 +536,8 @@ _ATTACKS = _any(
     r"(?:entree?s?|rentree?s?) dans (?:la cour|l ecole|le jardin|la classe|le college)",
     r"voie ferree", r"enroule", r"s en prenn?ent? a", r"venimeux", r"entre dans la classe",
     r"panique",
+    r"(?<!personne n )(?:se sont|s est|ont ete|a ete|sont|est) (?:deja )?(?:fait )?"
+    r"piqu(?:e|ee|es|ees|er)\b",
 )  # fmt: skip
 _VEHICLE = _any(
     r"voiture", r"camion", r"\bcar\b", r"bus\b", r"moto", r"scooter", r"velo", r"tracteur",

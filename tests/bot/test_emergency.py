@@ -68,6 +68,7 @@ def test_a_danger_said_in_plain_words_gets_its_numbers(
         "ma fille a explosé son record au semi-marathon, le club peut avoir le gymnase ?",
         "on s'est étouffés de rire à la cérémonie, merci pour tout",
         "la commission de sécurité veut la capacité de la salle et l'alarme incendie",
+        "un nid de frelons sous le toit de l'école, personne n'a été piqué pour l'instant",
     ],
 )
 def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
@@ -111,6 +112,8 @@ def test_a_cry_for_help_alone_gets_every_number() -> None:
         "je ne m'en remets pas, mon mari est parti il y a un an jour pour jour",
         # « parti » after an illness is a death, not someone missing.
         "mon mari est parti dimanche, après des mois de maladie, je suis perdue",
+        # A suicide told as past is a grief.
+        "mon frère s'est suicidé l'an dernier, je n'arrive pas à faire les papiers",
         # Softer still: joined the dead, fell asleep for good, a baby who did not wake.
         "papa est parti rejoindre maman mardi, que faut-il faire à la mairie ?",
         "mon oncle s'est endormi pour toujours samedi, qui dois-je prévenir ?",
@@ -335,6 +338,12 @@ def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) 
         ("il m'a dit qu'il reviendrait ce soir cramer la maison avec nous dedans", "menace"),
         ("une laie et ses petits foncent sur les enfants au parc", "animal"),
         ("je suis sur le toit de mon immeuble et je n'ai plus la force", "suicide"),
+        # A wish to die beside a death told as past: the past is the mother's.
+        (
+            "mon ami dit qu'il va rejoindre sa mère cette nuit, elle est morte l'an dernier",
+            "suicide",
+        ),
+        ("trois enfants se sont fait piquer par les guêpes du nid sous le préau", "animal"),
     ],
 )
 def test_the_first_situation_said_is_what_causes_the_danger(text: str, first: str) -> None:
