@@ -423,7 +423,8 @@ def requests(
 # « ont dégagé l'arbre », « tout va bien maintenant »), and nothing still wrong.
 _THANKED = re.compile(
     r"\b(?:merci|remerci\w*)\b(?!\s+(?:de|d'|d’)\b)|\bbravo\b|🙏|"
-    r"\bvous êtes (?:des amours|des anges|des chefs|au top|top|géniaux|formidables|super)\b",
+    r"\bvous (?:êtes|etes) (?:des amours|des anges|des chefs|au top|top|géniaux|geniaux|"
+    r"formidables|super)\b",
     re.IGNORECASE,
 )
 _DONE = re.compile(

@@ -275,9 +275,9 @@ class Turns:
         text: str,
         read: tuple[list[str], list[tuple[str | None, float]]],
     ) -> list[tuple[str | None, str]]:
-        """The street problems told beside a danger, each filed as a report when the message
-        names its street (its own clause's, else the message's: « des pneus jetés là-bas »);
-        without a street the agents, who have the message, take it up. What to say of each."""
+        """The street problems told beside a danger, each filed as a report when its own words
+        name its street (the danger's street may not be the problem's: « là-bas » is left to
+        the agents, who have the message). What to say of each."""
         commune, reports = self._commune.get(), self._reports
         if reports is None:
             return []
@@ -286,7 +286,7 @@ class Turns:
         streets = commune.data.signalements.rues
         told: list[tuple[str | None, str]] = []
         for said, category in beside:
-            street = match_street(said, streets) or match_street(text, streets)
+            street = match_street(said, streets)
             if street is None:
                 continue
             draft = Draft(category, said, street.street.nom, None, None, None)
