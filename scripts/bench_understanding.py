@@ -2,7 +2,8 @@
 six families (danger, long, indirect, short, elsewhere, double), played through a real stack
 and judged by the answers they get (tests/understanding/judge.py).
 
-Two sets: tests/understanding/heldout.yml (measured, never looked at while tuning) and
+Three sets: tests/understanding/heldout2.yml (measured, never looked at while tuning),
+tests/understanding/heldout.yml (the first held-out set, whose misses were once seen) and
 tests/understanding/dev.yml (the one the assistant was tuned on, shown for comparison). Every
 channel goes through the same gateway turn (tests/gateway/test_safety_channels.py plays the
 emergencies on each). Alone: `.venv/bin/python scripts/bench_understanding.py [--sets heldout.yml]`.
@@ -27,7 +28,7 @@ from tests.understanding.judge import cases
 from tests.understanding.play import play, summary
 
 GOAL = 0.95  # share of messages rightly answered (issue 14), with every emergency right
-SETS = ("heldout.yml", "dev.yml")
+SETS = ("heldout2.yml", "heldout.yml", "dev.yml")
 WRONG = ROOT / "var" / "bench" / "understanding" / "wrong.md"
 
 
@@ -46,7 +47,12 @@ def understanding(sets: tuple[str, ...] = SETS) -> dict[str, Any]:
             figures = summary(play(client, up.engine, cases(name)))
             wrong = figures.pop("wrong")
             lines += [f"## {name}: {len(wrong)} wrong", ""]
-            lines += [f"- [{w['family']}] {w['text']} — {w['why']}" for w in wrong] + [""]
+            # A held-out set's texts stay unread: only what was expected and what came.
+            hidden = name.startswith("heldout")
+            lines += [
+                f"- [{w['family']}] {'(texte masqué)' if hidden else w['text']} — {w['why']}"
+                for w in wrong
+            ] + [""]
             found[name.removesuffix(".yml")] = figures
             log(f"understanding: {name}: {figures['right']:.1%} right")
     WRONG.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +70,8 @@ def report_lines(part: dict[str, Any] | None) -> list[str]:
         f"{_stamp(part)} Each message is the first of a new conversation on a real stack; it "
         "is right when the answers it gets are the ones its labels name (an emergency also "
         "needs its numbers; another institution its directory entry; two questions, both). "
-        "`heldout` was written apart and never used to tune; `dev` was. "
+        "`heldout2` was written apart and never looked at; `heldout` was written apart too, "
+        "but its misses were once seen while tuning; `dev` was used to tune. "
         f"Goal ≥ {GOAL:.0%} on the held-out set, every emergency right, no false alarm. "
         "Wrong answers: `var/bench/understanding/wrong.md`.",
         "",

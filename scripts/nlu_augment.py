@@ -25,6 +25,7 @@ OUT = SOURCES / "generated" / "augmented.yml"
 HELDOUT = (
     ROOT / "tests" / "nlu" / "heldout_fr.yml",
     ROOT / "tests" / "understanding" / "heldout.yml",
+    ROOT / "tests" / "understanding" / "heldout2.yml",
     ROOT / "tests" / "understanding" / "dev.yml",
 )
 SEED = 20261203
