@@ -88,6 +88,16 @@ _THEY_LIVE = re.compile(
     r"(?:habitent|habite|vivent|vit|resident|reside|demeure|demeurent) (?:(?:a|sur|en) )?"
     r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
 )
+# The resident's own town, named as where they come from (« je suis de Vernay, les horaires
+# de MA mairie ? »), or the town where relatives do something (« ma sœur se marie à Vernay,
+# c'est à leur mairie ? »): asked about with « ma mairie », « leur mairie ».
+_ORIGIN = re.compile(
+    r"\b(?:je suis|nous sommes|on est|je viens|nous venons|j habite|nous habitons) (?:de|d|a) "
+    r"((?:saint |sainte )?[a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+)
+_MINE = re.compile(r"\b(?:ma|notre|mon) (?:mairie|commune|ville|village|dechetterie)\b")
+_AT_TOWN = re.compile(r"\b(?:à|a|de) ((?:Saint|Sainte|Le|La|Les)?-?[A-Z][\w'’-]+)")
+_YOURS = re.compile(r"\bleurs? (?:mairie|commune|ville|village|dechetterie)\b")
 _GENERIC = frozenset(
     {
         "la", "le", "les", "chez", "ici", "quartier", "ville", "commune", "garde", "service",
@@ -127,7 +137,12 @@ _POINTS_BACK = re.compile(
     r"les avez|les avoir|le donner|la donner|les donner|"
     # Whom to turn to, the need told before (« ma fille a de la fièvre… Qui peut la voir ? »).
     r"qui peut (?:la|le|les|nous|m|me) \w+|a qui|aupres de qui|vers qui|qui dois je|"
-    r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou)\b"
+    r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou|"
+    r"qui (?:il )?faut(?: il)? (?:contacter|appeler|joindre|voir|prevenir)|"
+    # What the story named, done (« mon titre de séjour expire… Pour le renouveler, je vais
+    # où ? »), or chosen among (« les pharmacies sont fermées. Laquelle est ouverte ? »).
+    r"(?:le|la|les|l) (?:renouveler|refaire|obtenir|demander|changer|declarer|deposer|"
+    r"recuperer|acheter|faire enlever)|laquelle|lequel|lesquelles|lesquels)\b"
 )
 # A street is no place asked about (« la salle de la rue des Écoles », « route de la Gare »).
 _STREET = re.compile(
@@ -209,6 +224,8 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
         hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))
         break
     if not any(found.key == NEIGHBOUR for _, _, found in hits):
+        hits += _own_town(text, whole, ours)
+    if not any(found.key == NEIGHBOUR for _, _, found in hits):
         hits += _neighbour(words, hits, directory.voisines)
     if not hits:
         for phrase in directory.pas_nous:
@@ -219,6 +236,22 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     # A service named in several words (« porter plainte ») before one named in a word
     # (« la gare »), then in the order they come.
     return [found for _, _, found in sorted(hits, key=lambda h: (not h[2].sure, h[0], h[1]))]
+
+
+def _own_town(text: str, whole: str, ours: str) -> list[tuple[int, int, Found]]:
+    """The resident's or their relatives' town, asked about as « ma mairie », « leur
+    mairie »."""
+    towns: list[str] = []
+    if _MINE.search(whole):
+        towns += [m.group(1) for m in _ORIGIN.finditer(whole)]
+    if _YOURS.search(whole):
+        towns += [plain(m.group(1)) for m in _AT_TOWN.finditer(text)]
+    for place in towns:
+        first = place.split()[0]
+        if first in _GENERIC or first.isdigit() or place.startswith(ours):
+            continue
+        return [(0, 0, Found(NEIGHBOUR, place, sure=True))]
+    return []
 
 
 def _neighbour(

@@ -110,8 +110,10 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     # A danger told as past or as fiction is none, unless something says it is happening now.
     # « au secours, ma carte d'identité a brûlé l'an dernier »: a past danger behind an errand
     # stays past, whatever cry comes with it.
-    told = _TOLD.search(words) is not None and (
-        _NOW.search(words) is None or _ERRAND.search(words) is not None
+    told = (
+        _TOLD.search(words) is not None
+        and (_NOW.search(words) is None or _ERRAND.search(words) is not None)
+        and _AGAIN.search(words) is None  # « les pompiers sont venus mais ça repart »
     )
     # A wish to die is never told as past (« elle va rejoindre sa mère, morte l'an dernier »).
     together_ = [
@@ -122,8 +124,9 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     if _over(words):  # « le feu de poubelle d'hier a fondu le conteneur, il faut le remplacer »
         found = [(at, key) for at, key in found if key not in _EVENTS]
         together_ = [key for key in together_ if key not in _EVENTS]
-    if _JOKE.search(words):  # « je vais tuer mon voisin… mdr »: no threat, no despair
+    if _JOKE.search(words) or _JOKING_FACE.search(text):  # « je vais tuer mon voisin… mdr »
         found = [(at, key) for at, key in found if key not in _SAID_IN_JEST]
+        together_ = [key for key in together_ if key not in _SAID_IN_JEST]
     if found and not told:
         said = [key for _, key in sorted(found)]
         # What causes the harm goes first, even when only its words tell it (« se fait
@@ -208,7 +211,8 @@ _EVENTS = frozenset({"malaise", "feu", "accident", "violence"})
 # Something to mend, said after a danger that is over.
 _MENDING = re.compile(
     r"\b(?:il faudrait|faudrait|faut le|faut les|remplacer|reparer|refixer|reboucher|nettoyer|"
-    r"(?:toujours|est|sont) cassee?s?|fondue?s?|abimee?s?|degoutant)\b"
+    r"(?:toujours|est|sont) cassee?s?|fondue?s?|abimee?s?|degoutant|"
+    r"(?:est|sont) (?:restee?s? )?(?:pliee?s?|tordue?s?|arrachee?s?|couchee?s?|endommagee?s?))\b"
 )
 _OLD = re.compile(
     rf"{_BEFORE_TODAY.pattern}|\bdepuis (?:une|deux|trois|\d+|plusieurs|quelques) "
@@ -279,7 +283,8 @@ _SOMEONE = _any(
 )  # fmt: skip
 _BODY = _any(
     r"inconscient", r"evanoui", r"saign", r"sang\b", r"blesse", r"respir", r"bouge plus",
-    r"bouge pas", r"malaise", r"convuls", r"etouff", r"reveill", r"vomi", r"douleur",
+    r"bouge pas", r"malaise", r"convuls", r"etouff",
+    r"(?:ne|n|pas a|plus a|impossible de) (?:se |le |la |l )?reveill", r"vomi", r"douleur",
     r"avale", r"intoxi", r"ecrase", r"se noie", r"noyad", r"paralys", r"par terre", r"au sol",
     r"effondr", r"(?:perdu|perdre|perd) connaissance", r"perds? (?:\w+ )?(?:de )?sang",
     r"enceinte", r"ne revient pas", r"coupe le doigt", r"le bout est parti",
@@ -298,6 +303,7 @@ _BODY = _any(
     r"ne (?:parvient|peut) plus a se (?:lever|relever)",
     r"chut", r"pile bouton", r"javel", r"produit menager", r"a bu du", r"a bu de l",
     r"s affaiss", r"\bperd (?:\w+ )?(?:de )?sang",
+    r"(?:hurle|crie|gemit|pleure) de douleur", r"angle bizarre", r"os qui (?:sort|depasse)",
     # A fall from a height, a body gone limp, a deep wound, a child in a trap.
     r"(?:est|suis|sont|es) tombee?s? "
     r"(?:de|du|d un|d une|dans l escalier|sur (?:la|le|sa|son) tete)\b",
@@ -415,7 +421,7 @@ _HURT = _any(
     r"tabass", r"etrangl", r"se battent", r"bagarre", r"viol\b", r"violee", r"maltrait",
     r"claques?\b", r"gifl", r"(?:se fait|se font|se faire|s est fait) defonc",
     r"tape (?:sa|ma|son|mon|sur|les|des)\b",
-    r"supplie(?:r)? d arreter", r"hurle", r"leve la main sur", r"serre le cou",
+    r"supplie(?:r)? d arreter", r"hurle(?! de douleur)", r"leve la main sur", r"serre le cou",
     r"casse le bras", r"appelle a l aide", r"tape dans la porte", r"me faire payer",
     r"(?:crie|crient|hurle|hurlent|appelle|appellent) au secours",
     r"s en prenn?ent? a", r"bouscul", r"arrach\w* (?:son|sa|ses|le|la) (?:sac|telephone|collier)",
@@ -482,7 +488,8 @@ _DEATH_WISH = _any(
     r"(?:m excuse|pardon|excusez moi|pardonnez moi) pour tout(?! (?:le|la|les|ce|ca|cela|ces)\b)",
     r"(?:avaler|prendre) (?:toute la boite|tous (?:les|mes) (?:cachets|medicaments|medocs))",
     # An overdose taken on purpose (« j'ai avalé toute la boîte de somnifères »).
-    r"(?:avale|pris) (?:toute (?:la|une|sa|ma) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
+    r"(?:avale|pris|sorti|prepare|aligne|mis de cote) "
+    r"(?:toute (?:la|une|sa|ma) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
     r"(?:boite|plaquette|flacon|tube|cachets|comprimes|medicaments|somniferes)",
 )  # fmt: skip
 _MISSING = re.compile(
@@ -631,7 +638,15 @@ _FIGURES = re.compile(
     # Piles of boxes, laughter, a record broken: no breath lost, no explosion.
     r"\betouffee?s? (?:sous|par) (?:les|des|mes) \w+|\betouffee?s? de rire\b|"
     r"\bexplose (?:son|mon|ton|le|leur|notre) (?:record|score|budget|compteur|chrono)\b|"
-    r"\bcommission de securite\b|\balarme incendie\b(?! (?:sonne|hurle|s est declenchee?))"
+    r"\bcommission de securite\b|\balarme incendie\b(?! (?:sonne|hurle|s est declenchee?))|"
+    # A plan that falls through, a scolding promised, a lid that slams (« la vente tombe à
+    # l'eau », « mon fils va me tuer si… », « la plaque d'égout qui claque »).
+    r"\b(?:tombe|tombent|tomber|tomberait|tombee?) a l eau\b|"
+    r"\b(?:va|vont|vais|allait|allaient) me tuer (?:si|quand|s il|s ils)\b|"
+    r"\b(?:qui|ca) claquen?t?\b|"
+    # A hole full of rain on the road is no flood (« un creux… il est rempli d'eau »).
+    r"\b(?:creux|trous?|nids? de poules?|ornieres?|flaques?)\b(?:\s+\w+){0,12}?\s+"
+    r"(?:rempli|remplie|plein|pleine)s? d eau\b"
 )
 # A danger told as past or as fiction (« l'incendie de l'usine l'an dernier », « le film où la
 # tour prend feu »): no alarm unless something says it is happening now.
@@ -640,12 +655,26 @@ _TOLD = re.compile(
     r"il y a (?:\d+|deux|trois|quelques|plusieurs) (?:ans|annees|mois)|j ai reve|un reve|"
     r"films?|jeu video|la serie|un roman|raconte toujours|"
     # A danger that comes back with the weather is a report to make, not a call to make now.
-    r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut)\b"
+    r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut|"
+    # Dealt with already (« les pompiers sont intervenus et tout le monde va bien », « après
+    # les inondations de novembre »).
+    r"(?:pompiers|secours|gendarmes) (?:sont|etaient|ont ete) (?:deja )?"
+    r"(?:intervenus|venus|passes)|"
+    r"tout le monde va bien|tout est rentre dans l ordre|"
+    r"(?:apres|depuis) (?:les|l|la|le) (?:inondations?|incendie|crues?|orages?|tempete)"
+    r"(?: \w+){0,2} (?:de|d|du) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
+    r"septembre|octobre|novembre|decembre|l hiver|l ete|l automne|printemps))\b"
 )
+# A danger said again after it was dealt with.
+_AGAIN = re.compile(r"\b(?:recommence|repart|reprend|de nouveau|a nouveau|ca continue)\b")
 # What a joke marker takes back (« je vais le tuer mdr »); a fire or a fall is no joke.
 _SAID_IN_JEST = frozenset({"menace", "violence", "suicide"})
 # A joke marker: « je vais le tuer mdr » is no threat.
 _JOKE = re.compile(r"\b(?:mdr|ptdr|lol|mdrr+|xd|morte? de rire)\b")
+# The same said with a face (« mon fils va me tuer 😅 »): read on the text as written.
+_JOKING_FACE = re.compile(
+    "[\U0001f602\U0001f605\U0001f606\U0001f923\U0001f61c\U0001f61d\U0001f643]"
+)
 
 
 def together(words: str) -> list[str]:
@@ -718,7 +747,11 @@ def together(words: str) -> list[str]:
 
 
 # « je voulais vous demander… mais là… »: the message turns to what is happening.
-_TURN = re.compile(r"\b(?:je|j)\s?(?:voulais|venais|comptais|allais|devais)\b.*\bmais\b")
+_TURN = re.compile(
+    r"\b(?:je|j)\s?(?:voulais|venais|comptais|allais|devais)\b.*\bmais\b|"
+    # « je dois annuler mon rendez-vous : ma femme vient de tomber dans l'escalier »
+    r"\b(?:vient|viennent) (?:de|d) (?:tomber|faire|se|s|perdre|avaler|chuter|etre)\b"
+)
 # The writer's own body in trouble (« je perds beaucoup de sang »).
 _SELF_BODY = re.compile(
     r"\bje (?:perds (?:\w+ )?(?:de )?sang|saigne|respire mal|n arrive plus a respirer|"
@@ -746,9 +779,10 @@ def plausible(text: str) -> bool:
     help). « Le marronnier a l'air bien malade » or « le conteneur déborde et plus personne
     ne vient le vider » is no emergency, whatever the classifier guessed."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
-    if _DEATH_WISH.search(words) and not _JOKE.search(words):
+    jest = _JOKE.search(words) is not None or _JOKING_FACE.search(text) is not None
+    if _DEATH_WISH.search(words) and not jest:
         return True  # « elle va rejoindre sa mère, morte l'an dernier »: the past is the mother's
-    if _JOKE.search(words) or _over(words) or (_TOLD.search(words) and not _NOW.search(words)):
+    if jest or _over(words) or (_TOLD.search(words) and not _NOW.search(words)):
         return False
     if (_SOMEONE.search(words) or _PERSON.search(words)) and (
         _BODY.search(words) or _FEAR.search(words)

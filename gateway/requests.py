@@ -186,8 +186,17 @@ _SAME_BOOKING = re.compile(
     r"\b(?:avoir|prendre|reserver|louer|emprunter)\b(?:\s+\w+){0,4}\s+(?:aussi|egalement|en plus)\b"
 )
 # A report already made, said closed or repaired, and the problem still there.
+# A complaint made again (« c'est la troisième fois que je vous préviens », « je vous relance »).
+_AGAIN = (
+    r"(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e|\d+eme|plusieurs|deux|trois|quatre|cinq|"
+    r"\d+) fois que (?:je|j|on|nous) (?:vous |le |la |l |les )?(?:previen|signal|appel|ecri|"
+    r"relanc|alert|di[st]\b|demand|rappel)\w*|je vous (?:relance|reecris|le redis)|"
+    r"je vous ai deja (?:prevenu|signale|ecrit|alerte|appele|dit)\w*"
+)
+_REPEATED = re.compile(rf"\b(?:{_AGAIN})")
 _ALREADY = re.compile(
-    r"\b(?:mon signalement|ma demande|le signalement|j avais signale|je vous avais signale|"
+    rf"\b(?:{_AGAIN}|"
+    r"mon signalement|ma demande|le signalement|j avais signale|je vous avais signale|"
     r"vous (?:m )?aviez (?:dit|ecrit|marque|annonce|repondu)|(?:est|a ete) (?:clos|cloture|"
     r"ferme|classe)|marque (?:comme )?(?:repare|regle|resolu|termine))"
 )
@@ -455,6 +464,14 @@ def still_broken(
         return False
     groups, _ = _groups(text, pieces, understood, commune)
     return all(group.kind in _FOLLOW_UP for group in groups)
+
+
+def complained_again(text: str) -> bool:
+    """A problem reported before, said again and still there, in one sentence (« ça fait
+    trois fois que je vous préviens pour le banc arraché, rien n'a bougé »): a follow-up,
+    not a new report nor a question about its progress."""
+    words = plain(text)
+    return _REPEATED.search(words) is not None and _STILL.search(words) is not None
 
 
 def thanks_for_a_repair(text: str) -> bool:

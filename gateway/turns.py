@@ -28,6 +28,7 @@ from gateway.requests import (
     Part,
     asks_for_human,
     astray,
+    complained_again,
     completed,
     conjoined,
     is_place,
@@ -176,6 +177,8 @@ class Turns:
         try:
             read = await self._clauses(text) or await self._two_problems(text)
             if read is None:
+                if complained_again(text):
+                    return [Part(text, "still_broken")]
                 return await self._conjoined(text) or [Part(text)]
             pieces, understood = read
             for number, piece in enumerate(completed(pieces, understood, commune)):

@@ -136,3 +136,28 @@ def test_coming_from_a_neighbouring_town_asks_about_ours() -> None:
 def test_a_neighbouring_town_in_the_story_is_no_question_about_it() -> None:
     assert keys("je travaille à Montreuil, vous êtes ouverts le samedi ?") == []
     assert keys("ma fille est à Bondy chez sa tante, il faut quoi pour son passeport ?") == []
+
+
+def test_the_residents_own_town_asked_as_ma_mairie_or_leur_mairie_is_another_town() -> None:
+    found = everywhere(
+        "je suis de Saint-Ouen, c'est quoi les horaires de ma mairie ?",
+        CLAIRVAL.data.annuaire,
+        CLAIRVAL.name,
+    )
+    assert [(f.key, f.place) for f in found] == [(NEIGHBOUR, "saint ouen")]
+    assert keys("mon frère se pacse à Vernay, il faut aller à leur mairie ?") == [NEIGHBOUR]
+    # Our own town, or no town named: our mairie.
+    assert keys("je suis de Clairval, ma mairie ouvre quand ?") == []
+    assert keys("je suis perdu, ma mairie ouvre quand ?") == []
+
+
+def test_a_question_that_points_back_at_the_service_the_story_named() -> None:
+    assert keys("Mon permis de conduire expire. Pour le renouveler, je vais où ?") == ["prefecture"]
+    assert keys("Je déménage et je veux le gaz de ville. Qui faut-il appeler ?") == ["gaz"]
+    assert keys("Toutes les pharmacies du quartier sont fermées. Laquelle ouvre ?") == [
+        "pharmacie_de_garde"
+    ]
+
+
+def test_a_school_bus_is_transport_not_the_school() -> None:
+    assert keys("à quelle heure passe le car du collège le matin ?")[0] == "transports"

@@ -412,3 +412,53 @@ def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(
 def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and found.situations[0] == first, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Dealt with, said so (« les pompiers sont venus », « tout le monde va bien »).
+        "un feu de poubelle hier soir devant l'immeuble, les pompiers sont intervenus, "
+        "il reste le conteneur fondu",
+        "petite inondation dans le garage la semaine dernière, tout le monde va bien, "
+        "on voudrait jeter les cartons mouillés",
+        "depuis les crues de mars notre jardin est plein de boue, qui peut nettoyer le fossé ?",
+        # What a past crash left bent.
+        "un camion a percuté le panneau hier, personne de blessé, il est resté tordu",
+        # Figures: a plan falling through, a scolding promised, a lid that slams, a hole
+        # full of rain, a neighbourhood kept awake.
+        "mon mariage tombe à l'eau si je n'ai pas mon acte de naissance avant lundi",
+        "ma femme va me tuer si j'oublie de réserver la salle 😂",
+        "la grille d'égout qui claque à chaque voiture devant le 4",
+        "un trou sur la chaussée, avec la pluie il est plein d'eau, on ne le voit pas",
+        "le chantier commence à 6h, tout l'immeuble est réveillé et ma fille pleure",
+    ],
+)
+def test_what_is_over_or_said_in_figures_raises_no_alarm(text: str) -> None:
+    assert alarm(text, SAFETY) is None
+
+
+def test_a_danger_dealt_with_that_starts_again_is_a_danger() -> None:
+    found = alarm("les pompiers sont venus pour le feu de haie mais ça repart !", SAFETY)
+    assert found is not None and "feu" in found.situations
+
+
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("je n'en peux plus, j'ai préparé toutes mes plaquettes de somnifères", "suicide"),
+        ("j'ai perdu ma fille de 4 ans au marché, on la cherche partout", "disparition"),
+        # An errand said first, then what just happened.
+        (
+            "je dois décaler mon rdv passeport, mon père vient de tomber, "
+            "son bras fait un angle bizarre",
+            "malaise",
+        ),
+        ("mon fils hurle de douleur, sa main est coincée dans la porte", "malaise"),
+    ],
+)
+def test_a_danger_told_without_its_usual_words(text: str, situation: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and found.kind == "danger"
+    assert situation in found.situations
+    assert "violence" not in found.situations

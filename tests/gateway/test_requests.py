@@ -12,6 +12,7 @@ from bot.commune import Commune, load_commune
 from gateway.requests import (
     Part,
     astray,
+    complained_again,
     completed,
     conjoined,
     is_place,
@@ -544,3 +545,18 @@ def test_trying_is_no_tent(clairval: Commune) -> None:
     # « je tente » (I try) names no tent; « une tente » does.
     assert subject("personne n'a répondu, alors je tente par ce moyen", clairval) is None
     assert subject("il nous faudrait une tente pour samedi", clairval) == "barnums"
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        ("c'est la 4e fois que je vous signale le réverbère de ma rue, toujours éteint", True),
+        ("ça fait deux fois que je vous écris, la grille est encore arrachée", True),
+        ("je vous ai déjà prévenus pour le regard cassé et rien n'a bougé", True),
+        # A question about a report's progress, or a first report: no complaint made again.
+        ("mon signalement du lampadaire est toujours en cours ?", False),
+        ("trois fois que je passe devant ce trou, il faudrait le reboucher", False),
+    ],
+)
+def test_a_complaint_made_again_about_what_is_still_broken(text: str, again: bool) -> None:
+    assert complained_again(text) is again
