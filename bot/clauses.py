@@ -40,7 +40,9 @@ _INFINITIVE = (
 # Words that say another request comes (« sinon », « par ailleurs », « autre question »).
 NEXT_REQUEST = (
     r"sinon|par ailleurs|au passage|au fait|autre chose|autre question|deuxième question|"
-    r"deuxieme question|seconde question|2e question|question 2"
+    r"deuxieme question|seconde question|2e question|question 2|tant que j'y suis|"
+    r"tant que j’y suis|tant que j y suis|pendant que j'y suis|pendant que j’y suis|"
+    r"par la même occasion|par la meme occasion|dans la foulée|dans la foulee"
 )
 # « et réservez-moi le gymnase », « et redonnez-m'en un »: an order, its pronoun after it.
 _ORDER = r"\w{3,}ez[- ](?:moi|nous|m'|m’|en|le|la|les|lui)\b"
@@ -89,6 +91,12 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _YOURS = re.compile(r"^(?:la|le|les)\s+v[ôo]tres?$|^vous$", re.IGNORECASE)
+_SAME = re.compile(
+    r"[\s,]+(?:c'est|c’est|c est|ça fait|ca fait)?\s*(?:pareil|la même chose|la meme chose|"
+    r"idem|de même|de meme)\s*[?!.]*$",
+    re.IGNORECASE,
+)
+_YOU_AT = re.compile(r"^(?:et\s+)?vous\s*,\s*(?=(?:à|a|chez|pour)\s)", re.IGNORECASE)
 _ARTICLE = re.compile(
     r"^(?:le|la|les|l'|l’|votre|vos|mon|ma|mes|du|de la|des|de l'|de l’)\s*", re.IGNORECASE
 )
@@ -171,6 +179,8 @@ def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]
 
 def elided(before: str, piece: str, places: Callable[[str], bool] | None = None) -> str | None:
     """The previous question asked again about what an elliptic clause names, if it is one."""
+    # « Et vous, à la mairie, c'est pareil ? »: the same asked of the place it names.
+    piece = _YOU_AT.sub("", _SAME.sub(" ?", piece.strip()))
     found = _ELLIPSIS.match(piece.strip())
     if found is None:
         return None

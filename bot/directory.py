@@ -156,6 +156,9 @@ _LANDMARK = re.compile(
     r"\b(?:devant|derriere|pres de|a cote de|en face de|au coin de|le long de|face a|"
     r"a l angle de|sur le parking de|a la sortie de|a l entree de) "
     r"(?:la |le |l |les |du |des )?[a-z0-9]+|"
+    # Where one waits for it (« l'endroit où on attend le car n'a plus de toit »).
+    r"\b(?:ou|quand) (?:on|j|je|nous|les enfants) (?:attend|attends|attendons|prend|prends|"
+    r"prenons|descend|descends) (?:le|la|les|l) [a-z0-9]+|"
     # Where the resident works (« je travaille de nuit à l'hôpital »): no place asked about.
     r"\b(?:je|j) (?:travaille|bosse|suis employee?|suis infirmiere?|suis aide soignante?)"
     r"(?: de nuit| de jour)? (?:a|au|dans|chez) (?:la |le |l |les |une |un )?[a-z0-9]+"

@@ -211,12 +211,14 @@ _EVENTS = frozenset({"malaise", "feu", "accident", "violence"})
 # Something to mend, said after a danger that is over.
 _MENDING = re.compile(
     r"\b(?:il faudrait|faudrait|faut le|faut les|remplacer|reparer|refixer|reboucher|nettoyer|"
+    r"securiser|elaguer|tailler|combler|redresser|refaire|remettre|faire quelque chose|"
     r"(?:toujours|est|sont) cassee?s?|fondue?s?|abimee?s?|degoutant|"
     r"(?:est|sont) (?:restee?s? )?(?:pliee?s?|tordue?s?|arrachee?s?|couchee?s?|endommagee?s?))\b"
 )
 _OLD = re.compile(
     rf"{_BEFORE_TODAY.pattern}|\bdepuis (?:une|deux|trois|\d+|plusieurs|quelques) "
-    r"(?:jours|semaines?|mois)\b"
+    r"(?:jours|semaines?|mois)\b|\bl autre jour\b|\bla derniere fois\b|"
+    r"\bdeja (?:deux|trois|plusieurs|\d+) (?:personnes|enfants|fois|chutes|accidents)\b"
 )
 
 
@@ -639,10 +641,9 @@ _FIGURES = re.compile(
     r"\betouffee?s? (?:sous|par) (?:les|des|mes) \w+|\betouffee?s? de rire\b|"
     r"\bexplose (?:son|mon|ton|le|leur|notre) (?:record|score|budget|compteur|chrono)\b|"
     r"\bcommission de securite\b|\balarme incendie\b(?! (?:sonne|hurle|s est declenchee?))|"
-    # A plan that falls through, a scolding promised, a lid that slams (« la vente tombe à
-    # l'eau », « mon fils va me tuer si… », « la plaque d'égout qui claque »).
+    # A plan that falls through, a lid that slams (« la vente tombe à l'eau », « la plaque
+    # d'égout qui claque »).
     r"\b(?:tombe|tombent|tomber|tomberait|tombee?) a l eau\b|"
-    r"\b(?:va|vont|vais|allait|allaient) me tuer (?:si|quand|s il|s ils)\b|"
     r"\b(?:qui|ca) claquen?t?\b|"
     # A hole full of rain on the road is no flood (« un creux… il est rempli d'eau »).
     r"\b(?:creux|trous?|nids? de poules?|ornieres?|flaques?)\b(?:\s+\w+){0,12}?\s+"

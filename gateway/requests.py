@@ -13,7 +13,7 @@ from bot.answers import cancel_verb, plain
 from bot.catalogue import ANSWERS
 from bot.clauses import COUNTED, NEXT_REQUEST
 from bot.commune import Commune
-from bot.directory import everywhere
+from bot.directory import NEIGHBOUR, everywhere
 from bot.emergency import plausible
 from bot.names import ANSWERED_INTENTS, Intent
 from calendar_store.wording import noun
@@ -59,7 +59,8 @@ ASKED = re.compile(
     r"\b(?:j'appelle|on appelle|je contacte|je m'adresse à|je vais voir) qui\b|"
     r"\bfaut quoi\b|"
     # A wish or a need is a request too (« je voudrais m'inscrire », « et refaire ma carte »).
-    r"\b(?:je voudrais|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
+    r"\b(?:je voudrais|je voudrai|je voudrait|jvoudrai|jaimerais|j'aimerai|j’aimerai|"
+    r"je souhaiterai|j'aimerais|j’aimerais|je souhaite|je souhaiterais|je veux|je dois|"
     r"j'ai besoin|j’ai besoin|il me faut|il faut que je|je peux|puis[ -]je|on peut|"
     r"j'aurais besoin|j’aurais besoin|nous aurions besoin|on aurait besoin|il me faudrait|"
     r"il nous faudrait|"
@@ -603,6 +604,10 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
     found = everywhere(piece, commune.data.annuaire, commune.name)
     if intent == "ask_elsewhere" and not found:
         intent = None  # no other place named: our own facts, by the commune's words
+    if any(f.key == NEIGHBOUR and f.sure for f in found) and ASKED.search(piece):
+        # « La mairie de Montreuil est ouverte le samedi ? »: asked of another town, whatever
+        # the words of our own answers (« Et la vôtre ? » asks the same of ours).
+        return "ask_elsewhere"
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
     # « inform » is an answer to a form's question: none is asked in a first message.

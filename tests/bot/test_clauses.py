@@ -63,6 +63,11 @@ from bot.clauses import MAX_CLAUSES, clauses
             "annulez les chaises du 3 et réservez-moi les tables à la place",
             ["annulez les chaises du 3", "réservez-moi les tables à la place"],
         ),
+        # « tant que j'y suis » opens another request and is dropped.
+        (
+            "je voudrais annuler le barnum du 6. Et tant que j'y suis, la sono coûte combien ?",
+            ["je voudrais annuler le barnum du 6.", "la sono coûte combien ?"],
+        ),
     ],
 )
 def test_two_requests_are_cut(text: str, parts: list[str]) -> None:
@@ -142,3 +147,11 @@ def test_a_second_request_named_bare_after_et_is_a_clause() -> None:
         "horaires de la mairie",
         "numéro de la police municipale",
     ]
+
+
+def test_the_same_asked_of_another_place_with_c_est_pareil() -> None:
+    places = {"la poste", "la mairie", "le gymnase", "la salle des fêtes"}.__contains__
+    got = clauses("la poste ferme le midi ? et vous, à la mairie, c'est pareil ?", places)
+    assert got == ["la poste ferme le midi ?", "la mairie ferme le midi ?"]
+    got = clauses("le gymnase ouvre le dimanche ? et la salle des fêtes, pareil ?", places)
+    assert got == ["le gymnase ouvre le dimanche ?", "la salle des fêtes ouvre le dimanche ?"]

@@ -161,3 +161,5 @@ def test_a_question_that_points_back_at_the_service_the_story_named() -> None:
 
 def test_a_school_bus_is_transport_not_the_school() -> None:
     assert keys("à quelle heure passe le car du collège le matin ?")[0] == "transports"
+    # Where one waits for it says where a problem is, and asks nothing of the carrier.
+    assert keys("l'abri où on attend le car a perdu sa vitre") == []

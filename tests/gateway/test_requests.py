@@ -560,3 +560,19 @@ def test_trying_is_no_tent(clairval: Commune) -> None:
 )
 def test_a_complaint_made_again_about_what_is_still_broken(text: str, again: bool) -> None:
     assert complained_again(text) is again
+
+
+def test_a_question_about_another_town_and_the_same_of_ours_are_two(clairval: Commune) -> None:
+    text = "La mairie de Bondy ouvre le samedi ? Et la vôtre ?"
+    pieces = clauses(text, lambda words: is_place(words, clairval))
+    understood = [("ask_hours_weekend", 0.9), ("ask_hours_weekend", 0.99)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == ["ask_elsewhere", None]
+    assert "Bondy" in got[0].text and "Bondy" not in got[1].text
+
+
+def test_a_wish_misspelt_is_still_a_request(clairval: Commune) -> None:
+    text = "je voudrai un rdv pour la carte d'identité de ma fille et savoir quoi apporter"
+    pieces = clauses(text)
+    understood = [("book", 0.99), ("ask_id_documents", 0.9)]
+    assert len(requests(text, pieces, understood, clairval)) == 2
