@@ -267,13 +267,14 @@ class AskGo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        from actions.resource_info import describe
+        from actions.resource_info import also_named, describe
 
         spec = spec_of(tracker.get_slot(n.Slot.RESOURCE))
         asked = str((tracker.latest_message or {}).get("text") or "")
         described = describe(spec, asked)
         question = described.offer
-        dispatcher.utter_message(text=described.info, json_message={"topic": described.topic})
+        for said in [described, *also_named(spec, asked)]:
+            dispatcher.utter_message(text=said.info, json_message={"topic": said.topic})
         buttons = [
             {"title": "Oui, réserver", "payload": f"/{n.Intent.AFFIRM}"},
             {"title": "Non merci", "payload": f"/{n.Intent.DENY}"},

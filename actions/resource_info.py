@@ -108,6 +108,18 @@ def describe(spec: ResourceSpec | None, asked: str = "") -> Described:
     return Described(info, offer, f"resource_info:{spec.slug}")
 
 
+def also_named(spec: ResourceSpec | None, asked: str) -> list[Described]:
+    """The answers about the other resources a question names beside `spec` (« vous prêtez
+    combien de tables et de chaises ? »): each gets its own, in the order named."""
+    if spec is None:
+        return []
+    others = [slug for slug in wish.items_in(asked, named_resources()) if slug != spec.slug]
+    return [describe(spec_of(slug), asked) for slug in others[:_MOST_OTHERS]]
+
+
+_MOST_OTHERS = 2
+
+
 class ResourceInfo(Action):
     """A question about a resource asked in the middle of a flow: answered, then it goes on."""
 
@@ -120,6 +132,6 @@ class ResourceInfo(Action):
         text = str((tracker.latest_message or {}).get("text") or "")
         found = wish.items_in(text, named_resources())
         spec = spec_of(found[0] if found else tracker.get_slot(n.Slot.RESOURCE))
-        described = describe(spec, text)
-        dispatcher.utter_message(text=described.info, json_message={"topic": described.topic})
+        for described in [describe(spec, text), *also_named(spec, text)]:
+            dispatcher.utter_message(text=described.info, json_message={"topic": described.topic})
         return []

@@ -35,6 +35,9 @@ SPLITTABLE = FAQ | {
     "request_human",
 }
 SPLIT_CONFIDENCE = 0.5
+# A question nobody here answers (« vous savez quel temps il fera dimanche ? »): a request of
+# its own only when asked in its own clause and surely understood.
+OUT_OF_SCOPE = "out_of_scope"
 # How surely the one clause that asks a long message's request must be understood to be read
 # alone (`lead`).
 LEAD_CONFIDENCE = 0.8
@@ -166,7 +169,14 @@ CONTINUED = re.compile(
 )
 # Requests answered from the question alone (the commune's facts, a list, a human); a booking
 # or a report needs every word of the message (the room named in the story, the description).
-ALONE = FAQ | {"ask_resource", "ask_elsewhere", "my_bookings", "my_reports", "request_human"}
+ALONE = FAQ | {
+    "ask_resource",
+    "ask_elsewhere",
+    "my_bookings",
+    "my_reports",
+    "request_human",
+    OUT_OF_SCOPE,
+}
 _BY_KEY = {key: intent.value for intent, key in ANSWERS.items()}
 # Asking for a person (« qu'un agent me rappelle », « me passer un conseiller »), in plain
 # words: a request of its own where the classifier was unsure of the clause.
@@ -292,6 +302,8 @@ def _groups(
                 # the story of a cancellation or a question, no new booking.
                 told = " ".join(pieces[n] for n in [*pending, number])
                 new = new and BOOKED_BEFORE.search(told) is None
+        elif kind == OUT_OF_SCOPE:
+            new = new and asked
         elif kind == "report_problem":
             new = new or _another_problem(piece, groups, pieces, commune)
             new = new and REPORTED_BEFORE.search(said) is None
@@ -610,6 +622,8 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return "ask_elsewhere"
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
+    if intent == OUT_OF_SCOPE and confidence >= LEAD_CONFIDENCE and ASKED.search(piece):
+        return OUT_OF_SCOPE
     # « inform » is an answer to a form's question: none is asked in a first message.
     unsure = intent in (None, "nlu_fallback", "inform") or confidence < SPLIT_CONFIDENCE
     if unsure and _ALREADY.search(plain(piece)) and _STILL.search(plain(piece)):

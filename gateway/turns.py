@@ -25,6 +25,8 @@ from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
 from gateway.recovery import Recovery
 from gateway.requests import (
     FAQ,
+    SPLIT_CONFIDENCE,
+    SPLITTABLE,
     Part,
     asks_for_human,
     astray,
@@ -47,6 +49,9 @@ from gateway.requests import (
 
 log = logging.getLogger(__name__)
 REPORT = Intent.REPORT_PROBLEM.value
+HUMAN = Intent.REQUEST_HUMAN.value
+# What a message that also asks for a person may ask besides: answered before the handoff.
+ANSWERED = SPLITTABLE - {HUMAN}
 # What a whole message read otherwise than its one street problem may be taken for, by the
 # context: a frequent question, another place, nothing sure.
 STRAYS = FAQ | {"nlu_fallback", "ask_elsewhere", "out_of_scope", "greet", "thank", None}
@@ -179,6 +184,12 @@ class Turns:
             if read is None:
                 if complained_again(text):
                     return [Part(text, "still_broken")]
+                if asks_for_human(text):
+                    # « Je veux parler à un agent de l'urbanisme : mon voisin monte un mur… »:
+                    # what it asks is answered, and a person takes it up.
+                    whole, sure = await self._rasa.parse(text)
+                    if whole in ANSWERED and sure >= SPLIT_CONFIDENCE:
+                        return [Part(text), Part(text, HUMAN)]
                 return await self._conjoined(text) or [Part(text)]
             pieces, understood = read
             for number, piece in enumerate(completed(pieces, understood, commune)):

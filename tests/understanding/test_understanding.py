@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from tests.understanding.judge import cases
+from tests.understanding.judge import Case, cases
 from tests.understanding.play import play, summary
 
 pytestmark = pytest.mark.stack
@@ -25,3 +25,54 @@ def test_residents_first_messages_get_their_answers(
     assert figures["false_alarms"] == 0, wrong
     assert figures["emergencies_right"] >= figures["emergencies"] - 2, wrong
     assert figures["right"] >= 0.85, wrong
+
+
+# Fresh wordings of what this session's mechanisms answer (none is in a set): each must get
+# every answer it asks for.
+FRESH = [
+    Case(
+        "double",
+        "Combien de tables et de chaises vous pouvez prêter, et c'est payant ?",
+        ("resource_info:tables", "resource_info:chaises"),
+    ),
+    Case(
+        "double",
+        "La mairie de Bagnolet est ouverte le samedi matin ? Et la vôtre ?",
+        ("directory:mairie_voisine", "ask_hours_weekend"),
+    ),
+    Case(
+        "double",
+        "La poste ferme à quelle heure le midi ? Et vous, à la mairie, c'est pareil ?",
+        ("directory:la_poste", "ask_hours_lunch"),
+    ),
+    Case(
+        "indirect",
+        "Ça fait trois fois que je vous signale le banc cassé du square, il est toujours pareil",
+        ("still_broken",),
+    ),
+    Case(
+        "double",
+        "Je voudrais parler à quelqu'un de l'urbanisme : mon voisin construit un garage sans "
+        "permis je crois",
+        ("ask_planning", "request_human"),
+    ),
+    Case(
+        "double",
+        "Il va pleuvoir samedi d'après vous ? Et la déchetterie ouvre le samedi ?",
+        ("out_of_scope", "ask_waste_centre"),
+    ),
+    Case(
+        "danger",
+        "Les pompiers sont intervenus hier pour le feu de broussailles et tout le monde va bien, "
+        "qui nettoie le terrain brûlé ?",
+        (),
+    ),
+]
+
+
+def test_fresh_wordings_of_two_requests_and_follow_ups_get_every_answer(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    figures = summary(play(gateway, stack_engine, FRESH))
+    assert figures["wrong"] == [], figures["wrong"]
+    assert figures["false_alarms"] == 0
