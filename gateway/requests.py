@@ -609,10 +609,13 @@ def _kinds(
 
 def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -> str | None:
     """What a clause asks: Rasa's intent when sure, else what the commune's words say."""
-    if (THANKS.match(piece.strip()) or (intent == "thank" and confidence >= SPLIT_CONFIDENCE)) and (
-        "?" not in piece
-    ):
-        return "thank"  # « merci pour… », « je voulais simplement vous dire merci »
+    # « merci pour… », « je voulais simplement vous dire merci »; never a problem told with a
+    # sour « bravo » (« quelqu'un a déposé des gravats dessous, bravo la commune »).
+    thanked = intent == "thank" and confidence >= SPLIT_CONFIDENCE
+    if thanked and _problem(piece, commune, other=True):
+        thanked, intent = False, None
+    if (THANKS.match(piece.strip()) or thanked) and "?" not in piece:
+        return "thank"
     found = everywhere(piece, commune.data.annuaire, commune.name)
     if intent == "ask_elsewhere" and not found:
         intent = None  # no other place named: our own facts, by the commune's words
@@ -630,6 +633,8 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return "still_broken"  # « mon signalement est clos mais le trou est toujours là »
     if unsure and not ASKED.search(piece) and _problem(piece, commune, other=True):
         return "report_problem"  # « le banc en face de la poste a perdu deux lattes. »
+    if unsure and _REPORTING.search(plain(piece)) and _problem(piece, commune, sure=False):
+        return "report_problem"  # « je vous signale un dépôt de pneus… la plaque du camion »
     if _HUMAN.search(plain(piece)):
         return "request_human"
     if found and (any(f.sure for f in found) or ASKED.search(piece)):
@@ -638,6 +643,13 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return "cancel_booking"  # « je veux en annuler une », not « le marché est annulé ? »
     key = topics.best(piece, commune.data.mots_des_reponses)
     return _BY_KEY.get(key) if key else None
+
+
+# A report said as one (« je vous signale », « je voudrais signaler »).
+_REPORTING = re.compile(
+    r"^(?:bonjour |bonsoir |madame |monsieur )*(?:je (?:vous )?(?:signale|voudrais signaler|"
+    r"souhaite signaler|veux signaler|voulais signaler)|j aimerais signaler|signalement)\b"
+)
 
 
 def _resources(piece: str, commune: Commune) -> list[str]:

@@ -576,3 +576,27 @@ def test_a_wish_misspelt_is_still_a_request(clairval: Commune) -> None:
     pieces = clauses(text)
     understood = [("book", 0.99), ("ask_id_documents", 0.9)]
     assert len(requests(text, pieces, understood, clairval)) == 2
+
+
+def test_a_problem_told_with_a_sour_bravo_is_a_report_not_thanks(clairval: Commune) -> None:
+    text = (
+        "Le lampadaire de la rue Pasteur est toujours éteint malgré mon signalement. "
+        "Et en plus quelqu'un a jeté des gravats juste dessous, bravo la commune."
+    )
+    pieces = clauses(text)
+    understood = [("still_broken", 0.62), ("thank", 0.8)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == [None, "report_problem"]
+
+
+def test_a_report_said_as_one_is_a_report_whatever_its_other_words(clairval: Commune) -> None:
+    text = (
+        "Je vous signale des pneus jetés dans le fossé du chemin du Moulin, j'ai noté la plaque "
+        "de la camionnette. La gendarmerie la plus proche, c'est où ?"
+    )
+    pieces = clauses(text)
+    understood = [("nlu_fallback", 0.6), ("ask_elsewhere", 0.99), ("nlu_fallback", 0.6)]
+    got = requests(text, pieces, understood, clairval)
+    # The question is answered at once, the report's form comes after it.
+    assert [p.intent for p in got] == [None, "report_problem"]
+    assert got[1].text.startswith("Je vous signale")
