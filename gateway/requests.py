@@ -537,11 +537,14 @@ def questions(
     pieces: Sequence[str],
     understood: Sequence[tuple[str | None, float]],
     commune: Commune,
-) -> list[Intent]:
-    """The frequent questions a message asks, in order (« … ça sent le gaz, et c'est quoi le
-    numéro de la mairie ? »): what the commune's answers say, with no form to open."""
+) -> list[tuple[Intent, str]]:
+    """The frequent questions a message asks, in order, each with its words (« … ça sent le
+    gaz, et c'est quoi le numéro de la mairie ? »): what the commune's answers say, with no
+    form to open."""
     groups, _ = _groups(text, pieces, understood, commune)
-    return [Intent(g.kind) for g in groups if g.kind in FAQ]
+    return [
+        (Intent(g.kind), " ".join(pieces[n] for n in g.numbers)) for g in groups if g.kind in FAQ
+    ]
 
 
 def reports_beside(

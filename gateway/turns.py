@@ -11,6 +11,7 @@ from anyio import to_thread
 from bot.clauses import clauses
 from bot.commune import CommuneStore
 from bot.db import utcnow
+from bot.directory import everywhere
 from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
 from bot.handoff_records import OUTAGE
@@ -274,7 +275,14 @@ class Turns:
         if read is None:
             return []
         out: list[OutgoingMessage] = []
-        answers = [(commune.reply_to(i), i.value) for i in questions(text, *read, commune)]
+        answers: list[tuple[str | None, str]] = []
+        for intent, words in questions(text, *read, commune):
+            if intent is Intent.ASK_ELSEWHERE:
+                # « … je dois prévenir les impôts, vous avez leur adresse ? »: their entry.
+                found = everywhere(words, commune.data.annuaire, commune.name)[:1]
+                answers += [(commune.directory(f), f"directory:{f.key}") for f in found]
+            else:
+                answers.append((commune.reply_to(intent), intent.value))
         for said, topic in [*answers, *await self._file_beside(ref, text, read)]:
             if said is None:
                 continue

@@ -99,3 +99,18 @@ def test_on_telegram(gateway: httpx.Client, fake_telegram: tg.FakeTelegram) -> N
     chat.send(tg.text_update, GAS)
     said = telegram_text(chat.reply())
     assert "0 800 47 33 33" in said and "112" in said, said
+
+
+def test_another_service_asked_about_beside_a_grief_gets_its_entry(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who = f"safety-{uuid.uuid4().hex[:8]}"
+    replies = say(
+        gateway,
+        who,
+        "Mon mari est décédé samedi. Je dois prévenir la CAF, vous avez leur numéro ?",
+    )
+    said = [r.get("text", "") for r in replies]
+    assert "condoléances" in said[0]  # the grief first, a person takes it up
+    assert any("32 30" in s for s in said[1:])  # then the CAF's entry, not a generic answer
+    assert Handoffs(stack_engine).active(f"web:{who}")
