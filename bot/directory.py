@@ -46,6 +46,9 @@ class Found:
     lives: bool = False  # where the resident lives (« j'habite à Bagnolet »), not asked about
 
 
+# A town's name as the plain words say it (« saint ouen », « rosny sous bois »).
+_TOWN = r"((?:saint |sainte )?[a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+_TOWN_HALL = r"(?:mairie|commune|ville|village|dechetterie)"
 # « la mairie de Montreuil », « la déchetterie de Bagnolet », « à Rosny, la piscine ».
 _PLACES = (
     r"mairie|mairies|dechetterie|decheterie|dechetteries|hotel de ville|ville|commune|"
@@ -53,8 +56,7 @@ _PLACES = (
     r"salle des fetes|salle polyvalente|gymnase|police municipale|ecole|services techniques"
 )
 _OTHER_TOWN = re.compile(
-    rf"\b(?:{_PLACES})(?: annexe)? (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )"
-    r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+    rf"\b(?:{_PLACES})(?: annexe)? (?:de|d|du|a) (?!la commune|ma |mon |notre |votre )" + _TOWN
 )
 # Another town said without its name (« la mairie d'à côté », « une commune voisine »).
 _NEIGHBOURLY = re.compile(
@@ -77,7 +79,7 @@ _FROM = re.compile(
 _LIVES = re.compile(
     r"\b(?:j habite|je vis|je reside|je demeure|on habite|nous habitons|nous vivons|"
     r"j habite maintenant|je viens d emmenager|on vient d emmenager|domicilie|domiciliee) "
-    r"(?:a|sur|en) ([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+    r"(?:a|sur|en) " + _TOWN
 )
 # Where the resident's family lives (« mes parents habitent Vernay »): asked about when the
 # question is about « them » (« leur mairie est ouverte le samedi ? »).
@@ -85,19 +87,18 @@ _THEY_LIVE = re.compile(
     r"\b(?:(?:mes|nos|ses) (?:parents|enfants|grands parents|beaux parents|fils|filles|soeurs|"
     r"freres|cousins|amis|voisins)|(?:mon|ma) (?:pere|mere|fils|fille|soeur|frere|grand mere|"
     r"grand pere|belle mere|beau pere|tante|oncle|cousine?|amie?|copine?)) "
-    r"(?:habitent|habite|vivent|vit|resident|reside|demeure|demeurent) (?:(?:a|sur|en) )?"
-    r"([a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+    r"(?:habitent|habite|vivent|vit|resident|reside|demeure|demeurent) (?:(?:a|sur|en) )?" + _TOWN
 )
 # The resident's own town, named as where they come from (« je suis de Vernay, les horaires
 # de MA mairie ? »), or the town where relatives do something (« ma sœur se marie à Vernay,
 # c'est à leur mairie ? »): asked about with « ma mairie », « leur mairie ».
 _ORIGIN = re.compile(
     r"\b(?:je suis|nous sommes|on est|je viens|nous venons|j habite|nous habitons) (?:de|d|a) "
-    r"((?:saint |sainte )?[a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+    + _TOWN
 )
-_MINE = re.compile(r"\b(?:ma|notre|mon) (?:mairie|commune|ville|village|dechetterie)\b")
+_MINE = re.compile(rf"\b(?:ma|notre|mon) {_TOWN_HALL}\b")
 _AT_TOWN = re.compile(r"\b(?:à|a|de) ((?:Saint|Sainte|Le|La|Les)?-?[A-Z][\w'’-]+)")
-_YOURS = re.compile(r"\bleurs? (?:mairie|commune|ville|village|dechetterie)\b")
+_YOURS = re.compile(rf"\bleurs? {_TOWN_HALL}\b")
 _GENERIC = frozenset(
     {
         "la", "le", "les", "chez", "ici", "quartier", "ville", "commune", "garde", "service",
@@ -220,8 +221,7 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     towns = (*_OTHER_TOWN.finditer(words), *_LIVES.finditer(whole), *_THEY_LIVE.finditer(whole))
     for town in towns:
         place = town.group(1)
-        first = place.split()[0]
-        if first in _GENERIC or first.isdigit() or place.startswith(ours):  # « du 20 »: a date
+        if not _names_a_town(place, ours):
             continue
         lives = town.re is _LIVES or (town.re is _THEY_LIVE and not _THEIRS.search(words))
         hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))
@@ -250,11 +250,16 @@ def _own_town(text: str, whole: str, ours: str) -> list[tuple[int, int, Found]]:
     if _YOURS.search(whole):
         towns += [plain(m.group(1)) for m in _AT_TOWN.finditer(text)]
     for place in towns:
-        first = place.split()[0]
-        if first in _GENERIC or first.isdigit() or place.startswith(ours):
-            continue
-        return [(0, 0, Found(NEIGHBOUR, place, sure=True))]
+        if _names_a_town(place, ours):
+            return [(0, 0, Found(NEIGHBOUR, place, sure=True))]
     return []
+
+
+def _names_a_town(place: str, ours: str) -> bool:
+    """Whether words after « de », « à » name another town (« du 20 » is a date, « de la
+    commune » none, « de Clairval » ours)."""
+    first = place.split()[0]
+    return not (first in _GENERIC or first.isdigit() or place.startswith(ours))
 
 
 def _neighbour(
