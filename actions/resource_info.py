@@ -108,6 +108,10 @@ def describe(spec: ResourceSpec | None, asked: str = "") -> Described:
     return Described(info, offer, f"resource_info:{spec.slug}")
 
 
+# How many other resources one question may ask about beside the first.
+_MOST_OTHERS = 2
+
+
 def also_named(spec: ResourceSpec | None, asked: str) -> list[Described]:
     """The answers about the other resources a question names beside `spec` (« vous prêtez
     combien de tables et de chaises ? »): each gets its own, in the order named."""
@@ -115,9 +119,6 @@ def also_named(spec: ResourceSpec | None, asked: str) -> list[Described]:
         return []
     others = [slug for slug in wish.items_in(asked, named_resources()) if slug != spec.slug]
     return [describe(spec_of(slug), asked) for slug in others[:_MOST_OTHERS]]
-
-
-_MOST_OTHERS = 2
 
 
 class ResourceInfo(Action):

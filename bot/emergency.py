@@ -110,8 +110,11 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     # A danger told as past or as fiction is none, unless something says it is happening now.
     # « au secours, ma carte d'identité a brûlé l'an dernier »: a past danger behind an errand
     # stays past, whatever cry comes with it.
+    past = _TOLD.search(words) is not None or (
+        _SAFE.search(words) is not None and _BEFORE_TODAY.search(words) is not None
+    )
     told = (
-        _TOLD.search(words) is not None
+        past
         and (_NOW.search(words) is None or _ERRAND.search(words) is not None)
         and _AGAIN.search(words) is None  # « les pompiers sont venus mais ça repart »
     )
@@ -657,15 +660,17 @@ _TOLD = re.compile(
     r"films?|jeu video|la serie|un roman|raconte toujours|"
     # A danger that comes back with the weather is a report to make, not a call to make now.
     r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut|"
-    # Dealt with already (« les pompiers sont intervenus et tout le monde va bien », « après
-    # les inondations de novembre »).
+    # Dealt with already (« les pompiers sont intervenus », « après les inondations de
+    # novembre »).
     r"(?:pompiers|secours|gendarmes) (?:sont|etaient|ont ete) (?:deja )?"
     r"(?:intervenus|venus|passes)|"
-    r"tout le monde va bien|tout est rentre dans l ordre|"
     r"(?:apres|depuis) (?:les|l|la|le) (?:inondations?|incendie|crues?|orages?|tempete)"
     r"(?: \w+){0,2} (?:de|d|du) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
     r"septembre|octobre|novembre|decembre|l hiver|l ete|l automne|printemps))\b"
 )
+# Everyone safe, said of a day gone by (« un feu de cave hier soir, tout le monde va bien »);
+# said of now (« on est sortis, tout le monde va bien ») the fire may still burn.
+_SAFE = re.compile(r"\b(?:tout le monde va bien|tout est rentre dans l ordre)\b")
 # A danger said again after it was dealt with.
 _AGAIN = re.compile(r"\b(?:recommence|repart|reprend|de nouveau|a nouveau|ca continue)\b")
 # What a joke marker takes back (« je vais le tuer mdr »); a fire or a fall is no joke.

@@ -196,7 +196,6 @@ _SAME_BOOKING = re.compile(
     r"en meme temps|pour l occasion|pour ce jour|pour cette date)\b|"
     r"\b(?:avoir|prendre|reserver|louer|emprunter)\b(?:\s+\w+){0,4}\s+(?:aussi|egalement|en plus)\b"
 )
-# A report already made, said closed or repaired, and the problem still there.
 # A complaint made again (« c'est la troisième fois que je vous préviens », « je vous relance »).
 _AGAIN = (
     r"(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e|\d+eme|plusieurs|deux|trois|quatre|cinq|"
@@ -205,6 +204,7 @@ _AGAIN = (
     r"je vous ai deja (?:prevenu|signale|ecrit|alerte|appele|dit)\w*"
 )
 _REPEATED = re.compile(rf"\b(?:{_AGAIN})")
+# A report already made, said closed or repaired, and the problem still there.
 _ALREADY = re.compile(
     rf"\b(?:{_AGAIN}|"
     r"mon signalement|ma demande|le signalement|j avais signale|je vous avais signale|"

@@ -462,3 +462,8 @@ def test_a_danger_told_without_its_usual_words(text: str, situation: str) -> Non
     assert found is not None and found.kind == "danger"
     assert situation in found.situations
     assert "violence" not in found.situations
+
+
+def test_everyone_safe_now_is_no_fire_put_out() -> None:
+    found = alarm("Incendie au 3e étage, on est tous sortis, tout le monde va bien", SAFETY)
+    assert found is not None and "feu" in found.situations
