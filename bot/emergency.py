@@ -127,7 +127,7 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     if _over(words):  # « le feu de poubelle d'hier a fondu le conteneur, il faut le remplacer »
         found = [(at, key) for at, key in found if key not in _EVENTS]
         together_ = [key for key in together_ if key not in _EVENTS]
-    if _JOKE.search(words) or _JOKING_FACE.search(text):  # « je vais tuer mon voisin… mdr »
+    if _in_jest(words, text):  # « je vais tuer mon voisin… mdr »
         found = [(at, key) for at, key in found if key not in _SAID_IN_JEST]
         together_ = [key for key in together_ if key not in _SAID_IN_JEST]
     if found and not told:
@@ -683,6 +683,11 @@ _JOKING_FACE = re.compile(
 )
 
 
+def _in_jest(words: str, text: str) -> bool:
+    """A joke marker in the plain words, or a laughing face in the text as written."""
+    return _JOKE.search(words) is not None or _JOKING_FACE.search(text) is not None
+
+
 def together(words: str) -> list[str]:
     """The situations whose words come together in the message (commune keys)."""
     words = _FIGURES.sub(" ", words)
@@ -785,7 +790,7 @@ def plausible(text: str) -> bool:
     help). « Le marronnier a l'air bien malade » or « le conteneur déborde et plus personne
     ne vient le vider » is no emergency, whatever the classifier guessed."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
-    jest = _JOKE.search(words) is not None or _JOKING_FACE.search(text) is not None
+    jest = _in_jest(words, text)
     if _DEATH_WISH.search(words) and not jest:
         return True  # « elle va rejoindre sa mère, morte l'an dernier »: the past is the mother's
     if jest or _over(words) or (_TOLD.search(words) and not _NOW.search(words)):
