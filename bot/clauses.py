@@ -42,7 +42,10 @@ NEXT_REQUEST = (
     r"sinon|par ailleurs|au passage|au fait|autre chose|autre question|deuxième question|"
     r"deuxieme question|seconde question|2e question|question 2|tant que j'y suis|"
     r"tant que j’y suis|tant que j y suis|pendant que j'y suis|pendant que j’y suis|"
-    r"par la même occasion|par la meme occasion|dans la foulée|dans la foulee"
+    r"par la même occasion|par la meme occasion|dans la foulée|dans la foulee|"
+    # « je veux m'inscrire sur les listes, mais d'abord il me faut un extrait de naissance »
+    r"mais d'abord|mais d’abord|mais d abord|mais avant ça|mais avant ca|mais avant cela|"
+    r"mais avant tout"
 )
 # « et réservez-moi le gymnase », « et redonnez-m'en un »: an order, its pronoun after it.
 _ORDER = r"\w{3,}ez[- ](?:moi|nous|m'|m’|en|le|la|les|lui)\b"

@@ -139,7 +139,8 @@ _POINTS_BACK = re.compile(
     # Whom to turn to, the need told before (« ma fille a de la fièvre… Qui peut la voir ? »).
     r"qui peut (?:la|le|les|nous|m|me) \w+|a qui|aupres de qui|vers qui|qui dois je|"
     r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou|"
-    r"qui (?:il )?faut(?: il)? (?:contacter|appeler|joindre|voir|prevenir)|"
+    r"qui (?:il |qu il )?faut(?: il)? (?:contacter|appeler|joindre|voir|prevenir)|"
+    r"c est qui|je m adresse a qui|(?:on|je) (?:peut|peux) (?:les|le|la) joindre|"
     # What the story named, done (« mon titre de séjour expire… Pour le renouveler, je vais
     # où ? »), or chosen among (« les pharmacies sont fermées. Laquelle est ouverte ? »).
     r"(?:le|la|les|l) (?:renouveler|refaire|obtenir|demander|changer|declarer|deposer|"
@@ -182,6 +183,11 @@ _TOLD_BY = re.compile(
 )
 
 
+# The post as a way to send something to us (« vous envoyer une lettre par la poste »): no
+# question about the post office.
+_BY_POST = re.compile(r"\b(?:par|via) (?:la )?poste\b")
+
+
 def asked(text: str) -> str:
     """The part of a message that asks: its questions when it tells a story around them
     (« je suis infirmière de nuit… le dossier de cantine… Pourriez-vous me rappeler vos heures
@@ -202,7 +208,7 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
     """Every other place or institution the text asks about, in the order it names them:
     looked for in what it asks (`asked`), where the resident lives in all of it."""
     whole = plain(text)
-    words = _TOLD_BY.sub(" ", _STREET.sub(" ", plain(asked(text))))
+    words = _BY_POST.sub(" ", _TOLD_BY.sub(" ", _STREET.sub(" ", plain(asked(text)))))
     if not _OPENING_OR_CONTACT.search(words):
         words = _LANDMARK.sub(" ", words)
     hits: list[tuple[int, int, Found]] = []
@@ -282,6 +288,11 @@ def _neighbour(
 
 
 def _find(words: str, phrase: str) -> int | None:
+    """Where the phrase is said, each of its words in the singular or the plural
+    (« allocation logement » in « les allocations logement »)."""
     said = plain(phrase)
-    match = re.search(rf"(?<!\w){re.escape(said)}s?(?!\w)", words) if said else None
+    if not said:
+        return None
+    each = r" ".join(rf"{re.escape(word)}[sx]?" for word in said.split())
+    match = re.search(rf"(?<!\w){each}(?!\w)", words)
     return match.start() if match else None

@@ -397,7 +397,7 @@ _SPREADING = _any(
 )
 _GAS = _any(
     r"gaz\b", r"gaziniere", r"l?oeufs? pourris?", r"chou pourri", r"tuyau jaune", r"butane",
-    r"propane", r"bouteille de gaz", r"soufre",
+    r"propane", r"bouteille de gaz", r"soufre", r"(?:du|de|le) souffre",
 )  # fmt: skip
 # What may hold gas, or water: a smell, not a leak, says it is gas (« le tuyau fuit » is water).
 _GAS_OR_WATER = _any(
@@ -476,7 +476,8 @@ _BY_MISTAKE = _any(
 _DEATH_WISH = _any(
     r"suicid", r"(?:envie de|veux|voudrais|vais) mourir", r"en finir", r"plus vivre",
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
-    r"(?:dire|dit|dis|message d|lettre d|mot d) adieu",
+    r"(?:dire|dit|dis|message d|lettre d|mot d) adieu", r"(?:me|se) supprimer",
+    r"mettre fin a (?:mes|ses|tes) jours", r"(?:me|se) foutre en l air",
     r"(?:veux|vais|veut|va) sauter\b(?! (?:le|la|les|un|une|des|au dessus)\b)",
     r"faire une betise", r"parle de mourir",
     r"(?:je suis|suis|je me trouve) (?:monte |montee )?(?:sur le (?:toit|parapet|rebord|pont)|"
@@ -538,12 +539,13 @@ _BEAST = _any(
     r"chiens?\b", r"molosses?", r"pitbull", r"sangliers?", r"bete\b", r"loups?\b",
     r"taureau", r"serpent", r"frelons", r"guepes", r"rottweiler", r"berger allemand",
     r"vaches?\b", r"moutons?\b", r"chevaux", r"cheval\b", r"essaim", r"abeilles",
-    r"chiens? errants?", r"laie\b", r"marcassins?",
+    r"chiens? errants?", r"laie\b", r"marcassins?", r"chevreuils?", r"cerfs?\b", r"daims?\b",
 )  # fmt: skip
 _ATTACKS = _any(
     r"mord", r"attaqu", r"charge\b", r"chargent", r"grogn", r"poursui", r"fonce", r"enrag",
     r"agressi", r"divague", r"a attrape", r"encercl", r"courent apres", r"sur la route",
-    r"(?:sur|au milieu de) la (?:chaussee|departementale|nationale|voie|rocade|rue|route)\b",
+    r"(?:sur|(?:au|en plein|en) milieu de) la (?:chaussee|departementale|nationale|voie|rocade|"
+    r"rue|route)\b",
     r"sur l autoroute", r"echappee?s?\b", r"sur la [dnr] ?\d+\b",
     r"(?:entree?s?|rentree?s?) dans (?:la cour|l ecole|le jardin|la classe|le college)",
     r"voie ferree", r"enroule", r"s en prenn?ent? a", r"venimeux", r"entre dans la classe",
@@ -637,6 +639,11 @@ _FIGURES = re.compile(
     # Exasperation (« ça va me tuer », « ce robot me tue »), dried blood, a tag's words.
     r"\b(?:ca|cela|ce \w+|cette \w+|ces \w+) (?:va me tuer|me tue|vont me tuer|me tuent)\b|"
     r"\bsang seche\b|"
+    # A chore that makes one cross (« je vais tuer mon frère s'il oublie encore le canapé »).
+    r"\bje vais (?:le |la |les |te )?tuer\b(?:\s+\w+){0,3}?\s+s (?:il|ils|elle|elles)\b|"
+    # Heat, not fire (« ça brûle là-dedans, il faisait 38 degrés »); a breath that is fine.
+    r"\bca brule\b(?=(?:\s+\w+){0,10}?\s+(?:\d+ degres|chaleur|canicule|clim|chaud))|"
+    r"\brespire (?:normalement|bien|correctement|sans difficulte)\b|"
     # Broken glass or tyres (« une épave aux vitres explosées »): no explosion.
     r"\b(?:vitres?|pare brise|pneus?|retros?|retroviseurs?)\s+(?:\w+\s+)?explosee?s?\b|"
     r"\b(?:tags?|graffitis?|inscriptions?)\b(?:\s+\w+){0,2}?\s+(?:au feu|au secours|a l aide)\b|"
@@ -663,16 +670,20 @@ _TOLD = re.compile(
     # Dealt with already (« les pompiers sont intervenus », « après les inondations de
     # novembre »).
     r"(?:pompiers|secours|gendarmes) (?:sont|etaient|ont ete) (?:deja )?"
-    r"(?:intervenus|venus|passes)|"
+    r"(?:intervenus|venus|passes|repartis)|"
     r"(?:apres|depuis) (?:les|l|la|le) (?:inondations?|incendie|crues?|orages?|tempete)"
     r"(?: \w+){0,2} (?:de|d|du) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
     r"septembre|octobre|novembre|decembre|l hiver|l ete|l automne|printemps))\b"
 )
 # Everyone safe, said of a day gone by (« un feu de cave hier soir, tout le monde va bien »);
 # said of now (« on est sortis, tout le monde va bien ») the fire may still burn.
-_SAFE = re.compile(r"\b(?:tout le monde va bien|tout est rentre dans l ordre)\b")
+_SAFE = re.compile(r"\b(?:tout le monde va bien|tout va bien|tout est rentre dans l ordre)\b")
 # A danger said again after it was dealt with.
-_AGAIN = re.compile(r"\b(?:recommence|repart|reprend|de nouveau|a nouveau|ca continue)\b")
+# (« les pompiers sont repartis » is help gone home, not a fire starting again.)
+_AGAIN = re.compile(
+    r"\b(?:recommence|(?<!pompiers sont )(?<!secours sont )(?<!gendarmes sont )repart|reprend|"
+    r"de nouveau|a nouveau|ca continue)\b"
+)
 # What a joke marker takes back (« je vais le tuer mdr »); a fire or a fall is no joke.
 _SAID_IN_JEST = frozenset({"menace", "violence", "suicide"})
 # A joke marker: « je vais le tuer mdr » is no threat.
@@ -761,7 +772,9 @@ def together(words: str) -> list[str]:
 _TURN = re.compile(
     r"\b(?:je|j)\s?(?:voulais|venais|comptais|allais|devais)\b.*\bmais\b|"
     # « je dois annuler mon rendez-vous : ma femme vient de tomber dans l'escalier »
-    r"\b(?:vient|viennent) (?:de|d) (?:tomber|faire|se|s|perdre|avaler|chuter|etre)\b"
+    r"\b(?:vient|viennent) (?:de|d) (?:tomber|faire|se|s|perdre|avaler|chuter|etre)\b|"
+    # « … quelles pièces faut-il ? Autre chose, ma mère a la bouche de travers »
+    r"\b(?:autre chose|par ailleurs|d autre part|rien a voir|au passage|et sinon)\b"
 )
 # The writer's own body in trouble (« je perds beaucoup de sang »).
 _SELF_BODY = re.compile(

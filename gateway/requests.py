@@ -43,7 +43,9 @@ OUT_OF_SCOPE = "out_of_scope"
 LEAD_CONFIDENCE = 0.8
 # Requests sent as their intent (with their words) when only the commune's words recognised
 # them.
-FORCED = FAQ | {"thank", "cancel_booking", "report_problem", "request_human", "still_broken"}
+FORCED = FAQ | {
+    "thank", "cancel_booking", "report_problem", "request_human", "still_broken", "report_status"
+}  # fmt: skip
 # Requests that may come twice in one message, about two different things (« qui peut
 # emprunter les chaises, et la sono est-elle gratuite ? »).
 TWICE = frozenset({"ask_resource", "ask_elsewhere"})
@@ -201,12 +203,32 @@ _AGAIN = (
     r"(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e|\d+eme|plusieurs|deux|trois|quatre|cinq|"
     r"\d+) fois que (?:je|j|on|nous) (?:vous |le |la |l |les )?(?:previen|signal|appel|ecri|"
     r"relanc|alert|di[st]\b|demand|rappel)\w*|je vous (?:relance|reecris|le redis)|"
-    r"je vous ai deja (?:prevenu|signale|ecrit|alerte|appele|dit)\w*"
+    r"je vous ai deja (?:prevenu|signale|ecrit|alerte|appele|dit)\w*|"
+    # « je vous en ai parlé il y a trois semaines », « que j'ai signalé en mars »
+    r"je vous en ai (?:deja )?(?:parle|ecrit|informe)\w*|"
+    r"(?:que j ai|j ai|je l ai|je vous l ai|on a) (?:deja )?signale\w* (?:il y a|en|au mois|"
+    r"la semaine|le mois|depuis|des|cet|ce|cette|l an|l annee)\b"
 )
 _REPEATED = re.compile(rf"\b(?:{_AGAIN})")
 # A report already made, said closed or repaired, and the problem still there.
+# A report made before, said by its writer (« que j'ai signalé en mars », « signalé il y a un
+# mois »).
+_SAID_BEFORE = re.compile(
+    rf"\b(?:{_AGAIN}|signale\w* il y a|(?:que j ai|j ai|j avais|je vous avais) signale)"
+)
+# The problem still there, said so outright (« il marche tjrs pas », « toujours rien »).
+_STILL_THERE = re.compile(
+    r"\b(?:(?:toujours|tjr?s?|encore) (?:pas|rien|en panne|casse|cassee|eteint|la)|"
+    r"rien n a (?:ete )?(?:fait|repare|change|bouge)|dans le meme etat|n a pas bouge|"
+    r"n ont pas bouge|personne n est (?:venu|passe))\b"
+)
+# A question about how one's report stands, whatever problem it names.
+_WHERE_IT_STANDS = re.compile(
+    r"\b(?:ou en est|ou en sont|des nouvelles de|du nouveau (?:pour|sur)|quid de) "
+    r"(?:mon|ma|mes|le|la|les|notre|nos) (?:signalements?|demandes?|reclamations?)\b"
+)
 _ALREADY = re.compile(
-    rf"\b(?:{_AGAIN}|"
+    rf"{_SAID_BEFORE.pattern}|\b(?:"
     r"mon signalement|ma demande|le signalement|j avais signale|je vous avais signale|"
     r"vous (?:m )?aviez (?:dit|ecrit|marque|annonce|repondu)|(?:est|a ete) (?:clos|cloture|"
     r"ferme|classe)|marque (?:comme )?(?:repare|regle|resolu|termine))"
@@ -215,6 +237,7 @@ _STILL = re.compile(
     r"\b(?:toujours|encore|jamais|pas (?:ete )?(?:repare|regle|rebouche|efface|enleve)|"
     r"recommence|revenu|c est faux|rien n a (?:ete )?(?:fait|repare|change|bouge)|"
     r"(?:exactement|strictement|toujours) (?:pareil|pareille|le meme|la meme)|comme avant|"
+    r"dans le meme etat|toujours rien|tjr?s? (?:pas|rien)|"
     r"n a pas bouge|n ont pas bouge|personne n est venu|personne n est passe)\b"
 )
 # What a follow-up of a report may look like, clause by clause (« pouvez-vous vérifier ? »);
@@ -476,7 +499,13 @@ def still_broken(
     if not (_ALREADY.search(words) and _STILL.search(words)):
         return False
     groups, _ = _groups(text, pieces, understood, commune)
-    return all(group.kind in _FOLLOW_UP for group in groups)
+    # The report told again (« en janvier j'ai signalé que la grille était cassée ») is the
+    # one followed up, not a new one.
+    return all(
+        group.kind in _FOLLOW_UP
+        or (group.kind == "report_problem" and _SAID_BEFORE.search(plain(pieces[group.lead])))
+        for group in groups
+    )
 
 
 def complained_again(text: str) -> bool:
@@ -626,6 +655,16 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         # « La mairie de Montreuil est ouverte le samedi ? »: asked of another town, whatever
         # the words of our own answers (« Et la vôtre ? » asks the same of ours).
         return "ask_elsewhere"
+    if intent in FAQ and any(f.sure and f.key != NEIGHBOUR for f in found) and "?" in piece:
+        # « Vous avez l'adresse de France Travail ? »: their contact, not ours.
+        return "ask_elsewhere"
+    words = plain(piece)
+    if intent in ("report_problem", "report_status", None, "nlu_fallback") and (
+        _SAID_BEFORE.search(words) and _STILL_THERE.search(words)
+    ):
+        return "still_broken"  # « le lampadaire que j'ai signalé en mars marche tjrs pas »
+    if _WHERE_IT_STANDS.search(words):
+        return "report_status"  # « où en est mon signalement pour la fontaine qui fuit »
     if intent in SPLITTABLE and confidence >= SPLIT_CONFIDENCE:
         return intent
     if intent == OUT_OF_SCOPE and confidence >= LEAD_CONFIDENCE and ASKED.search(piece):

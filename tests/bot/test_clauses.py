@@ -68,6 +68,11 @@ from bot.clauses import MAX_CLAUSES, clauses
             "je voudrais annuler le barnum du 6. Et tant que j'y suis, la sono coûte combien ?",
             ["je voudrais annuler le barnum du 6.", "la sono coûte combien ?"],
         ),
+        # « mais d'abord » puts another request before the first.
+        (
+            "je veux un rdv pour mon passeport, mais d'abord il me faut une copie d'acte",
+            ["je veux un rdv pour mon passeport", "il me faut une copie d'acte"],
+        ),
     ],
 )
 def test_two_requests_are_cut(text: str, parts: list[str]) -> None:

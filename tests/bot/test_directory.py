@@ -54,6 +54,12 @@ def test_words_after_a_place_that_name_no_town_are_ours() -> None:
 
 def test_a_shop_or_a_bank_is_nobody_s_public_service() -> None:
     assert keys("ma banque est ouverte le samedi ?") == [NOT_OURS]
+    assert keys("un bon garagiste à me conseiller près d'ici ?") == [NOT_OURS]
+
+
+def test_the_post_as_a_way_to_write_to_us_is_no_question_about_it() -> None:
+    assert keys("je vous envoie mon dossier par la poste, à quelle adresse ?") == []
+    assert keys("le bureau de poste ferme à quelle heure ?") == ["la_poste"]
 
 
 def test_where_the_resident_lives_is_said_but_not_asked_about() -> None:
@@ -157,6 +163,16 @@ def test_a_question_that_points_back_at_the_service_the_story_named() -> None:
     assert keys("Toutes les pharmacies du quartier sont fermées. Laquelle ouvre ?") == [
         "pharmacie_de_garde"
     ]
+
+
+def test_a_question_without_its_object_points_back_at_the_story() -> None:
+    assert keys("Le compteur d'eau tourne tout seul. C'est qui qu'il faut appeler ?") == ["eau"]
+    assert keys("La facture d'électricité a triplé. Je m'adresse à qui ?") == ["electricite"]
+
+
+def test_an_institution_s_words_are_found_in_the_plural_too() -> None:
+    # « allocation logement » said « les allocations logement ».
+    assert keys("qui verse les allocations logements dans le coin ?") == ["caf"]
 
 
 def test_a_school_bus_is_transport_not_the_school() -> None:

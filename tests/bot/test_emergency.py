@@ -432,6 +432,12 @@ def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
         "la grille d'égout qui claque à chaque voiture devant le 4",
         "un trou sur la chaussée, avec la pluie il est plein d'eau, on ne le voit pas",
         "le chantier commence à 6h, tout l'immeuble est réveillé et ma fille pleure",
+        # A chore, the heat, a fire the firemen have left, a fever with a normal breath.
+        "je vais tuer mon mari s'il oublie encore de sortir les poubelles",
+        "ça brûle dans cette salle, on était à 35 degrés au loto, il y a une clim ?",
+        "la poêle a pris feu hier soir, tout va bien, les pompiers sont repartis, "
+        "mais il faut refaire la hotte",
+        "mon fils a 39 de fièvre, il respire normalement, quel médecin est de garde ?",
     ],
 )
 def test_what_is_over_or_said_in_figures_raises_no_alarm(text: str) -> None:
@@ -455,6 +461,15 @@ def test_a_danger_dealt_with_that_starts_again_is_a_danger() -> None:
             "malaise",
         ),
         ("mon fils hurle de douleur, sa main est coincée dans la porte", "malaise"),
+        ("je pense à me supprimer, je ne sais pas à qui le dire", "suicide"),
+        ("ça sent le souffre dans le garage depuis une heure", "gaz"),
+        ("des chevreuils blessés en plein milieu de la route, les voitures freinent", "animal"),
+        # An errand, then « autre chose »: the signs of a stroke are no figure.
+        (
+            "il me faut un acte de naissance. Autre chose, mon père a la bouche de travers "
+            "et n'arrive plus à lever le bras",
+            "malaise",
+        ),
     ],
 )
 def test_a_danger_told_without_its_usual_words(text: str, situation: str) -> None:

@@ -20,6 +20,7 @@ from gateway.requests import (
     problems,
     reported,
     requests,
+    still_broken,
     subject,
     thanks_for_a_repair,
     together,
@@ -529,6 +530,53 @@ def test_a_report_said_closed_but_still_wrong_is_still_broken(clairval: Commune)
     ]
 
 
+def test_a_report_made_before_and_still_there_beside_another_is_a_follow_up(
+    clairval: Commune,
+) -> None:
+    pieces = [
+        "un tag énorme sur l'abribus rue des Lilas",
+        "la fontaine que j'ai signalée en mai fuit tjrs pas réparée",
+    ]
+    text = ", et ".join(pieces)
+    understood = [("report_problem", 0.99), ("report_status", 0.6)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == [None, "still_broken"]
+
+
+def test_a_report_told_again_over_several_sentences_is_one_follow_up(clairval: Commune) -> None:
+    text = (
+        "En mars j'ai signalé que le panneau du carrefour était tordu. "
+        "On m'a dit que les services techniques étaient prévenus. "
+        "Trois mois plus tard rien n'a bougé."
+    )
+    pieces = clauses(text)
+    assert len(pieces) == 3
+    understood = [("report_problem", 0.97), ("nlu_fallback", 0.5), ("nlu_fallback", 0.5)]
+    assert still_broken(text, pieces, understood, clairval)
+    # A first report told over several sentences is none.
+    first = text.replace("En mars j'ai signalé que le", "Depuis mars le")
+    assert not still_broken(first, clauses(first), understood, clairval)
+
+
+def test_where_a_report_stands_beside_a_cancellation_is_no_new_report(clairval: Commune) -> None:
+    pieces = [
+        "où en est ma réclamation pour le banc cassé du square",
+        "je voudrais annuler mes chaises de samedi",
+    ]
+    text = ", et ".join(pieces)
+    understood = [("report_problem", 0.62), ("cancel_booking", 0.97)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == ["report_status", None]
+
+
+def test_another_institution_s_contact_is_theirs_beside_ours(clairval: Commune) -> None:
+    text = "Le numéro de la sécurité sociale ? Et le vôtre à la mairie ?"
+    pieces = clauses(text, lambda words: is_place(words, clairval))
+    understood = [("ask_contact", 0.85), ("ask_contact", 0.99)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == ["ask_elsewhere", None]
+
+
 def test_words_that_ask_are_no_subject_to_borrow(clairval: Commune) -> None:
     assert subject("j'ai oublié quelles pièces apporter", clairval) is None
     assert subject("nos rendez-vous pour nos passeports", clairval) == "passeports"
@@ -553,6 +601,7 @@ def test_trying_is_no_tent(clairval: Commune) -> None:
         ("c'est la 4e fois que je vous signale le réverbère de ma rue, toujours éteint", True),
         ("ça fait deux fois que je vous écris, la grille est encore arrachée", True),
         ("je vous ai déjà prévenus pour le regard cassé et rien n'a bougé", True),
+        ("la haie du square, je vous en ai parlé en mai, elle est dans le même état", True),
         # A question about a report's progress, or a first report: no complaint made again.
         ("mon signalement du lampadaire est toujours en cours ?", False),
         ("trois fois que je passe devant ce trou, il faudrait le reboucher", False),
