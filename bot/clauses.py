@@ -45,7 +45,7 @@ NEXT_REQUEST = (
     r"par la même occasion|par la meme occasion|dans la foulée|dans la foulee|"
     # « je veux m'inscrire sur les listes, mais d'abord il me faut un extrait de naissance »
     r"mais d'abord|mais d’abord|mais d abord|mais avant ça|mais avant ca|mais avant cela|"
-    r"mais avant tout"
+    r"mais avant tout|mais avant(?=\s*[:,])"
 )
 # « et réservez-moi le gymnase », « et redonnez-m'en un »: an order, its pronoun after it.
 _ORDER = r"\w{3,}ez[- ](?:moi|nous|m'|m’|en|le|la|les|lui)\b"
@@ -178,6 +178,22 @@ def clauses(text: str, places: Callable[[str], bool] | None = None) -> list[str]
     # so that every word is kept and the last ones, where the question is, stay apart.
     cut = len(parts) - MAX_CLAUSES + 1
     return [" ".join(parts[:cut]), *parts[cut:]] if cut > 1 else parts
+
+
+# Where a message turns from an errand to what is happening (« je voulais demander un acte de
+# naissance mais là ma fille vient d'avaler… », « pardon je m'interromps : »).
+_TURNS = re.compile(
+    r"[,;:]?\s+(?:mais (?:là|la|maintenant|voilà|voila)|pardon,? je m'interromps|"
+    r"pardon,? je m’interromps|oh mon dieu|oh non)\b[\s,:!]*",
+    re.IGNORECASE,
+)
+
+
+def turned(text: str) -> list[str]:
+    """A message that turns from an errand to what is happening, in its two parts; the
+    whole message when it does not."""
+    parts = [p.strip() for p in _TURNS.split(text.strip(), maxsplit=1) if p.strip()]
+    return parts if len(parts) == 2 else [text]
 
 
 def elided(before: str, piece: str, places: Callable[[str], bool] | None = None) -> str | None:

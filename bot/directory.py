@@ -47,7 +47,10 @@ class Found:
 
 
 # A town's name as the plain words say it (« saint ouen », « rosny sous bois »).
-_TOWN = r"((?:saint |sainte )?[a-z0-9]+(?: (?:sur|sous|les|en|le|la|a) [a-z]+)?)"
+_TOWN = (
+    r"((?:saint |sainte )?[a-z0-9]+"
+    r"(?: (?:sur|sous|les|en|le|la|a) (?!commune\b|ville\b|village\b|mairie\b)[a-z]+)?)"
+)
 _TOWN_HALL = r"(?:mairie|commune|ville|village|dechetterie)"
 # « la mairie de Montreuil », « la déchetterie de Bagnolet », « à Rosny, la piscine ».
 _PLACES = (
@@ -98,7 +101,8 @@ _ORIGIN = re.compile(
 )
 _MINE = re.compile(rf"\b(?:ma|notre|mon) {_TOWN_HALL}\b")
 _AT_TOWN = re.compile(r"\b(?:à|a|de) ((?:Saint|Sainte|Le|La|Les)?-?[A-Z][\w'’-]+)")
-_YOURS = re.compile(rf"\bleurs? {_TOWN_HALL}\b")
+# « leur mairie », « leur salle polyvalente » with « à X » in the message: that town's.
+_YOURS = re.compile(rf"\bleurs? (?:{_TOWN_HALL}|salle)\b")
 _GENERIC = frozenset(
     {
         "la", "le", "les", "chez", "ici", "quartier", "ville", "commune", "garde", "service",
@@ -230,6 +234,7 @@ def everywhere(text: str, directory: Directory, commune: str) -> list[Found]:
         if not _names_a_town(place, ours):
             continue
         lives = town.re is _LIVES or (town.re is _THEY_LIVE and not _THEIRS.search(words))
+        lives = lives and not _YOURS.search(whole)  # « j'habite à X… leur salle ? »
         hits.append((town.start(), 0, Found(NEIGHBOUR, place, sure=not lives, lives=lives)))
         break
     if not any(found.key == NEIGHBOUR for _, _, found in hits):

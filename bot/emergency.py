@@ -478,9 +478,12 @@ _DEATH_WISH = _any(
     r"envie de vivre", r"disparaitre", r"me tuer", r"plus la force",
     r"(?:dire|dit|dis|message d|lettre d|mot d) adieu", r"(?:me|se) supprimer",
     r"mettre fin a (?:mes|ses|tes) jours", r"(?:me|se) foutre en l air",
+    r"(?:plus|pas) envie de continuer", r"plus besoin de rien (?:apres|a partir de) ce soir",
+    r"(?:une )?lettre (?:pour|a) chacun", r"personne (?:ne )?(?:le |la )?remarquera",
     r"(?:veux|vais|veut|va) sauter\b(?! (?:le|la|les|un|une|des|au dessus)\b)",
     r"faire une betise", r"parle de mourir",
-    r"(?:je suis|suis|je me trouve) (?:monte |montee )?(?:sur le (?:toit|parapet|rebord|pont)|"
+    r"(?:je suis|suis|jsuis|chui|je me trouve) (?:monte |montee )?"
+    r"(?:sur le (?:toit|parapet|rebord|pont)|"
     r"au bord du (?:vide|toit|pont|quai))",
     r"plus (?:de|aucune) raison de (?:vivre|continuer)", r"coupee? les (?:bras|veines|poignets)",
     r"entaille", r"jambes dans le vide", r"regarde en bas", r"avec une corde",
@@ -516,10 +519,16 @@ _MISSING = re.compile(
     r"\b(?:jamais|pas) revenue?s?\b|\btoujours pas rentree?s?\b|"
     r"\bn est plus dans (?:le|la|sa|son) (?:jardin|chambre|lit|cour|poussette|maison)|"
     r"\b(?:on|je|nous) cherch\w* (?:notre|mon|ma|nos|mes) (?:fils|fille|enfant|enfants|petit|"
-    r"petite|bebe|mere|pere|grand mere|grand pere|ado)\b(?:\s+\w+){0,4}?\s+depuis\b"
+    r"petite|bebe|mere|pere|grand mere|grand pere|ado)\b(?:\s+\w+){0,4}?\s+depuis\b|"
+    # Late and nowhere (« il devait rentrer à 16h30, il est 18h15, il n'est chez aucun copain »).
+    r"\b(?:devait|aurait du) (?:rentrer|etre rentree?|revenir|arriver)\b(?:\s+\w+){0,15}?\s+"
+    r"(?:il est \d+|toujours pas|n est (?:chez aucun|nulle part|pas la|pas rentree?)|"
+    r"personne ne l a vue?)"
 )
 _POWER = _any(
-    r"electri", r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
+    # « mon vélo électrique » is no live wire.
+    r"(?<!velo )(?<!voiture )(?<!trottinette )(?<!vehicule )(?<!scooter )electri",
+    r"\bedf\b", r"enedis", r"haute tension", r"transformateur",
     r"\bcables?\b(?! (?:telephoniques?|internet|fibre|de la fibre|de telephone|du telephone|"
     r"tele|tv|d antenne))",
     r"\bfils?\b(?= (?:electriques?|haute|du poteau|tombe|dessus|au sol|par terre|qui|pendent|"
@@ -548,6 +557,7 @@ _ATTACKS = _any(
     r"rue|route)\b",
     r"sur l autoroute", r"echappee?s?\b", r"sur la [dnr] ?\d+\b",
     r"(?:entree?s?|rentree?s?) dans (?:la cour|l ecole|le jardin|la classe|le college)",
+    r"dans la cour (?:de l ecole|du college|de la creche)", r"(?:tres )?enervee?s?\b",
     r"voie ferree", r"enroule", r"s en prenn?ent? a", r"venimeux", r"entre dans la classe",
     r"panique",
     r"(?<!personne n )(?:se sont|s est|ont ete|a ete|sont|est) (?:deja )?(?:fait )?"
@@ -601,7 +611,7 @@ _FIGURES = re.compile(
     r"frapper a (?:la|sa|ma) porte)\b|"
     # Fire safety, hydrants and drills are no fire; exhaust fumes are no gas leak.
     r"\b(?:securite|normes?|consignes?|exercices?) (?:d )?incendie\b|"
-    r"\bexercices? d evacuation(?: incendie)?\b|"
+    r"\bexercices? d evacuation(?: incendie)?\b|\b(?:exercices? d )?alerte incendie\b|"
     r"\b(?:bouches?|bornes?|poteaux?) (?:d |a )?incendie\b|"
     r"\bdetecteurs? de (?:fumee|monoxyde)\b(?! (?:bipe|sonne|hurle|s est declenche))|"
     # Burnt electricity, a hot sauce, cardboard flames, a road « suicidal » to ride.
@@ -641,6 +651,10 @@ _FIGURES = re.compile(
     r"\bsang seche\b|"
     # A chore that makes one cross (« je vais tuer mon frère s'il oublie encore le canapé »).
     r"\bje vais (?:le |la |les |te )?tuer\b(?:\s+\w+){0,3}?\s+s (?:il|ils|elle|elles)\b|"
+    r"\bme tuer si (?:j|je) (?:arrive (?:encore )?en retard|oublie|rate|perds|suis en retard)|"
+    # An animal no one fears (« il n'est pas méchant du tout mais il va finir sous une voiture »).
+    r"\bpas (?:du tout )?(?:mechant|agressif|dangereux)\b|"
+    r"\b(?:va|vont|risque de|pourrait) finir (?:sous (?:une|un|les|la) \w+|ecrasee?s?)\b|"
     # Heat, not fire (« ça brûle là-dedans, il faisait 38 degrés »); a breath that is fine.
     r"\bca brule\b(?=(?:\s+\w+){0,10}?\s+(?:\d+ degres|chaleur|canicule|clim|chaud))|"
     r"\brespire (?:normalement|bien|correctement|sans difficulte)\b|"
@@ -669,6 +683,9 @@ _TOLD = re.compile(
     r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut|"
     # Dealt with already (« les pompiers sont intervenus », « après les inondations de
     # novembre »).
+    # A leak or a fire over (« la fuite de gaz a été réparée mardi par GRDF »).
+    r"(?:fuite|incendie|feu)(?: \w+){0,8} (?:a ete|est|etait) (?:reparee?|eteinte?|maitrisee?|"
+    r"colmatee?)|"
     r"(?:pompiers|secours|gendarmes) (?:sont|etaient|ont ete) (?:deja )?"
     r"(?:intervenus|venus|passes|repartis)|"
     r"(?:apres|depuis) (?:les|l|la|le) (?:inondations?|incendie|crues?|orages?|tempete)"
@@ -792,7 +809,7 @@ _ALARM_ONLY = re.compile(
 
 
 _ANY_DANGER = (
-    _FIRE, _GAS, _POWER, _BEAST, _DEATH_WISH, _THREAT, _HURT, _NOW, _SELF_BODY, _MISSING,
+    _FIRE, _GAS, _POWER, _DEATH_WISH, _THREAT, _HURT, _NOW, _SELF_BODY, _MISSING,
 )  # fmt: skip
 
 
@@ -816,6 +833,8 @@ def plausible(text: str) -> bool:
         return True
     if _VEHICLE.search(words) and _CRASH.search(words):
         return True
+    if _BEAST.search(words) and _ATTACKS.search(words):
+        return True  # a stray dog that frightens nobody is no danger
     return any(pattern.search(words) for pattern in _ANY_DANGER) or bool(_ALARM_ONLY.match(words))
 
 
@@ -824,7 +843,11 @@ _FEAR = _any(
     r"peur", r"hurl", r"cri(?:e|ent|s)?\b", r"pleur", r"panique", r"terroris", r"danger",
     r"menac", r"enferm", r"coinc", r"bloque", r"tomb", r"chut", r"mal\b", r"souffr", r"accroch",
     # Someone missing (« on le cherche partout », « pas rentrée »).
-    r"cherch", r"perdu", r"disparu", r"rentre", r"retrouv", r"inquie", r"angoiss", r"seule?\b",
+    # « il l'a perdu » is a thing lost.
+    # « qui vient le chercher ? » fetches; « on le cherche partout » searches.
+    r"(?:on|je|nous|j) (?:le |la |les )?cherch", r"cherch\w* partout",
+    r"(?<!l a )(?<!l ai )(?<!chien )(?<!chat )perdu", r"disparu", r"rentre", r"retrouv",
+    r"inquie", r"angoiss", r"seule?\b",
 )  # fmt: skip
 
 

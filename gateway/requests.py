@@ -214,12 +214,15 @@ _REPEATED = re.compile(rf"\b(?:{_AGAIN})")
 # A report made before, said by its writer (« que j'ai signalé en mars », « signalé il y a un
 # mois »).
 _SAID_BEFORE = re.compile(
-    rf"\b(?:{_AGAIN}|signale\w* il y a|(?:que j ai|j ai|j avais|je vous avais) signale)"
+    rf"\b(?:{_AGAIN}|signale\w* il y a|(?:que j ai|j ai|j avais|je vous avais) signale|"
+    r"(?:j avais|j ai|je vous avais) (?:deja )?(?:prevenu|alerte|ecrit a) (?:vos|les|la|le)\b)"
 )
 # The problem still there, said so outright (« il marche tjrs pas », « toujours rien »).
 _STILL_THERE = re.compile(
     r"\b(?:(?:toujours|tjr?s?|encore) (?:pas|rien|en panne|casse|cassee|eteint|la)|"
     r"rien n a (?:ete )?(?:fait|repare|change|bouge)|dans le meme etat|n a pas bouge|"
+    r"(?:est|sont|claque|claquent|fuit|fuient|clignote|clignotent|pend|pendent|coule|"
+    r"coulent|bloque|traine|trainent|deborde|debordent) (?:toujours|encore)(?! en cours)|"
     r"n ont pas bouge|personne n est (?:venu|passe))\b"
 )
 # A question about how one's report stands, whatever problem it names.

@@ -8,7 +8,7 @@ from typing import Any
 
 from anyio import to_thread
 
-from bot.clauses import clauses
+from bot.clauses import clauses, turned
 from bot.commune import CommuneStore
 from bot.db import utcnow
 from bot.directory import everywhere
@@ -236,6 +236,14 @@ class Turns:
             return None
         return pieces, [await self._rasa.parse(piece) for piece in pieces]
 
+    async def _turned(self, text: str) -> tuple[list[str], list[tuple[str | None, float]]] | None:
+        """The errand and the danger of a message that turns from one to the other in one
+        sentence, and what Rasa understands each to ask."""
+        pieces = turned(text)
+        if len(pieces) < 2:
+            return None
+        return pieces, [await self._rasa.parse(piece) for piece in pieces]
+
     async def _together(
         self, pieces: list[str], understood: list[tuple[str | None, float]]
     ) -> tuple[list[str], list[tuple[str | None, float]]]:
@@ -269,7 +277,7 @@ class Turns:
         commune's answers (no turn is played: the conversation is the agents' now)."""
         commune = self._commune.get()
         try:
-            read = await self._clauses(text)
+            read = await self._clauses(text) or await self._turned(text)
         except RasaUnavailable:
             return []
         if read is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clauses import MAX_CLAUSES, clauses
+from bot.clauses import MAX_CLAUSES, clauses, turned
 
 
 @pytest.mark.parametrize(
@@ -160,3 +160,12 @@ def test_the_same_asked_of_another_place_with_c_est_pareil() -> None:
     assert got == ["la poste ferme le midi ?", "la mairie ferme le midi ?"]
     got = clauses("le gymnase ouvre le dimanche ? et la salle des fêtes, pareil ?", places)
     assert got == ["le gymnase ouvre le dimanche ?", "la salle des fêtes ouvre le dimanche ?"]
+
+
+def test_a_message_that_turns_from_an_errand_to_what_is_happening_is_cut_where_it_turns() -> None:
+    text = "je voulais un acte de naissance mais là mon père vient de tomber, il saigne"
+    errand, danger = "je voulais un acte de naissance", "mon père vient de tomber, il saigne"
+    assert turned(text) == [errand, danger]
+    # « mais » alone does not turn the message.
+    plain_but = "je voulais venir mais je suis malade"
+    assert turned(plain_but) == [plain_but]

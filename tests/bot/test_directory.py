@@ -19,6 +19,12 @@ def test_an_institution_is_found_by_its_words() -> None:
     assert keys("on m'a volé mon vélo devant la gare, je porte plainte où ?")[0] == "gendarmerie"
 
 
+def test_a_need_said_in_everyday_words_names_who_to_turn_to() -> None:
+    assert keys("je dois déclarer mes revenus cette année, c'est auprès de qui ?") == ["impots"]
+    assert keys("je me suis fait arnaquer sur internet, je vais où ?") == ["gendarmerie"]
+    assert keys("qui me fait rembourser mes lunettes ?") == ["cpam"]
+
+
 def test_a_theft_or_a_symptom_names_who_to_turn_to() -> None:
     assert keys("où déclarer le vol de mon portefeuille au marché ?") == ["gendarmerie"]
     assert keys("mon petit a de la fièvre et il est 23h, qui peut le voir ?") == [
@@ -152,6 +158,13 @@ def test_the_residents_own_town_asked_as_ma_mairie_or_leur_mairie_is_another_tow
     )
     assert [(f.key, f.place) for f in found] == [(NEIGHBOUR, "saint ouen")]
     assert keys("mon frère se pacse à Vernay, il faut aller à leur mairie ?") == [NEIGHBOUR]
+    # Where the resident lives, and that town's hall asked about (« leur salle »).
+    found = everywhere(
+        "J'habite à Lormes, la commune d'à côté. Je réserve comment leur salle polyvalente ?",
+        CLAIRVAL.data.annuaire,
+        CLAIRVAL.name,
+    )
+    assert [(f.key, f.place, f.sure) for f in found] == [(NEIGHBOUR, "lormes", True)]
     # Our own town, or no town named: our mairie.
     assert keys("je suis de Clairval, ma mairie ouvre quand ?") == []
     assert keys("je suis perdu, ma mairie ouvre quand ?") == []

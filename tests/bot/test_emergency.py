@@ -392,6 +392,10 @@ def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> N
         "le banc a brûlé la semaine dernière, il faudrait le remplacer",
         # Someone in the message is not enough: a body in trouble or fear must be said.
         "nous venons d'emménager avec mes deux enfants, permis de construire ?",
+        # An electric bike, a stray dog nobody fears, a paper lost.
+        "on m'a volé mon vélo électrique cette nuit, où porter plainte ?",
+        "un chien perdu traîne dans l'impasse, il est gentil, qui vient le chercher ?",
+        "l'école veut un papier signé mais mon fils l'a perdu, comment je joins l'école ?",
     ],
 )
 def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(
@@ -438,6 +442,9 @@ def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
         "la poêle a pris feu hier soir, tout va bien, les pompiers sont repartis, "
         "mais il faut refaire la hotte",
         "mon fils a 39 de fièvre, il respire normalement, quel médecin est de garde ?",
+        "ma cheffe va me tuer si j'arrive encore en retard, vous ouvrez à 8h30 ?",
+        "exercice d'alerte incendie à l'école jeudi, la garderie est maintenue ?",
+        "la fuite de gaz du carrefour a été réparée lundi mais la tranchée est mal rebouchée",
     ],
 )
 def test_what_is_over_or_said_in_figures_raises_no_alarm(text: str) -> None:
@@ -462,6 +469,17 @@ def test_a_danger_dealt_with_that_starts_again_is_a_danger() -> None:
         ),
         ("mon fils hurle de douleur, sa main est coincée dans la porte", "malaise"),
         ("je pense à me supprimer, je ne sais pas à qui le dire", "suicide"),
+        ("chui sur le pont de la rocade, j'ai plus envie de continuer", "suicide"),
+        (
+            "merci pour tout, je n'aurai plus besoin de rien après ce soir, "
+            "j'ai laissé une lettre pour chacun",
+            "suicide",
+        ),
+        (
+            "ma fille devait rentrer du collège à 17h, il est 19h, elle n'est chez aucune copine",
+            "disparition",
+        ),
+        ("un chien très énervé dans la cour de l'école, les petits sont dehors", "animal"),
         ("ça sent le souffre dans le garage depuis une heure", "gaz"),
         ("des chevreuils blessés en plein milieu de la route, les voitures freinent", "animal"),
         # An errand, then « autre chose »: the signs of a stroke are no figure.

@@ -22,7 +22,7 @@ PREFIXED = {"book", "resource_info", "report", "emergency", "directory"}
 SETS = [
     "heldout.yml",
     "heldout2.yml",
-    *(f"dev{n}.yml" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
+    *(f"dev{n}.yml" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)),
 ]
 
 
