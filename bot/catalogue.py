@@ -50,6 +50,8 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "reformuler": {},
     "indisponible": {},
     "interrompu": {},
+    "demande_suivante_apres": {"demande": "« réservez-moi les tables à la place »"},
+    "demande_suivante": {"demande": "« réservez-moi les tables à la place »"},
     "assistant_de_retour": {},
     "reservation_a_confirmer": {**_BOOKING, "jusqua": "18h40"},
     "reservation_non_confirmee": _BOOKING,

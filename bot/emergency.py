@@ -638,6 +638,8 @@ _FIGURES = re.compile(
     r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
     r"se tuer|tomber|trebucher|se faire mal|arriver|se faire (?:ecraser|renverser|tuer))\b|"
     r"\bavant qu il (?:y ait|arrive) (?:un accident|un drame|un malheur)\b|"
+    r"\b(?:peur|crainte|crains) qu (?:un|une|des|les|mon|ma|quelqu un)(?: \w+){0,2} "
+    r"(?:se blesse|tombe|se fasse mal|se tue|se coupe)\w*|"
     r"\bun accident (?:est )?vite arrive\b|\bva finir en (?:accident|drame)\b|"
     # Nothing happened, said outright (« personne de blessé », « pas de fuite hein »).
     r"\b(?:sans|aucun|pas de|personne de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b|"

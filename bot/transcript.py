@@ -16,6 +16,10 @@ from bot.db import utcnow
 from bot.models import Conversation, Message
 
 Author = Literal["resident", "assistant", "agent", "system"]
+# Payload keys of the requests a message holds that wait for a form to finish, and of the
+# answer that takes them up.
+DEFERRED = "deferred"
+TAKEN_UP = "deferred_taken_up"
 
 
 class OfferedButton(TypedDict):
@@ -130,6 +134,26 @@ class Transcript:
             if found and turns == 1:
                 break  # the newest message with buttons is the offer in force
         return found
+
+    def deferred(self, conversation_id: str, since: datetime) -> list[dict[str, Any]]:
+        """The requests of a message put off while a form asked its question (« annulez les
+        chaises et réservez-moi les tables »: the tables wait for the cancellation), if they
+        were put off after `since` and not taken up since."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation_id, Message.direction == "out")
+                .order_by(Message.id.desc())
+                .limit(40)
+            ).all()
+        for row in rows:
+            payload = row.payload or {}
+            if payload.get(TAKEN_UP):
+                return []
+            later = payload.get(DEFERRED)
+            if isinstance(later, list):
+                return later if row.created_at >= since else []
+        return []
 
     def pushed(self, conversation_id: str, after: int, limit: int = 50) -> list[StoredMessage]:
         """Messages the resident did not ask for (an agent's reply, a handoff notice), after

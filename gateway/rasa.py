@@ -89,6 +89,24 @@ class RasaClient:
             return _replies(url, response)
         raise RasaUnavailable(f"no Rasa server reachable ({'; '.join(refused)})")
 
+    async def active_form(self, sender: str) -> str | None:
+        """The form a conversation is in the middle of (its question awaits an answer), or
+        None; None too when no server says (the caller then goes on as if none)."""
+        for url in self._order(sender):
+            try:
+                response = await self._http.get(
+                    f"{url}/conversations/{sender}/tracker",
+                    params={"token": self._token, "include_events": "NONE"},
+                    timeout=self._timeout,
+                )
+                response.raise_for_status()
+                loop = response.json().get("active_loop") or {}
+            except (httpx.HTTPError, ValueError, AttributeError):
+                continue
+            name = loop.get("name") if isinstance(loop, dict) else None
+            return str(name) if name else None
+        return None
+
     async def parse(self, text: str) -> tuple[str | None, float]:
         """What one server's NLU makes of a text alone: its intent and confidence (the
         conversation is not touched)."""

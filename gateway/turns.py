@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -15,11 +16,11 @@ from bot.directory import everywhere
 from bot.emergency import alarm
 from bot.handoff import Handoffs, alarm_text, announcement
 from bot.handoff_records import OUTAGE
-from bot.names import THEN_REPORTS, WORDS, Intent
+from bot.names import THEN_REPORTS, WORDS, Action, Intent
 from bot.places import match_street
 from bot.report_values import Draft, Reporter, ReportError
 from bot.reports import ReportStore
-from bot.transcript import ConversationRef, Entry, Transcript
+from bot.transcript import DEFERRED, TAKEN_UP, ConversationRef, Entry, Transcript
 from channels.rest import Inbound, OutgoingMessage, render
 from gateway.guard import Guard
 from gateway.rasa import RasaClient, RasaInterrupted, RasaUnavailable
@@ -56,6 +57,11 @@ ANSWERED = SPLITTABLE - {HUMAN}
 # What a whole message read otherwise than its one street problem may be taken for, by the
 # context: a frequent question, another place, nothing sure.
 STRAYS = FAQ | {"nlu_fallback", "ask_elsewhere", "out_of_scope", "greet", "thank", None}
+# The forms whose question takes whatever comes next for its answer (a cancellation's « oui ou
+# non ? »): the requests after them wait until it is answered.
+SWALLOWING = frozenset({Action.CANCEL_FORM.value})
+# How long requests put off while a form asked its question wait to be taken up.
+DEFERRED_FOR = timedelta(hours=1)
 
 
 class Turns:
@@ -119,19 +125,14 @@ class Turns:
             await to_thread.run_sync(self._transcript.record, ref, [Entry("assistant", refused)])
             return [*back, {"recipient_id": recipient_id, "text": refused}]
         raw: list[dict[str, Any]] = []
+        later: list[Part] = []
         down = False
         try:
-            for number, part in enumerate(await self._parts(inbound.text)):
-                # Recognised by the commune's words where Rasa was unsure: said as its intent.
-                said = f"/{part.intent}" if part.intent else part.text
-                metadata = inbound.metadata
-                if part.intent:  # the words go along: a form reads them (REPORT_FORM)
-                    metadata = {**(metadata or {}), WORDS: part.text}
-                if part.then:  # other street problems, filed after this one (REPORT_NEXT)
-                    metadata = {**(metadata or {}), THEN_REPORTS: list(part.then)}
-                answered = await self._rasa.turn(ref.id, said, metadata)
-                part_topic = _topic(answered)
-                raw += [{**r, "part": number, "part_topic": part_topic} for r in answered]
+            parts = await self._parts(inbound.text)
+            raw, later = await self._play(ref.id, parts, inbound.metadata)
+            if not later and raw:
+                more, later = await self._take_up(ref.id, inbound.metadata, start=len(parts))
+                raw += more
         except RasaInterrupted as error:
             # One Rasa server went away with this turn; the others carry on. Say sorry and
             # let the resident send it again rather than leave them without an answer.
@@ -160,7 +161,16 @@ class Turns:
                 tagged.add((number, topic))
                 replies.append(rendered)
                 kept = _kept(rendered, topic, reply.get("also") or [])
+                if reply.get(TAKEN_UP):
+                    kept = {**(kept or {}), TAKEN_UP: True}
                 entries.append(Entry("assistant", rendered.get("text"), kept))
+        if later and replies:
+            # « annulez les chaises et réservez-moi les tables »: the tables wait for the
+            # cancellation's question to be answered (`_take_up`).
+            said = self._commune.get().message("demande_suivante_apres", demande=_quoted(later))
+            kept_for_later = {DEFERRED: [part._asdict() for part in later]}
+            entries.append(Entry("assistant", said, kept_for_later))
+            replies.append({"recipient_id": recipient_id, "text": said})
         if not replies:
             # An empty answer means a failed flow (every intent we train gets a reply), often
             # because the action server is down: say sorry, and give the conversation to the
@@ -172,6 +182,43 @@ class Turns:
             return back + await self._escalate(ref, recipient_id, reason, said)
         await to_thread.run_sync(self._transcript.record, ref, entries)
         return back + replies
+
+    async def _play(
+        self, sender: str, parts: list[Part], metadata: dict[str, Any], start: int = 0
+    ) -> tuple[list[dict[str, Any]], list[Part]]:
+        """Each request sent to Rasa in turn, and those put off: the requests after one that
+        opened a cancellation wait for its question to be answered (they would be read as
+        the answer)."""
+        raw: list[dict[str, Any]] = []
+        for offset, part in enumerate(parts):
+            # Recognised by the commune's words where Rasa was unsure: said as its intent.
+            said = f"/{part.intent}" if part.intent else part.text
+            sent = metadata
+            if part.intent:  # the words go along: a form reads them (REPORT_FORM)
+                sent = {**(sent or {}), WORDS: part.text}
+            if part.then:  # other street problems, filed after this one (REPORT_NEXT)
+                sent = {**(sent or {}), THEN_REPORTS: list(part.then)}
+            answered = await self._rasa.turn(sender, said, sent)
+            part_topic = _topic(answered)
+            raw += [{**r, "part": start + offset, "part_topic": part_topic} for r in answered]
+            rest = parts[offset + 1 :]
+            if rest and await self._rasa.active_form(sender) in SWALLOWING:
+                return raw, rest
+        return raw, []
+
+    async def _take_up(
+        self, sender: str, metadata: dict[str, Any], start: int
+    ) -> tuple[list[dict[str, Any]], list[Part]]:
+        """The requests put off by an earlier message, played once the cancellation that held
+        them back is answered."""
+        since = utcnow() - DEFERRED_FOR
+        waiting = await to_thread.run_sync(self._transcript.deferred, sender, since)
+        parts = [p for item in waiting if isinstance(item, dict) and (p := _part(item))]
+        if not parts or await self._rasa.active_form(sender) in SWALLOWING:
+            return [], []
+        said = self._commune.get().message("demande_suivante", demande=_quoted(parts))
+        more, later = await self._play(sender, parts, metadata, start)
+        return [{"text": said, "part": -1, TAKEN_UP: True}, *more], later
 
     async def _parts(self, text: str) -> list[Part]:
         """The message as one turn, or one turn per request (gateway/requests.py)."""
@@ -352,6 +399,19 @@ class Turns:
         }
         await to_thread.run_sync(self._transcript.record, ref, [Entry("system", said, kept)])
         return [{"recipient_id": recipient_id, "text": said}]
+
+
+def _quoted(parts: list[Part]) -> str:
+    """The requests as the resident wrote them (« réservez-moi les tables à la place »)."""
+    return " et ".join(f"« {part.text.strip().rstrip('.?!').strip()} »" for part in parts)
+
+
+def _part(item: dict[str, Any]) -> Part | None:
+    """A request put off, read back from the transcript."""
+    text, intent, then = item.get("text"), item.get("intent"), item.get("then") or []
+    if not isinstance(text, str) or not (intent is None or isinstance(intent, str)):
+        return None
+    return Part(text, intent, tuple(str(t) for t in then if isinstance(t, str)))
 
 
 def _topic(raw: list[dict[str, Any]]) -> str | None:

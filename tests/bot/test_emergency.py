@@ -443,6 +443,7 @@ def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
         "mais il faut refaire la hotte",
         "mon fils a 39 de fièvre, il respire normalement, quel médecin est de garde ?",
         "ma cheffe va me tuer si j'arrive encore en retard, vous ouvrez à 8h30 ?",
+        "le toboggan du square a une vis qui dépasse, j'ai peur qu'un enfant se blesse",
         "exercice d'alerte incendie à l'école jeudi, la garderie est maintenue ?",
         "la fuite de gaz du carrefour a été réparée lundi mais la tranchée est mal rebouchée",
     ],

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.dialects import sqlite
 
-from bot.db import UTCDateTime, make_engine, make_session_factory, migrate
-from bot.transcript import ConversationRef, Entry, Transcript
+from bot.db import UTCDateTime, make_engine, make_session_factory, migrate, utcnow
+from bot.transcript import DEFERRED, TAKEN_UP, ConversationRef, Entry, Transcript
 
 REF = ConversationRef("web", "abc")
 
@@ -78,3 +78,17 @@ def test_the_buttons_in_force_are_those_of_the_last_turn(transcript: Transcript)
     transcript.record(REF, [Entry("resident", "merci")])
     assert transcript.offered_buttons("web:abc") == []  # a new turn began: stale
     assert transcript.offered_buttons("web:nobody") == []
+
+
+def test_requests_put_off_wait_until_taken_up_or_too_old(transcript: Transcript) -> None:
+    ref = ConversationRef("web", "later")
+    waiting = [{"text": "réservez-moi les tables", "intent": None, "then": []}]
+    transcript.record(
+        ref, [Entry("assistant", "Je m'occupe de votre autre demande…", {DEFERRED: waiting})]
+    )
+    hour_ago = utcnow() - timedelta(hours=1)
+    assert transcript.deferred(ref.id, hour_ago) == waiting
+    # Put off before `since`: too old to take up.
+    assert transcript.deferred(ref.id, utcnow() + timedelta(minutes=1)) == []
+    transcript.record(ref, [Entry("assistant", "Passons à votre autre demande", {TAKEN_UP: True})])
+    assert transcript.deferred(ref.id, hour_ago) == []

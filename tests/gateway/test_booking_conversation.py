@@ -173,3 +173,34 @@ def test_a_wish_the_calendar_refuses_gets_its_reason_in_french_and_nothing_is_wr
     said = text_of(say(gateway, who, wish.format(day=on(ahead(12)))))
     assert reason.lower() in said.lower()
     assert bookings(stack_engine, f"web:{who}") == []
+
+
+def test_a_cancellation_and_a_new_booking_in_one_message_are_both_done(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who, day = sender(), ahead(12)
+    owner = f"web:{who}"
+    for line in [f"il me faudrait 20 chaises {on(day)}", "j'habite Clairval", "Marie Martin"]:
+        say(gateway, who, line)
+    say(gateway, who, "06 12 34 56 78")
+    assert "C\u2019est réservé" in text_of(say(gateway, who, "oui"))
+    # The new booking waits for the cancellation's question instead of being read as its answer.
+    said = text_of(say(gateway, who, f"annulez les chaises du {day.day} et réservez-moi 4 tables"))
+    assert "annuler cette réservation" in said
+    assert "réservez-moi 4 tables" in said
+    said = text_of(say(gateway, who, "oui"))
+    assert "C\u2019est annulé" in said
+    assert "Passons à votre autre demande" in said
+    assert "Pour qui" in said
+    say(gateway, who, "pour moi, j'habite Clairval")
+    say(gateway, who, on(day))
+    say(gateway, who, "Marie Martin")
+    summary = text_of(say(gateway, who, "06 12 34 56 78"))
+    assert "4 tables" in summary
+    assert "C\u2019est réservé" in text_of(say(gateway, who, "oui"))
+    assert sorted((b.resource, b.status) for b in bookings(stack_engine, owner)) == [
+        ("chaises", "cancelled"),
+        ("tables", "confirmed"),
+    ]
+    # Taken up once: later messages are answered for themselves.
+    assert "Passons" not in text_of(say(gateway, who, "merci"))

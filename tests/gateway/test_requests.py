@@ -567,6 +567,10 @@ def test_where_a_report_stands_beside_a_cancellation_is_no_new_report(clairval: 
     understood = [("report_problem", 0.62), ("cancel_booking", 0.97)]
     got = requests(text, pieces, understood, clairval)
     assert [p.intent for p in got] == ["report_status", None]
+    # Asked whether it was taken into account.
+    pieces[0] = "dites-moi si ma réclamation pour le banc a bien été prise en compte"
+    got = requests(", et ".join(pieces), pieces, understood, clairval)
+    assert [p.intent for p in got] == ["report_status", None]
 
 
 def test_another_institution_s_contact_is_theirs_beside_ours(clairval: Commune) -> None:
