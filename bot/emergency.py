@@ -651,6 +651,10 @@ _FIGURES = re.compile(
     # Exasperation (« ça va me tuer », « ce robot me tue »), dried blood, a tag's words.
     r"\b(?:ca|cela|ce \w+|cette \w+|ces \w+) (?:va me tuer|me tue|vont me tuer|me tuent)\b|"
     r"\bsang seche\b|"
+    # A pet gone (« mon chat a disparu depuis hier soir, quelqu'un l'a vu ? »).
+    r"\b(?:mon|ma|notre|nos|le|la|les) (?:chat|chatte|chats|chaton|chien|chienne|chiens|lapin|"
+    r"perroquet|perruche|tortue|hamster)(?: \w+){0,3}? (?:a disparu|ont disparu|s est (?:echappee?|"
+    r"sauvee?|perdue?)|est perdue?|a fugue)\b|"
     # A chore that makes one cross (« je vais tuer mon frère s'il oublie encore le canapé »).
     r"\bje vais (?:le |la |les |te )?tuer\b(?:\s+\w+){0,3}?\s+s (?:il|ils|elle|elles)\b|"
     r"\bme tuer si (?:j|je) (?:arrive (?:encore )?en retard|oublie|rate|perds|suis en retard)|"

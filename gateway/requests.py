@@ -210,7 +210,6 @@ _AGAIN = (
     r"la semaine|le mois|depuis|des|cet|ce|cette|l an|l annee)\b"
 )
 _REPEATED = re.compile(rf"\b(?:{_AGAIN})")
-# A report already made, said closed or repaired, and the problem still there.
 # A report made before, said by its writer (« que j'ai signalé en mars », « signalé il y a un
 # mois »).
 _SAID_BEFORE = re.compile(
@@ -234,9 +233,10 @@ _WHERE_IT_STANDS = re.compile(
     r"(?:bien )?"
     r"ete (?:pris en compte|prise en compte|recue?|traitee?|transmise?|enregistree?)\b"
 )
+# A report already made, said closed or repaired, and the problem still there.
 _ALREADY = re.compile(
     rf"{_SAID_BEFORE.pattern}|\b(?:"
-    r"mon signalement|ma demande|le signalement|j avais signale|je vous avais signale|"
+    r"mon signalement|ma demande|le signalement|"
     r"vous (?:m )?aviez (?:dit|ecrit|marque|annonce|repondu)|(?:est|a ete) (?:clos|cloture|"
     r"ferme|classe)|marque (?:comme )?(?:repare|regle|resolu|termine))"
 )

@@ -278,15 +278,17 @@ class Turns:
     async def _clauses(self, text: str) -> tuple[list[str], list[tuple[str | None, float]]] | None:
         """The message's clauses and what Rasa understands each to ask; None for one clause."""
         commune = self._commune.get()
-        pieces = clauses(text, lambda words: is_place(words, commune))
-        if len(pieces) < 2:
-            return None
-        return pieces, [await self._rasa.parse(piece) for piece in pieces]
+        return await self._read(clauses(text, lambda words: is_place(words, commune)))
 
     async def _turned(self, text: str) -> tuple[list[str], list[tuple[str | None, float]]] | None:
         """The errand and the danger of a message that turns from one to the other in one
         sentence, and what Rasa understands each to ask."""
-        pieces = turned(text)
+        return await self._read(turned(text))
+
+    async def _read(
+        self, pieces: list[str]
+    ) -> tuple[list[str], list[tuple[str | None, float]]] | None:
+        """Several pieces, and what Rasa understands each to ask; None for one piece."""
         if len(pieces) < 2:
             return None
         return pieces, [await self._rasa.parse(piece) for piece in pieces]

@@ -394,6 +394,7 @@ def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> N
         "nous venons d'emménager avec mes deux enfants, permis de construire ?",
         # An electric bike, a stray dog nobody fears, a paper lost.
         "on m'a volé mon vélo électrique cette nuit, où porter plainte ?",
+        "notre chienne a disparu ce matin, quelqu'un l'a vue dans le quartier ?",
         "un chien perdu traîne dans l'impasse, il est gentil, qui vient le chercher ?",
         "l'école veut un papier signé mais mon fils l'a perdu, comment je joins l'école ?",
     ],

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.dialects import sqlite
@@ -82,7 +83,9 @@ def test_the_buttons_in_force_are_those_of_the_last_turn(transcript: Transcript)
 
 def test_requests_put_off_wait_until_taken_up_or_too_old(transcript: Transcript) -> None:
     ref = ConversationRef("web", "later")
-    waiting = [{"text": "réservez-moi les tables", "intent": None, "then": []}]
+    waiting: list[dict[str, Any]] = [
+        {"text": "réservez-moi les tables", "intent": None, "then": []}
+    ]
     transcript.record(
         ref, [Entry("assistant", "Je m'occupe de votre autre demande…", {DEFERRED: waiting})]
     )
