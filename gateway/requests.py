@@ -44,7 +44,8 @@ LEAD_CONFIDENCE = 0.8
 # Requests sent as their intent (with their words) when only the commune's words recognised
 # them.
 FORCED = FAQ | {
-    "thank", "cancel_booking", "report_problem", "request_human", "still_broken", "report_status"
+    "thank", "cancel_booking", "report_problem", "request_human", "still_broken", "report_status",
+    "book",
 }  # fmt: skip
 # Requests that may come twice in one message, about two different things (« qui peut
 # emprunter les chaises, et la sono est-elle gratuite ? »).
@@ -684,6 +685,8 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return "report_problem"  # « le banc en face de la poste a perdu deux lattes. »
     if unsure and _REPORTING.search(plain(piece)) and _problem(piece, commune, sure=False):
         return "report_problem"  # « je vous signale un dépôt de pneus… la plaque du camion »
+    if unsure and _BOOKING.search(words) and not ASKED.search(piece) and _resources(piece, commune):
+        return "book"  # « …et réservez-moi 4 tables »
     if _HUMAN.search(plain(piece)):
         return "request_human"
     if found and (any(f.sure for f in found) or ASKED.search(piece)):
@@ -694,6 +697,11 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
     return _BY_KEY.get(key) if key else None
 
 
+# A booking asked for outright (« réservez-moi 4 tables », « il me faudrait la sono »).
+_BOOKING = re.compile(
+    r"\b(?:reservez|reserver|louez|louer|pretez|preter|mettez moi|gardez moi|"
+    r"il (?:me|nous) (?:faut|faudrait)|je voudrais|nous voudrions|on voudrait)\b"
+)
 # A report said as one (« je vous signale », « je voudrais signaler »).
 _REPORTING = re.compile(
     r"^(?:bonjour |bonsoir |madame |monsieur )*(?:je (?:vous )?(?:signale|voudrais signaler|"

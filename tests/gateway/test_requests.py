@@ -573,6 +573,16 @@ def test_where_a_report_stands_beside_a_cancellation_is_no_new_report(clairval: 
     assert [p.intent for p in got] == ["report_status", None]
 
 
+def test_a_booking_asked_outright_that_rasa_is_unsure_of_is_a_booking(clairval: Commune) -> None:
+    pieces = ["annulez la sono du 12", "réservez-moi 6 tables"]
+    understood = [("cancel_booking", 0.97), ("nlu_fallback", 0.6)]
+    got = requests(" et ".join(pieces), pieces, understood, clairval)
+    assert [(p.text, p.intent) for p in got] == [(pieces[0], None), (pieces[1], "book")]
+    # A question about them is no booking.
+    pieces[1] = "vous prêtez combien de tables ?"
+    assert len(requests(" et ".join(pieces), pieces, understood, clairval)) == 1
+
+
 def test_another_institution_s_contact_is_theirs_beside_ours(clairval: Commune) -> None:
     text = "Le numéro de la sécurité sociale ? Et le vôtre à la mairie ?"
     pieces = clauses(text, lambda words: is_place(words, clairval))
