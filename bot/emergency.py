@@ -117,6 +117,7 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         past
         and (_NOW.search(words) is None or _ERRAND.search(words) is not None)
         and _AGAIN.search(words) is None  # « les pompiers sont venus mais ça repart »
+        and _STILL_HURT.search(words) is None  # « le feu est éteint mais il ne respire plus »
     )
     # A wish to die is never told as past (« elle va rejoindre sa mère, morte l'an dernier »).
     together_ = [
@@ -192,6 +193,14 @@ _BEFORE_TODAY = re.compile(
 _ALIVE = re.compile(
     r"\b(?:ne respire|respire mal|ne bouge|inconscient|saigne|ne repond|convuls|etouff|"
     r"evanoui|vomi|tremble|par terre|au sol)"
+)
+
+
+# Someone's body in trouble now, whatever was dealt with before (never « par terre », which a
+# fallen sign is too).
+_STILL_HURT = re.compile(
+    r"\b(?:ne respire|respire mal|inconscient|saigne|convuls|etouff|evanoui|"
+    r"ne (?:repond|bouge) plus)"
 )
 
 
@@ -662,7 +671,7 @@ _FIGURES = re.compile(
     r"\bpas (?:du tout )?(?:mechant|agressif|dangereux)\b|"
     r"\b(?:va|vont|risque de|pourrait) finir (?:sous (?:une|un|les|la) \w+|ecrasee?s?)\b|"
     # Heat, not fire (« ça brûle là-dedans, il faisait 38 degrés »); a breath that is fine.
-    r"\bca brule\b(?=(?:\s+\w+){0,10}?\s+(?:\d+ degres|chaleur|canicule|clim|chaud))|"
+    r"\bca brule\b(?=(?:\s+\w+){0,10}?\s+(?:\d+ degres|chaleur|canicule|clim))|"
     r"\brespire (?:normalement|bien|correctement|sans difficulte)\b|"
     # Broken glass or tyres (« une épave aux vitres explosées »): no explosion.
     r"\b(?:vitres?|pare brise|pneus?|retros?|retroviseurs?)\s+(?:\w+\s+)?explosee?s?\b|"
@@ -829,7 +838,8 @@ def plausible(text: str) -> bool:
     jest = _in_jest(words, text)
     if _DEATH_WISH.search(words) and not jest:
         return True  # « elle va rejoindre sa mère, morte l'an dernier »: the past is the mother's
-    if jest or _over(words) or (_TOLD.search(words) and not _NOW.search(words)):
+    told = _TOLD.search(words) and not (_NOW.search(words) or _STILL_HURT.search(words))
+    if jest or _over(words) or told:
         return False
     if (_SOMEONE.search(words) or _PERSON.search(words)) and (
         _BODY.search(words) or _FEAR.search(words)

@@ -459,6 +459,20 @@ def test_a_danger_dealt_with_that_starts_again_is_a_danger() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "le feu est éteint mais mon voisin ne respire plus",
+        "les pompiers sont intervenus mais ma mère saigne de la tête",
+        "la fuite a été colmatée mais mon père est inconscient dans la cuisine",
+    ],
+)
+def test_a_danger_dealt_with_and_someone_in_trouble_now_is_a_danger(text: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and "malaise" in found.situations
+    assert plausible(text)
+
+
+@pytest.mark.parametrize(
     ("text", "situation"),
     [
         ("je n'en peux plus, j'ai préparé toutes mes plaquettes de somnifères", "suicide"),
