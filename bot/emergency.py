@@ -859,9 +859,9 @@ _FEAR = _any(
     r"peur", r"hurl", r"cri(?:e|ent|s)?\b", r"pleur", r"panique", r"terroris", r"danger",
     r"menac", r"enferm", r"coinc", r"bloque", r"tomb", r"chut", r"mal\b", r"souffr", r"accroch",
     # Someone missing (« on le cherche partout », « pas rentrée »).
-    # « il l'a perdu » is a thing lost.
     # « qui vient le chercher ? » fetches; « on le cherche partout » searches.
     r"(?:on|je|nous|j) (?:le |la |les )?cherch", r"cherch\w* partout",
+    # « il l'a perdu » is a thing lost, « un chien perdu » a pet.
     r"(?<!l a )(?<!l ai )(?<!chien )(?<!chat )perdu", r"disparu", r"rentre", r"retrouv",
     r"inquie", r"angoiss", r"seule?\b",
 )  # fmt: skip

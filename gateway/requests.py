@@ -516,6 +516,23 @@ def still_broken(
     )
 
 
+# Something left in the street (« un vieil encombrant abandonné, un matelas »).
+_LEFT = re.compile(r"\b(?:abandonnee?s?|deposee?s?|jetee?s?|trainent|laissee?s?|sauvages?)\b")
+
+
+def left_in_the_street(text: str, commune: Commune) -> bool:
+    """Something left at a street of the commune, told without a question (« vers le 4 ch du
+    stade : un vieil encombrant abandonné, un matelas »): a report, whatever a word of the
+    bulky-waste answer made the classifier think."""
+    words = plain(text)
+    return (
+        ASKED.search(text) is None
+        and _LEFT.search(words) is not None
+        and _problem(text, commune) is not None
+        and places.match_street(text, commune.data.signalements.rues) is not None
+    )
+
+
 def complained_again(text: str) -> bool:
     """A problem reported before, said again and still there, in one sentence (« ça fait
     trois fois que je vous préviens pour le banc arraché, rien n'a bougé »): a follow-up,

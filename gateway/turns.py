@@ -37,6 +37,7 @@ from gateway.requests import (
     conjoined,
     is_place,
     lead,
+    left_in_the_street,
     mashed,
     problems,
     questions,
@@ -232,6 +233,8 @@ class Turns:
             if read is None:
                 if complained_again(text):
                     return [Part(text, "still_broken")]
+                if left_in_the_street(text, commune):
+                    return [Part(text, REPORT)]
                 if asks_for_human(text):
                     # « Je veux parler à un agent de l'urbanisme : mon voisin monte un mur… »:
                     # what it asks is answered, and a person takes it up.

@@ -663,3 +663,12 @@ def test_a_report_said_as_one_is_a_report_whatever_its_other_words(clairval: Com
     # The question is answered at once, the report's form comes after it.
     assert [p.intent for p in got] == [None, "report_problem"]
     assert got[1].text.startswith("Je vous signale")
+
+
+def test_something_left_at_a_street_told_without_a_question_is_a_report(clairval: Commune) -> None:
+    from gateway.requests import left_in_the_street
+
+    assert left_in_the_street("vers le 4 ch du stade : un vieil encombrant abandonné", clairval)
+    # A question about the collection, even with a street, is none.
+    assert not left_in_the_street("les encombrants rue des Lilas c'est quand ?", clairval)
+    assert not left_in_the_street("ramassage des encombrants rue des Lilas", clairval)
