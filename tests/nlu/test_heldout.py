@@ -49,7 +49,7 @@ def word_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _examples(path: Path) -> Examples:
+def labelled(path: Path) -> Examples:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     found: Examples = {}
     for item in document.get("nlu") or []:
@@ -63,14 +63,14 @@ def _examples(path: Path) -> Examples:
 
 @cache
 def heldout() -> Examples:
-    return _examples(HELDOUT)
+    return labelled(HELDOUT)
 
 
 @cache
 def training() -> Examples:
     merged: Examples = {}
     for path in TRAINING:
-        for intent, messages in _examples(path).items():
+        for intent, messages in labelled(path).items():
             merged.setdefault(intent, []).extend(messages)
     return merged
 
@@ -154,7 +154,7 @@ def test_no_message_appears_twice() -> None:
     assert not twice, f"duplicated held-out messages: {twice}"
 
 
-@pytest.mark.parametrize("intent", sorted(_examples(HELDOUT)))
+@pytest.mark.parametrize("intent", sorted(labelled(HELDOUT)))
 def test_entities_are_annotated_only_where_training_annotates_them(intent: str) -> None:
     def entities(messages: list[str]) -> set[str]:
         found = re.findall(r"\]\(([^)]+)\)|\]\{\"entity\": ?\"([^\"]+)\"", "\n".join(messages))
