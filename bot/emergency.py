@@ -585,8 +585,11 @@ _CRASH = _any(
 _ON_THE_GROUND = frozenset({"par terre", "au sol", "a terre"})
 _NOW = _any(
     r"vite", r"urgence vitale", r"au secours", r"aidez", r"a l aide", r"maintenant",
-    r"en ce moment", r"tout de suite", r"venez", r"appelez", r"secours", r"grave", r"urgent",
-    r"en train de",
+    r"en ce moment", r"tout de suite", r"appelez", r"secours", r"urgent", r"en train de",
+    # « venez ! », not « vous venez parfois récupérer les vieux meubles ? »
+    r"venez(?! (?:parfois|souvent|\w+(?:er|ir|re)\b))",
+    # « c'est grave », not « on m'a volé mon vélo cette nuit, c'est grave, je fais quoi ? »
+    r"(?<!c est )(?<!c etait )grave", r"c est grave(?! je fais| on fait| que faire)",
 )  # fmt: skip
 # Words of an ordinary request: a danger said with them is most often a figure of speech.
 _ERRAND = _any(
@@ -641,14 +644,19 @@ _FIGURES = re.compile(
     r"\bfeux? (?:tricolores?|rouges?|verts?|oranges?|clignotants?|de signalisation|"
     r"de circulation|du carrefour|(?:pour |des )?(?:les )?pietons?|d artifice|de camp|"
     r"de la saint jean)\b|"
+    # A threat of a lawsuit, a wall or a bill (« mon voisin menace de construire un mur »).
+    r"\bmenac\w* de (?:nous |me |m |vous |les )?(?:construire|batir|porter plainte|couper|vendre|"
+    r"demenager|resilier|augmenter|fermer|denoncer|signaler|faire un proces|prendre un avocat|"
+    r"attaquer en justice|appeler la police|appeler les gendarmes|expulser|saisir|verbaliser|"
+    r"mettre une amende|elaguer|abattre (?:l|les|le|la|mon|son|leur) (?:arbre|haie|mur|cabane))\w*|"
     # A go-ahead (« il a eu le feu vert de chez vous ? »).
     r"\b(?:le|un|son|leur|votre) feu vert\b|"
     r"\b(?:(?:un |l )?(?:accident|drame|malheur) )?"
     r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
     r"se tuer|tomber|trebucher|se faire mal|arriver|se faire (?:ecraser|renverser|tuer))\b|"
     r"\bavant qu il (?:y ait|arrive) (?:un accident|un drame|un malheur)\b|"
-    r"\b(?:peur|crainte|crains) qu (?:un|une|des|les|mon|ma|quelqu un)(?: \w+){0,2} "
-    r"(?:se blesse|tombe|se fasse mal|se tue|se coupe)\w*|"
+    r"\b(?:peur|crainte|crains|avant) (?:qu|que) (?:un|une|des|les|mon|ma|quelqu un|qqn)"
+    r"(?: \w+){0,2} (?:ne )?(?:se blesse|tombe|chute|se fasse mal|se tue|se coupe|se casse)\w*|"
     r"\bun accident (?:est )?vite arrive\b|\bva finir en (?:accident|drame)\b|"
     # Nothing happened, said outright (« personne de blessé », « pas de fuite hein »).
     r"\b(?:sans|aucun|pas de|personne de) blesses?\b|\bpersonne n (?:a ete|est) blesse\b|"
@@ -862,7 +870,9 @@ _FEAR = _any(
     # « qui vient le chercher ? » fetches; « on le cherche partout » searches.
     r"(?:on|je|nous|j) (?:le |la |les )?cherch", r"cherch\w* partout",
     # « il l'a perdu » is a thing lost, « un chien perdu » a pet.
-    r"(?<!l a )(?<!l ai )(?<!chien )(?<!chat )perdu", r"disparu", r"rentre", r"retrouv",
+    r"(?<!l a )(?<!l ai )(?<!chien )(?<!chat )perdu", r"disparu", r"retrouv",
+    # « elle n'est toujours pas rentrée », not « je rentre du travail à 18h »
+    r"pas (?:encore |toujours |)rentre", r"jamais rentre",
     r"inquie", r"angoiss", r"seule?\b",
 )  # fmt: skip
 

@@ -516,3 +516,33 @@ def test_a_danger_told_without_its_usual_words(text: str, situation: str) -> Non
 def test_everyone_safe_now_is_no_fire_put_out() -> None:
     found = alarm("Incendie au 3e étage, on est tous sortis, tout le monde va bien", SAFETY)
     assert found is not None and "feu" in found.situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Coming home, a visit asked for, a theft over, harm only feared, a lawsuit threatened.
+        "Je rentre tard du travail le soir, vous fermez à quelle heure ?",
+        "Vous venez parfois ramasser les vieux canapés laissés devant les maisons ?",
+        "On a volé ma trottinette cette nuit devant chez moi, c'est grave, je fais quoi ?",
+        "Le trottoir est tout déformé devant l'école, je vous écris avant que quelqu'un ne tombe",
+        "Ma voisine menace de porter plainte à cause de ma haie, elle a le droit ?",
+    ],
+)
+def test_ordinary_words_of_coming_home_visits_and_quarrels_are_no_danger(text: str) -> None:
+    assert alarm(text, SAFETY) is None
+    assert not plausible(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("Ma fille n'est toujours pas rentrée du collège et il est 21h, on la cherche partout",
+         "disparition"),
+        ("Mon voisin menace de la frapper avec une barre, il hurle dans l'escalier", "menace"),
+        ("Venez vite, mon père est tombé et il ne se relève pas", "malaise"),
+    ],
+)  # fmt: skip
+def test_the_same_words_said_of_a_danger_still_raise_it(text: str, situation: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and situation in found.situations
