@@ -94,7 +94,7 @@ def decide(turn: flow.Turn, message: flow.Message, requested: str | None, tracke
     if requested == Slot.CONFIRM and said is Short.NO:
         turn.set(Slot.HOLD, None)  # released by the summary's next run or by the end
         return Slot.CHANGE.value
-    if requested is None and flow.not_ours(turn, message):
+    if requested is None and flow.not_ours(turn, message, names_ours=_names(message)):
         turn.set(Slot.CONFIRM, "done")
         return None
     other = _other_flow(message, requested)

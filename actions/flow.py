@@ -185,15 +185,21 @@ def after_interruption(tracker: Tracker) -> bool:
     return False
 
 
-def not_ours(turn: Turn, message: Message, *, also_sure: bool = False) -> bool:
+def not_ours(
+    turn: Turn, message: Message, *, also_sure: bool = False, names_ours: bool = False
+) -> bool:
     """A message about another town or someone else's service (« la salle des fêtes de
-    Montreuil », « le consulat »): the directory answers it, and the form ends there."""
+    Montreuil », « le consulat »): the directory answers it, and the form ends there. With
+    `names_ours` (one of our resources is named), a business is where the resident works or
+    what the party is for (« je tiens la boulangerie… réserver la salle des fêtes »)."""
     current = commune()
     found = everywhere(message.text, current.data.annuaire, current.name)
     elsewhere = [
         f
         for f in found
-        if not f.lives and (f.key in (NEIGHBOUR, NOT_OURS) or (also_sure and f.sure))
+        if not f.lives
+        and not (names_ours and f.key == NOT_OURS)
+        and (f.key in (NEIGHBOUR, NOT_OURS) or (also_sure and f.sure))
     ]
     for one in elsewhere[:2]:
         turn.tell(current.directory(one), topic=f"directory:{one.key}")

@@ -141,7 +141,9 @@ _POINTS_BACK = re.compile(
     r"la joindre|me le|me la|me les|me l|nous le|nous la|nous les|nous l|l avez|l avoir|"
     r"les avez|les avoir|le donner|la donner|les donner|"
     # Whom to turn to, the need told before (« ma fille a de la fièvre… Qui peut la voir ? »).
-    r"qui peut (?:la|le|les|nous|m|me) \w+|a qui|aupres de qui|vers qui|qui dois je|"
+    r"qui peut (?:la|le|les|l|nous|m|me) \w+|"
+    r"qui (?:peut|doit|va|pourrait) (?:intervenir|agir)|"
+    r"a qui|aupres de qui|vers qui|qui dois je|"
     r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou|"
     r"qui (?:il |qu il )?faut(?: il)? (?:contacter|appeler|joindre|voir|prevenir)|"
     r"c est qui|je m adresse a qui|(?:on|je) (?:peut|peux) (?:les|le|la) joindre|"
@@ -152,7 +154,8 @@ _POINTS_BACK = re.compile(
 )
 # A street is no place asked about (« la salle de la rue des Écoles », « route de la Gare »).
 _STREET = re.compile(
-    r"\b(?:rue|avenue|place|chemin|impasse|allee|boulevard|route|square|quai|sentier|ruelle) "
+    r"\b(?:rue|avenue|place|chemin|impasse|allee|boulevard|route|square|quai|sentier|ruelle|"
+    r"quartier) "
     r"(?:de la|de l|des|du|de|d) [a-z0-9]+"
 )
 

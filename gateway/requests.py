@@ -647,11 +647,19 @@ def asks_for_human(text: str) -> bool:
     return _HUMAN.search(plain(text)) is not None
 
 
-def astray(text: str, whole: str | None, asked: str) -> bool:
+def astray(text: str, whole: str | None, asked: str, commune: Commune) -> bool:
     """Whether the whole message, read as `whole`, was led astray from what its one question
     asks; never when it may be a danger, which the question alone would hide (« ma mère est
-    hospitalisée… j'aurais besoin d'expliquer tout ça à une personne » is none)."""
-    return whole != asked and not (whole == "emergency" and plausible(text))
+    hospitalisée… j'aurais besoin d'expliquer tout ça à une personne » is none), nor when it
+    asks about the other service its story names (« ma demande d'aide au logement est bloquée…
+    Qui dois-je relancer ? »: the question alone names nobody)."""
+    if whole == "emergency" and plausible(text):
+        return False
+    if whole == "ask_elsewhere" and any(
+        f.sure for f in everywhere(text, commune.data.annuaire, commune.name)
+    ):
+        return False
+    return whole != asked
 
 
 def _kinds(

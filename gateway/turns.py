@@ -259,7 +259,7 @@ class Turns:
             asked = lead(text, pieces, understood, commune)
             told = reported(text, pieces, understood, commune)
             whole = (await self._rasa.parse(text))[0] if asked or told else None
-            if asked is not None and astray(text, whole, asked[1]):
+            if asked is not None and astray(text, whole, asked[1], commune):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
             if told and whole in STRAYS:  # not a follow-up of a report, nor a danger: a report
                 return [Part(text, REPORT)]  # told with its story, every word kept

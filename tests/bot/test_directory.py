@@ -192,3 +192,14 @@ def test_a_school_bus_is_transport_not_the_school() -> None:
     assert keys("à quelle heure passe le car du collège le matin ?")[0] == "transports"
     # Where one waits for it says where a problem is, and asks nothing of the carrier.
     assert keys("l'abri où on attend le car a perdu sa vitre") == []
+
+
+def test_whom_to_turn_to_points_back_at_the_story() -> None:
+    # The question names nobody: what the story told says whom to turn to.
+    assert keys("Ma fille a de la fièvre depuis ce soir et le cabinet est fermé. Qui peut "
+                "l'ausculter ?") == ["medecin_de_garde"]  # fmt: skip
+    assert keys("Les voisins mettent la musique à fond jusqu'à 3h. Qui peut intervenir ?") == [
+        "police_municipale"
+    ]
+    # A neighbourhood named after a place is where one lives, not the place.
+    assert keys("On habite le quartier de la Gare. Où est notre bureau de vote ?") == []

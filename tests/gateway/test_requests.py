@@ -111,21 +111,38 @@ def test_a_place_in_the_story_is_no_question_about_it(clairval: Commune) -> None
     assert lead(text, pieces, understood, clairval) == (pieces[1], "ask_hours")
 
 
-def test_a_danger_read_in_the_whole_message_is_never_hidden_by_its_question() -> None:
+def test_a_danger_read_in_the_whole_message_is_never_hidden_by_its_question(
+    clairval: Commune,
+) -> None:
     text = "Mon fils est tombé du toboggan et ne bouge plus. Vous êtes ouverts quand ?"
-    assert astray(text, "ask_elsewhere", "ask_hours")
-    assert astray(text, "nlu_fallback", "request_human")
-    assert not astray(text, "ask_hours", "ask_hours")
-    assert not astray(text, "emergency", "ask_hours")
+    assert astray(text, "ask_elsewhere", "ask_hours", clairval)
+    assert astray(text, "nlu_fallback", "request_human", clairval)
+    assert not astray(text, "ask_hours", "ask_hours", clairval)
+    assert not astray(text, "emergency", "ask_hours", clairval)
 
 
-def test_a_danger_the_classifier_alone_reads_in_a_story_does_not_hide_its_question() -> None:
+def test_a_question_about_the_service_its_story_names_is_not_led_astray(
+    clairval: Commune,
+) -> None:
+    text = (
+        "Ma demande d'aide au logement est bloquée depuis deux mois, je n'ai plus de "
+        "nouvelles. Qui dois-je relancer ?"
+    )
+    assert not astray(text, "ask_elsewhere", "out_of_scope", clairval)
+    # The story names the CAF, but the question asks about us.
+    other = "Hier la CAF ne m'a pas répondu. Vous êtes ouverts le samedi ?"
+    assert astray(other, "ask_elsewhere", "ask_hours_weekend", clairval)
+
+
+def test_a_danger_the_classifier_alone_reads_in_a_story_does_not_hide_its_question(
+    clairval: Commune,
+) -> None:
     # Someone in hospital, and nothing of a danger now: the question is the request.
     text = (
         "Bonjour, ma mère est hospitalisée et j'essaie de régler plusieurs choses à sa place. "
         "J'aurais besoin d'expliquer tout ça à une personne du service. Est-ce possible ?"
     )
-    assert astray(text, "emergency", "request_human")
+    assert astray(text, "emergency", "request_human", clairval)
 
 
 def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: Commune) -> None:

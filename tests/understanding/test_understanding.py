@@ -67,6 +67,27 @@ FRESH = [
         "qui nettoie le terrain brûlé ?",
         (),
     ),
+    Case(
+        "long",
+        "Je suis coiffeuse place de l'Église et je voudrais réserver les barnums pour la "
+        "braderie du quartier le 6 juin.",
+        ("book:barnums",),
+        "the resident's own business is no question about a business",
+    ),
+    Case(
+        "elsewhere",
+        "Mes allocations familiales n'arrivent plus depuis mars et personne ne répond au "
+        "téléphone. Vers qui me tourner ?",
+        ("directory:caf",),
+        "the question names nobody: the story names the CAF",
+    ),
+    Case(
+        "danger",
+        "Je rentre du boulot vers 19h tous les soirs, la mairie est encore ouverte à cette "
+        "heure-là ?",
+        ("ask_hours",),
+        "« je rentre » is no one missing",
+    ),
 ]
 
 
