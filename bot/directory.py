@@ -143,7 +143,7 @@ _POINTS_BACK = re.compile(
     # Whom to turn to, the need told before (« ma fille a de la fièvre… Qui peut la voir ? »).
     r"qui peut (?:la|le|les|l|nous|m|me) \w+|"
     r"qui (?:peut|doit|va|pourrait) (?:intervenir|agir)|"
-    r"a qui|aupres de qui|vers qui|qui dois je|"
+    r"a qui|aupres de qui|vers qui|qui dois je|pour chacun|pour chacune|pour les deux|"
     r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou|"
     r"qui (?:il |qu il )?faut(?: il)? (?:contacter|appeler|joindre|voir|prevenir)|"
     r"c est qui|je m adresse a qui|(?:on|je) (?:peut|peux) (?:les|le|la) joindre|"

@@ -199,6 +199,8 @@ _SAME_BOOKING = re.compile(
     r"en meme temps|pour l occasion|pour ce jour|pour cette date)\b|"
     r"\b(?:avoir|prendre|reserver|louer|emprunter)\b(?:\s+\w+){0,4}\s+(?:aussi|egalement|en plus)\b"
 )
+# What joins a clause to the booking before it (« …le 12 juillet, et aussi dix tables »).
+_ADDED = re.compile(r"\b(?:et |puis )?(?:aussi|egalement|en plus|ainsi que|avec ca)\W*$")
 # A complaint made again (« c'est la troisième fois que je vous préviens », « je vous relance »).
 _AGAIN = (
     r"(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e|\d+eme|plusieurs|deux|trois|quatre|cinq|"
@@ -296,15 +298,15 @@ def _groups(
         kind = kinds[number]
         if kind == "thank" and number > 0 and not THANKS_FOR.match(piece.strip()):
             kind = None
+        before, after = _around(text, piece)
         if (
             kind == "ask_resource"
             and groups
             and groups[-1].kind == "book"
-            and _SAME_BOOKING.search(plain(piece))
+            and (_SAME_BOOKING.search(plain(piece)) or _ADDED.search(plain(before)))
         ):
             kind = "book"  # « … et on peut avoir la sono ce jour-là ? »: booked with it
         said = _GREETING.sub("", piece.strip())
-        before, after = _around(text, piece)
         asked = (
             ASKED.search(said) is not None
             # « passeport ; decheterie horaire »: a bare request names what it asks.
@@ -530,6 +532,18 @@ def left_in_the_street(text: str, commune: Commune) -> bool:
         and _LEFT.search(words) is not None
         and _problem(text, commune) is not None
         and places.match_street(text, commune.data.signalements.rues) is not None
+    )
+
+
+def told_afresh(text: str, commune: Commune) -> bool:
+    """A street problem told with no word of a report made before nor of a problem lasting
+    after one (« le réverbère au coin de ma rue clignote puis s'éteint toute la nuit »): a new
+    report, whatever the classifier's « still broken »."""
+    words = plain(text)
+    return (
+        _ALREADY.search(words) is None
+        and _STILL.search(words) is None
+        and _problem(text, commune) is not None
     )
 
 

@@ -47,11 +47,13 @@ from gateway.requests import (
     still_broken,
     thanks_for_a_repair,
     together,
+    told_afresh,
     two_things,
 )
 
 log = logging.getLogger(__name__)
 REPORT = Intent.REPORT_PROBLEM.value
+BROKEN = Intent.STILL_BROKEN.value
 HUMAN = Intent.REQUEST_HUMAN.value
 # What a message that also asks for a person may ask besides: answered before the handoff.
 ANSWERED = SPLITTABLE - {HUMAN}
@@ -234,6 +236,8 @@ class Turns:
                 if complained_again(text):
                     return [Part(text, "still_broken")]
                 if left_in_the_street(text, commune):
+                    return [Part(text, REPORT)]
+                if told_afresh(text, commune) and (await self._rasa.parse(text))[0] == BROKEN:
                     return [Part(text, REPORT)]
                 if asks_for_human(text):
                     # « Je veux parler à un agent de l'urbanisme : mon voisin monte un mur… »:

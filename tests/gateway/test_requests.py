@@ -24,6 +24,7 @@ from gateway.requests import (
     subject,
     thanks_for_a_repair,
     together,
+    told_afresh,
     two_things,
 )
 
@@ -530,6 +531,13 @@ def test_a_resource_asked_for_on_the_day_of_a_booking_is_booked_with_it(
     # Asked about on their own, they are a question of their own.
     other = "La salle des fêtes est libre le 14 mai ? Et les barnums coûtent combien ?"
     assert len(requests(other, clauses(other), understood, clairval)) == 2
+    # Added to the booking with « et aussi », the tables are booked with the hall.
+    added = "Je réserve la salle des fêtes pour le 3 octobre, et aussi douze tables si possible."
+    assert clauses(added) == [
+        "Je réserve la salle des fêtes pour le 3 octobre",
+        "douze tables si possible.",
+    ]
+    assert requests(added, clauses(added), understood, clairval) == [Part(added)]
 
 
 def test_a_report_said_closed_but_still_wrong_is_still_broken(clairval: Commune) -> None:
@@ -689,3 +697,12 @@ def test_something_left_at_a_street_told_without_a_question_is_a_report(clairval
     # A question about the collection, even with a street, is none.
     assert not left_in_the_street("les encombrants rue des Lilas c'est quand ?", clairval)
     assert not left_in_the_street("ramassage des encombrants rue des Lilas", clairval)
+
+
+def test_a_problem_told_without_a_report_before_is_told_afresh(clairval: Commune) -> None:
+    assert told_afresh("Le lampadaire de l'impasse clignote puis s'éteint toute la nuit", clairval)
+    # A report made before, or a problem still there: a follow-up.
+    assert not told_afresh("Le lampadaire que j'ai signalé clignote toujours", clairval)
+    assert not told_afresh("mon signalement du banc : il est cassé", clairval)
+    # No problem named: nothing told.
+    assert not told_afresh("Bonjour, vous êtes ouverts samedi ?", clairval)
