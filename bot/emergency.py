@@ -645,7 +645,8 @@ _FIGURES = re.compile(
     r"de circulation|du carrefour|(?:pour |des )?(?:les )?pietons?|d artifice|de camp|"
     r"de la saint jean)\b|"
     # A threat of a lawsuit, a wall or a bill (« mon voisin menace de construire un mur »).
-    r"\bmenac\w* de (?:nous |me |m |vous |les )?(?:construire|batir|porter plainte|couper|vendre|"
+    r"\bmenac\w* de (?:nous |me |m |vous |les )?(?:construire|batir|porter plainte|vendre|"
+    r"couper (?:l eau|le courant|l electricite|le gaz|internet|la ligne|les vivres)|"
     r"demenager|resilier|augmenter|fermer|denoncer|signaler|faire un proces|prendre un avocat|"
     r"attaquer en justice|appeler la police|appeler les gendarmes|expulser|saisir|verbaliser|"
     r"mettre une amende|elaguer|abattre (?:l|les|le|la|mon|son|leur) (?:arbre|haie|mur|cabane))\w*|"

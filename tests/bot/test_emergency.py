@@ -540,6 +540,7 @@ def test_ordinary_words_of_coming_home_visits_and_quarrels_are_no_danger(text: s
         ("Ma fille n'est toujours pas rentrée du collège et il est 21h, on la cherche partout",
          "disparition"),
         ("Mon voisin menace de la frapper avec une barre, il hurle dans l'escalier", "menace"),
+        ("Mon ex menace de me couper la gorge, il est devant ma porte", "menace"),
         ("Venez vite, mon père est tombé et il ne se relève pas", "malaise"),
     ],
 )  # fmt: skip
