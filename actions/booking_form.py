@@ -43,7 +43,7 @@ class ValidateBookingForm(FormValidationAction):
         keys = [*BOOKING_SLOTS, *BOOKING_STATE, Slot.OFFERS, Slot.SWITCH_TO, Slot.SWITCH_TEXT]
         turn = flow.Turn({s.value: tracker.get_slot(s.value) for s in keys})
         requested = tracker.get_slot(REQUESTED_SLOT)
-        if flow.fresh(tracker, FORM) or requested is None:
+        if flow.fresh(tracker, FORM) or (requested is None and not flow.resumed(tracker, FORM)):
             message = flow.latest(tracker)
             decided = decide(turn, message, requested, tracker)
             if decided == REJECT:

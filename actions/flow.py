@@ -159,6 +159,20 @@ def fresh(tracker: Tracker, form: str) -> bool:
     return all(name in _FORM_STEPS or name == form for name in since)
 
 
+def resumed(tracker: Tracker, form: str) -> bool:
+    """Whether `form` comes back after another form ran to its end since the latest message
+    (a booking set aside for a report): that message answered the other form, not this one
+    (« c'est parfait » to the report's summary is no answer to the booking)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        name = str(event.get("name") or "")
+        other = name.endswith("_form") and name != form and not name.startswith("validate_")
+        if event.get("event") == "action" and other:
+            return True
+    return False
+
+
 # Actions that answer in the middle of a form, after which it asks its question again.
 INTERRUPTING = frozenset(
     {

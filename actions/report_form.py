@@ -90,7 +90,7 @@ class ValidateReportForm(FormValidationAction):
             message = flow.Message(str(switched), Intent.REPORT_PROBLEM, 1.0, {}, {})
             turn.set(Slot.SWITCH_TEXT, None)
             decided = decide(turn, message, None)
-        elif flow.fresh(tracker, FORM) or requested is None:
+        elif flow.fresh(tracker, FORM) or (requested is None and not flow.resumed(tracker, FORM)):
             message = flow.latest(tracker)
             decided = decide(turn, message, requested)
             if decided is False:

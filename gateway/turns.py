@@ -131,7 +131,7 @@ class Turns:
         later: list[Part] = []
         down = False
         try:
-            parts = await self._parts(inbound.text)
+            parts = await self._parts(inbound.text, ref.id)
             raw, later = await self._play(ref.id, parts, inbound.metadata)
             if not later and raw:
                 more, later = await self._take_up(ref.id, inbound.metadata, start=len(parts))
@@ -223,7 +223,7 @@ class Turns:
         more, later = await self._play(sender, parts, metadata, start)
         return [{"text": said, "part": -1, TAKEN_UP: True}, *more], later
 
-    async def _parts(self, text: str) -> list[Part]:
+    async def _parts(self, text: str, sender: str) -> list[Part]:
         """The message as one turn, or one turn per request (gateway/requests.py)."""
         commune = self._commune.get()
         if mashed(text):  # « zqxj wvpk »: no word to read, whatever the classifier guesses
@@ -237,7 +237,7 @@ class Turns:
                     return [Part(text, "still_broken")]
                 if left_in_the_street(text, commune):
                     return [Part(text, REPORT)]
-                if told_afresh(text, commune) and (await self._rasa.parse(text))[0] == BROKEN:
+                if await self._afresh(text, sender):
                     return [Part(text, REPORT)]
                 if asks_for_human(text):
                     # « Je veux parler à un agent de l'urbanisme : mon voisin monte un mur… »:
@@ -270,6 +270,16 @@ class Turns:
         except RasaUnavailable:
             return [Part(text)]
         return found
+
+    async def _afresh(self, text: str, sender: str) -> bool:
+        """A street problem told as new that the classifier takes for a follow-up of a report
+        (`told_afresh`): a new report — unless a form is under way, which reads the message
+        itself (the booking set aside for the report must not read it once more)."""
+        return (
+            told_afresh(text, self._commune.get())
+            and (await self._rasa.parse(text))[0] == BROKEN
+            and await self._rasa.active_form(sender) is None
+        )
 
     async def _conjoined(self, text: str) -> list[Part] | None:
         """One question about two things (« ma carte grise et mon passeport, je fais ça

@@ -204,3 +204,33 @@ def test_a_cancellation_and_a_new_booking_in_one_message_are_both_done(
     ]
     # Taken up once: later messages are answered for themselves.
     assert "Passons" not in text_of(say(gateway, who, "merci"))
+
+
+def test_a_booking_set_aside_for_a_report_comes_back_where_it_was(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who, day = sender(), ahead(12, weekday=2)
+    said = text_of(
+        say(gateway, who, f"je voudrais réserver la salle des associations {on(day)} de 9h à 11h")
+    )
+    assert "Pour qui" in said
+    assert "À quel nom" in text_of(say(gateway, who, "un particulier"))
+    assert "téléphone" in text_of(say(gateway, who, "Paul Durand"))
+    asked = text_of(
+        say(gateway, who, "au fait le lampadaire ne marche plus vers le 8 avenue des Tilleuls")
+    )
+    assert "mettre de côté" in asked
+    assert "photo" in text_of(say(gateway, who, "oui je veux bien"))
+    assert "Je l’envoie" in text_of(say(gateway, who, "pas de photo"))
+    # « c'est parfait » answers the report's summary, not the booking set aside.
+    filed = text_of(say(gateway, who, "c'est parfait"))
+    assert re.search(r"\bSIG-[A-Z0-9]{4}\b", filed)
+    assert "Reprenons votre réservation" in filed
+    assert "abandonne" not in filed
+    assert "téléphone" in filed  # its question, asked again
+    assert "Je confirme" in text_of(say(gateway, who, "06 12 34 56 78"))
+    assert "C\u2019est réservé" in text_of(say(gateway, who, "oui"))
+    (booked,) = bookings(stack_engine, f"web:{who}")
+    assert booked.status == "confirmed"
+    assert booked.ends_at - booked.starts_at == timedelta(hours=2)
+    assert booked.contact_name == "Paul Durand"
