@@ -147,30 +147,31 @@ def latest(tracker: Tracker) -> Message:
     )
 
 
-def fresh(tracker: Tracker, form: str) -> bool:
-    """Whether the latest message is still to be read by `form`: no other action ran for it
-    (a question answered in passing, a flow finished and this form resumed)."""
+def _since_message(tracker: Tracker) -> list[str]:
+    """The actions that ran since the resident's latest message, latest first."""
     since: list[str] = []
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             break
         if event.get("event") == "action":
             since.append(str(event.get("name")))
-    return all(name in _FORM_STEPS or name == form for name in since)
+    return since
+
+
+def fresh(tracker: Tracker, form: str) -> bool:
+    """Whether the latest message is still to be read by `form`: no other action ran for it
+    (a question answered in passing, a flow finished and this form resumed)."""
+    return all(name in _FORM_STEPS or name == form for name in _since_message(tracker))
 
 
 def resumed(tracker: Tracker, form: str) -> bool:
     """Whether `form` comes back after another form ran to its end since the latest message
     (a booking set aside for a report): that message answered the other form, not this one
     (« c'est parfait » to the report's summary is no answer to the booking)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        name = str(event.get("name") or "")
-        other = name.endswith("_form") and name != form and not name.startswith("validate_")
-        if event.get("event") == "action" and other:
-            return True
-    return False
+    return any(
+        name.endswith("_form") and name != form and not name.startswith("validate_")
+        for name in _since_message(tracker)
+    )
 
 
 # Actions that answer in the middle of a form, after which it asks its question again.
@@ -191,12 +192,7 @@ INTERRUPTING = frozenset(
 
 def after_interruption(tracker: Tracker) -> bool:
     """Whether an action answered the resident's latest message before the form asks again."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "action" and event.get("name") in INTERRUPTING:
-            return True
-    return False
+    return any(name in INTERRUPTING for name in _since_message(tracker))
 
 
 def not_ours(
