@@ -47,10 +47,13 @@ NEXT_REQUEST = (
     r"mais d'abord|mais d’abord|mais d abord|mais avant ça|mais avant ca|mais avant cela|"
     r"mais avant tout|mais avant(?=\s*[:,])"
 )
+# « annuler les chaises et plutôt réserver le gymnase »: a word that turns to the new request.
+_INSTEAD = r"(?:plutôt|plutot|ensuite|à la place|a la place|du coup|en échange|en echange)"
 # « et réservez-moi le gymnase », « et redonnez-m'en un »: an order, its pronoun after it.
 _ORDER = r"\w{3,}ez[- ](?:moi|nous|m'|m’|en|le|la|les|lui)\b"
 _SOFT = re.compile(
-    rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?=(?:{_OPENERS})\b|{_INFINITIVE}|{_ORDER})|"
+    rf",?\s+(?:(?:et|aussi|ainsi que|puis)\s+(?:{_INSTEAD}\s+)?"
+    rf"(?=(?:{_OPENERS})\b|{_INFINITIVE}|{_ORDER})|"
     rf"(?:et )?(?:{NEXT_REQUEST}|et puis|(?-i:Aussi)(?=,)|(?-i:Et)(?= ))[\s,:]+)",
     re.IGNORECASE,
 )

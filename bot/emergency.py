@@ -16,7 +16,7 @@ from functools import cache
 
 from pydantic import Field
 
-from bot.answers import plain
+from bot.answers import fold, plain
 from bot.schema import Strict
 
 
@@ -98,6 +98,9 @@ _HARM = "malaise"
 def alarm(text: str, safety: Safety) -> Alarm | None:
     """The danger or grief a message describes, or None for an ordinary message."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
+    if _HURRY.search(fold(text)) and _ERRAND.search(words) and not _FIRE_SIGN.search(words):
+        # « Il y a le feu ! On doit réserver la salle… »: a hurry.
+        words = re.sub(r"\b(?:il )?y a le feu\b", " ", words)
     found: list[tuple[int, str]] = []
     excluded: set[str] = set()
     for key, pattern, unless in _compiled(safety):
@@ -583,14 +586,26 @@ _CRASH = _any(
     r"allongee? sur (?:la route|la chaussee|le bitume)", r"par terre",
 )  # fmt: skip
 _ON_THE_GROUND = frozenset({"par terre", "au sol", "a terre"})
-_NOW = _any(
-    r"vite", r"urgence vitale", r"au secours", r"aidez", r"a l aide", r"maintenant",
-    r"en ce moment", r"tout de suite", r"appelez", r"secours", r"urgent", r"en train de",
+# A cry for help (« vite », « au secours », « venez »): a danger happening now.
+_CRY_WORDS = (
+    r"vite",
+    r"urgence vitale",
+    r"au secours",
+    r"aidez",
+    r"a l aide",
+    r"tout de suite",
+    r"appelez",
+    r"secours",
+    r"urgent",
     # « venez ! », not « vous venez parfois récupérer les vieux meubles ? »
     r"venez(?! (?:parfois|souvent|\w+(?:er|ir|re)\b))",
     # « c'est grave », not « on m'a volé mon vélo cette nuit, c'est grave, je fais quoi ? »
-    r"(?<!c est )(?<!c etait )grave", r"c est grave(?! je fais| on fait| que faire)",
-)  # fmt: skip
+    r"(?<!c est )(?<!c etait )grave",
+    r"c est grave(?! je fais| on fait| que faire)",
+)
+_CRY = _any(*_CRY_WORDS)
+# Said of now: a cry, or only a word of time (« en ce moment »).
+_NOW = _any(*_CRY_WORDS, r"maintenant", r"en ce moment", r"en train de")
 # Words of an ordinary request: a danger said with them is most often a figure of speech.
 _ERRAND = _any(
     r"passeport", r"carte d identite", r"carte grise", r"acte de", r"rendez vous",
@@ -606,6 +621,13 @@ _FOR_A_FUNERAL = re.compile(
 )
 _WANTS = re.compile(
     rf"{_ERRAND.pattern}|\b(?:salles?|tables?|chaises?|sono|barnums?|gymnase|louer|emprunter)\b"
+)
+# « Il y a le feu » said of a hurry: a figure when an errand follows and nothing burns.
+_HURRY = re.compile(r"\by a le feu\s*(?:[!.,;:]|$)")
+_FIRE_SIGN = re.compile(
+    r"\b(?:fumee|flammes?|brul\w*|pompiers|incendie|crame|embrase|en feu|pris feu|prend feu|"
+    r"au feu|explos\w*|chez|maison|appartement|immeuble|cuisine|garage|voiture|foret|poubelle|"
+    r"secours|a l aide|vite|evacu\w*|sortir|coinc\w*|bloque\w*|ecole|rue)"
 )
 # Figures of speech and things that hold a danger word but describe none: removed before
 # anything is looked for (« un coup de fil », « la bouche d'incendie fuit », « sans blessé »).
@@ -652,6 +674,8 @@ _FIGURES = re.compile(
     r"mettre une amende|elaguer|abattre (?:l|les|le|la|mon|son|leur) (?:arbre|haie|mur|cabane))\w*|"
     # A go-ahead (« il a eu le feu vert de chez vous ? »).
     r"\b(?:le|un|son|leur|votre) feu vert\b|"
+    # No hurry (« y a pas le feu (au lac) »).
+    r"\b(?:il n y a|y a) pas le feu(?: au lac)?\b|"
     r"\b(?:(?:un |l )?(?:accident|drame|malheur) )?"
     r"(?:va|vont|pourrait|pourraient|risque de|risquent de) (?:finir par )?(?:se blesser|"
     r"se tuer|tomber|trebucher|se faire mal|arriver|se faire (?:ecraser|renverser|tuer))\b|"
@@ -833,7 +857,8 @@ _ALARM_ONLY = re.compile(
 
 
 _ANY_DANGER = (
-    _FIRE, _GAS, _POWER, _DEATH_WISH, _THREAT, _HURT, _NOW, _SELF_BODY, _MISSING,
+    # A cry, not only a word of time (« les branches touchent maintenant les fenêtres »).
+    _FIRE, _GAS, _POWER, _DEATH_WISH, _THREAT, _HURT, _CRY, _SELF_BODY, _MISSING,
 )  # fmt: skip
 
 
@@ -856,6 +881,8 @@ def plausible(text: str) -> bool:
         return True
     if _WATER.search(words) and (_RISING.search(words) or _CAUGHT.search(words)):
         return True
+    if _SOMEONE.search(words) and _NOW.search(words):
+        return True  # somebody, now (« le bébé… maintenant »); a branch « now » is no danger
     if _VEHICLE.search(words) and _CRASH.search(words):
         return True
     if _BEAST.search(words) and _ATTACKS.search(words):

@@ -253,6 +253,13 @@ _STILL = re.compile(
 # What a follow-up of a report may look like, clause by clause (« pouvez-vous vérifier ? »);
 # another street problem or the list of one's reports is a request of its own.
 _FOLLOW_UP = frozenset({"still_broken", "report_status", "my_bookings"})
+# A report followed up by asking it to be pushed (« est-ce que quelqu'un peut relancer ? »):
+# a follow-up too, though it asks for somebody.
+_NUDGE = re.compile(
+    r"^(?:est ce (?:que|qu) )?(?:quelqu un|vous|on|qqn) (?:peut|pouvez|pourriez|pourrait|peux)"
+    r"(?: (?:le|la|les|ca|svp|bien))* (?:relancer|faire relancer|faire avancer les choses|"
+    r"verifier|vous en occuper|faire quelque chose)\b"
+)
 # Something else cancelled (« la brocante est annulée ? »): no wish to cancel a booking.
 _CANCELLED = re.compile(r"\b(?:est|sont|a ete|ont ete|etait|serait|sera) annule")
 
@@ -374,7 +381,10 @@ def _problem(text: str, commune: Commune, sure: bool = True, other: bool = False
 # débordent », « des ornières et en plus y a des pneus jetés dans le fossé »).
 _TURNS_TO = re.compile(
     r"\s*(?:[,;]|\bet\b|\ben plus\b|\baussi\b|\bpar ailleurs\b|\bde plus\b)\s*"
-    r"(?:(?:et|en plus|aussi|puis|il y a|y a|ya|y'a|y’a|il y'a)\s+)*"
+    r"(?:(?:et|en plus|aussi|puis|il y a|y a|ya|y'a|y’a|il y'a|juste|"
+    # « un lampadaire HS et juste en dessous un nid-de-poule »
+    r"en dessous|en-dessous|au-dessous|au dessous|à côté|a cote|à coté|en face|plus loin|"
+    r"derrière|derriere|pas loin)\s+)*"
     r"(?=(?:le|la|les|l'|l’|un|une|des|du|mon|ma|mes|notre|nos|ce|cet|cette|ces|plusieurs)\b)",
     re.IGNORECASE,
 )
@@ -514,6 +524,7 @@ def still_broken(
     return all(
         group.kind in _FOLLOW_UP
         or (group.kind == "report_problem" and _SAID_BEFORE.search(plain(pieces[group.lead])))
+        or _NUDGE.search(plain(pieces[group.lead])) is not None
         for group in groups
     )
 
@@ -716,16 +727,16 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
         return intent
     if intent == OUT_OF_SCOPE and confidence >= LEAD_CONFIDENCE and ASKED.search(piece):
         return OUT_OF_SCOPE
-    # « inform » is an answer to a form's question: none is asked in a first message.
-    unsure = intent in (None, "nlu_fallback", "inform") or confidence < SPLIT_CONFIDENCE
+    unsure = intent in _UNSURE or confidence < SPLIT_CONFIDENCE
     if unsure and _ALREADY.search(plain(piece)) and _STILL.search(plain(piece)):
         return "still_broken"  # « mon signalement est clos mais le trou est toujours là »
     if unsure and not ASKED.search(piece) and _problem(piece, commune, other=True):
         return "report_problem"  # « le banc en face de la poste a perdu deux lattes. »
     if unsure and _REPORTING.search(plain(piece)) and _problem(piece, commune, sure=False):
         return "report_problem"  # « je vous signale un dépôt de pneus… la plaque du camion »
-    if unsure and _BOOKING.search(words) and not ASKED.search(piece) and _resources(piece, commune):
-        return "book"  # « …et réservez-moi 4 tables »
+    wished = _BOOKING.search(words) and not _ABOUT.search(piece)
+    if unsure and wished and _resources(piece, commune):
+        return "book"  # « …et réservez-moi 4 tables », « et réserver la salle à la place »
     if _HUMAN.search(plain(piece)):
         return "request_human"
     if found and (any(f.sure for f in found) or ASKED.search(piece)):
@@ -740,6 +751,16 @@ def _kind(piece: str, intent: str | None, confidence: float, commune: Commune) -
 _BOOKING = re.compile(
     r"\b(?:reservez|reserver|louez|louer|pretez|preter|mettez moi|gardez moi|"
     r"il (?:me|nous) (?:faut|faudrait)|je voudrais|nous voudrions|on voudrait)\b"
+)
+# What a clause is not sure to ask: nothing, an answer to a form (none is asked in a first
+# message), or a danger the safety layer, which reads every message first, did not find.
+_UNSURE = (None, "nlu_fallback", "inform", "emergency")
+# A question about a resource rather than the wish to book it (« combien pour louer la
+# salle ? »).
+_ABOUT = re.compile(
+    r"\?|\b(?:combien|comment|quel|quelle|quels|quelles|est-ce|est ce|pourquoi|quand|tarifs?|"
+    r"prix|caution|possible|faut-il|faut il)\b",
+    re.IGNORECASE,
 )
 # A report said as one (« je vous signale », « je voudrais signaler »).
 _REPORTING = re.compile(

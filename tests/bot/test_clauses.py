@@ -63,6 +63,11 @@ from bot.clauses import MAX_CLAUSES, clauses, turned
             "annulez les chaises du 3 et réservez-moi les tables à la place",
             ["annulez les chaises du 3", "réservez-moi les tables à la place"],
         ),
+        # A word that turns to the new request (« et plutôt », « et à la place »).
+        (
+            "je souhaite annuler mes chaises du 3 mai et plutôt réserver le gymnase le 10",
+            ["je souhaite annuler mes chaises du 3 mai", "réserver le gymnase le 10"],
+        ),
         # « tant que j'y suis » opens another request and is dropped.
         (
             "je voudrais annuler le barnum du 6. Et tant que j'y suis, la sono coûte combien ?",

@@ -69,6 +69,9 @@ def test_a_danger_said_in_plain_words_gets_its_numbers(
         "on s'est étouffés de rire à la cérémonie, merci pour tout",
         "la commission de sécurité veut la capacité de la salle et l'alarme incendie",
         "un nid de frelons sous le toit de l'école, personne n'a été piqué pour l'instant",
+        # « Il y a le feu ! » said of a hurry, before an errand.
+        "Il y a le feu ! On doit réserver la salle des fêtes pour le 28 avant ce soir",
+        "y a pas le feu, je voudrais juste un rdv passeport",
     ],
 )
 def test_urgent_sounding_requests_are_no_emergency(text: str) -> None:
@@ -397,6 +400,8 @@ def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> N
         "notre chienne a disparu ce matin, quelqu'un l'a vue dans le quartier ?",
         "un chien perdu traîne dans l'impasse, il est gentil, qui vient le chercher ?",
         "l'école veut un papier signé mais mon fils l'a perdu, comment je joins l'école ?",
+        # « maintenant » says when, not that somebody is in danger.
+        "les branches du tilleul touchent maintenant les fenêtres, personne ne vient les couper",
     ],
 )
 def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(
@@ -547,3 +552,20 @@ def test_ordinary_words_of_coming_home_visits_and_quarrels_are_no_danger(text: s
 def test_the_same_words_said_of_a_danger_still_raise_it(text: str, situation: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and situation in found.situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il y a le feu à la salle des fêtes, il faut annuler la réservation",
+        "Au secours il y a le feu ! je dois réserver quoi, la salle est pleine de fumée",
+        "il y a le feu ! vite ! mon rendez-vous passeport attendra",
+    ],
+)
+def test_a_fire_said_beside_an_errand_is_still_a_fire(text: str) -> None:
+    found = alarm(text, SAFETY)
+    assert found is not None and "feu" in found.situations, found
+
+
+def test_somebody_in_trouble_now_may_be_a_danger_the_classifier_alone_read() -> None:
+    assert plausible("le bébé de ma voisine est tout bleu maintenant, il ne pleure plus")

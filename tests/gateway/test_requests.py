@@ -583,6 +583,54 @@ def test_a_report_told_again_over_several_sentences_is_one_follow_up(clairval: C
     assert not still_broken(first, clauses(first), understood, clairval)
 
 
+def test_a_report_followed_up_by_asking_to_push_it_is_one_follow_up(clairval: Commune) -> None:
+    text = (
+        "Il y a trois semaines j'ai signalé un trou devant le 14 chemin des Vignes. "
+        "Rien n'a bougé depuis. Est-ce que quelqu'un peut relancer ?"
+    )
+    pieces = clauses(text)
+    assert len(pieces) == 3
+    understood = [("report_status", 0.89), ("still_broken", 0.67), ("request_human", 0.91)]
+    assert still_broken(text, pieces, understood, clairval)
+    # Somebody asked for about another matter is a request of its own.
+    other = text.replace("Est-ce que quelqu'un peut relancer ?", "Je voudrais parler à un agent.")
+    assert not still_broken(other, clauses(other), understood, clairval)
+
+
+def test_a_booking_said_after_a_cancellation_is_a_request_of_its_own(clairval: Commune) -> None:
+    text = "Je voudrais annuler le gymnase de mercredi et plutôt réserver la salle des associations"
+    pieces = clauses(text)
+    assert len(pieces) == 2
+    understood = [("cancel_booking", 0.99), ("nlu_fallback", 0.6)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == [None, "book"]
+    # A price asked of a room is no booking.
+    asked = [pieces[0], "combien pour réserver la salle des associations ?"]
+    got = requests(" et ".join(asked), asked, understood, clairval)
+    assert [p.intent for p in got] != [None, "book"]
+
+
+def test_a_danger_the_safety_layer_did_not_find_is_no_reason_to_drop_a_report(
+    clairval: Commune,
+) -> None:
+    text = (
+        "Merci pour le lampadaire de la rue des Écoles, réparé en deux jours ! "
+        "Au passage il y en a un autre qui clignote rue Haute."
+    )
+    pieces = clauses(text)
+    understood = [("report_problem", 0.91), ("emergency", 0.66)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == ["thank", "report_problem"]
+
+
+def test_a_second_problem_placed_under_the_first_is_another_report(clairval: Commune) -> None:
+    text = "y a un lampadaire HS rue des Écoles et juste en dessous un nid-de-poule énorme"
+    pieces, understood = problems([text], [("report_problem", 0.99)], clairval)
+    assert pieces == ["y a un lampadaire HS rue des Écoles", "un nid-de-poule énorme"]
+    got = requests(text, pieces, understood, clairval)
+    assert got == [Part(pieces[0], then=(pieces[1],))]
+
+
 def test_where_a_report_stands_beside_a_cancellation_is_no_new_report(clairval: Commune) -> None:
     pieces = [
         "où en est ma réclamation pour le banc cassé du square",
