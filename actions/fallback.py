@@ -28,7 +28,9 @@ _PROBLEM = re.compile(
     r"\b(?:cass|panne|marche plus|marche pas|fonctionne plus|fonctionne pas|eteint|trou|"
     r"abim|tomb|renvers|arrach|debord|degrad|sale|bouch|signal|probleme|clignot|fuit|fuite|"
     r"dessin|peint|ecrit|tagu|vandalis)\w*|"
-    r"\b(?:pend|pendent|traine|trainent|abandonnee?s?|creve|crevee|mort|morte|ecrase|ecrasee)\b"
+    r"\b(?:pend|pendent|traine|trainent|abandonnee?s?|creve|crevee|mort|morte|ecrase|ecrasee)\b|"
+    # Something left to grow (« les branches touchent les fenêtres, personne ne les coupe »).
+    r"\b(?:tailler|elaguer|elague\w*|couper|envahi\w*|personne n est (?:venu|passe))\b"
 )
 # Below the FallbackClassifier's threshold, a frequent question the classifier still puts
 # first is answered when its words agree, or alone from this confidence.

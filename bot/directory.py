@@ -96,10 +96,11 @@ _THEY_LIVE = re.compile(
 # de MA mairie ? »), or the town where relatives do something (« ma sœur se marie à Vernay,
 # c'est à leur mairie ? »): asked about with « ma mairie », « leur mairie ».
 _ORIGIN = re.compile(
-    r"\b(?:je suis|nous sommes|on est|je viens|nous venons|j habite|nous habitons) (?:de|d|a) "
-    + _TOWN
+    r"\b(?:(?:je suis|nous sommes|on est|je viens|nous venons) (?:de|d|a)|"
+    r"(?:j habite|nous habitons|on habite)(?: a| de| d)?) " + _TOWN
 )
-_MINE = re.compile(rf"\b(?:ma|notre|mon) {_TOWN_HALL}\b")
+# « ma mairie », « la salle des fêtes de chez nous » (« j'habite Vernay »).
+_MINE = re.compile(rf"\b(?:ma|notre|mon) {_TOWN_HALL}\b|\bde chez nous\b")
 _AT_TOWN = re.compile(r"\b(?:à|a|de) ((?:Saint|Sainte|Le|La|Les)?-?[A-Z][\w'’-]+)")
 # « leur mairie », « leur salle polyvalente » with « à X » in the message: that town's.
 _YOURS = re.compile(rf"\bleurs? (?:{_TOWN_HALL}|salle)\b")
@@ -122,6 +123,9 @@ _GENERIC = frozenset(
         "ancienne", "autre", "depuis", "pres", "loin", "toujours", "encore", "dans", "au",
         "aux", "avec", "seul", "seule", "seuls", "ensemble", "juste", "rue", "maintenant",
         "plus", "pas", "en", "sur", "avenue", "route", "chemin", "impasse",
+        # Where in town (« j'habite derrière l'église »).
+        "derriere", "devant", "vers", "entre", "face", "pile", "place", "allee", "lotissement",
+        "immeuble", "maison", "appartement", "studio", "hlm", "cite", "hameau",
     }
 )  # fmt: skip
 
@@ -147,6 +151,9 @@ _POINTS_BACK = re.compile(
     r"qui (?:contacter|appeler|joindre)|(?:j|on) appelle qui|iran? ou|iront ou|"
     r"qui (?:il |qu il )?faut(?: il)? (?:contacter|appeler|joindre|voir|prevenir)|"
     r"c est qui|je m adresse a qui|(?:on|je) (?:peut|peux) (?:les|le|la) joindre|"
+    # Who stands in for the one the story said closed (« notre médecin est fermé… Qui est
+    # de garde ? »).
+    r"qui (?:est|sont) de garde|qui (?:assure|fait) la garde|qui (?:est|sont) ouverte?s?|"
     # What the story named, done (« mon titre de séjour expire… Pour le renouveler, je vais
     # où ? »), or chosen among (« les pharmacies sont fermées. Laquelle est ouverte ? »).
     r"(?:le|la|les|l) (?:renouveler|refaire|obtenir|demander|changer|declarer|deposer|"
@@ -187,6 +194,9 @@ _TOLD_BY = re.compile(
     r"(?:acte|papier|document|feuille|justificatif|certificat|attestation|copie|extrait|livret)|"
     r"\b(?:j ai|j avais|on a|on avait|nous avons|nous avions) (?:deja |bien |aussi )?"
     r"(?:porte|depose) plainte\b"
+    # … and where (« j'ai déjà porté plainte au commissariat de Lyon »).
+    r"(?: (?:au|a la|a l|chez les|aupres de la|aupres du|aupres des) "
+    r"(?:commissariat|gendarmerie|police|gendarmes|policiers)(?: (?:de|d|du) [a-z]+)?\b)?"
 )
 
 

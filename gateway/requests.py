@@ -230,7 +230,7 @@ _STILL_THERE = re.compile(
 # A question about how one's report stands, whatever problem it names.
 _WHERE_IT_STANDS = re.compile(
     r"\b(?:ou en est|ou en sont|des nouvelles de|du nouveau (?:pour|sur)|quid de) "
-    r"(?:mon|ma|mes|le|la|les|notre|nos) (?:signalements?|demandes?|reclamations?)\b|"
+    r"(?:mon|ma|mes|le|la|les|notre|nos|cette|ces) (?:signalements?|demandes?|reclamations?)\b|"
     # « pourriez-vous me dire si mon signalement a été pris en compte ? »
     r"\b(?:mon|ma|le|la) (?:signalement|demande|reclamation)(?: \w+){0,6}? (?:a|a t il|a t elle) "
     r"(?:bien )?"

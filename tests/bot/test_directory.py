@@ -203,3 +203,26 @@ def test_whom_to_turn_to_points_back_at_the_story() -> None:
     ]
     # A neighbourhood named after a place is where one lives, not the place.
     assert keys("On habite le quartier de la Gare. Où est notre bureau de vote ?") == []
+
+
+def test_who_stands_in_for_the_one_the_story_said_closed() -> None:
+    text = "Mon fils a de la fièvre et notre médecin est fermé tout le week-end. Qui est de garde ?"
+    assert keys(text) == ["medecin_de_garde"]
+
+
+def test_the_residents_own_town_named_bare_is_asked_about_with_de_chez_nous() -> None:
+    text = "j'habite Vernay et je voudrais louer la salle des fêtes de chez nous, comment faire ?"
+    found = everywhere(text, CLAIRVAL.data.annuaire, CLAIRVAL.name)
+    assert [(f.key, f.place, f.sure) for f in found] == [(NEIGHBOUR, "vernay", True)]
+    # Where in town one lives names no town.
+    assert keys("j'habite en face du square, la salle des fêtes de chez nous est libre ?") == []
+
+
+def test_a_complaint_filed_elsewhere_is_the_story_not_a_question() -> None:
+    text = "J'ai déjà porté plainte au commissariat de Lyon. Combien coûte la carte d'identité ?"
+    assert keys(text) == []
+
+
+def test_an_institution_nobody_here_stands_for_is_not_ours() -> None:
+    text = "Comment contacter l'URSSAF pour ma déclaration d'auto-entrepreneur ?"
+    assert keys(text) == [NOT_OURS]

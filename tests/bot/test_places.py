@@ -65,6 +65,9 @@ def test_the_closest_street_wins() -> None:
         # A deciding word names the problem whatever the sentence is about.
         ("un tag sur le banc", "tags", True),
         ("le panneau de la rue des Écoles est tagué", "tags", True),
+        ("encore un prénom écrit à la bombe rouge sur l'abribus", "tags", True),
+        # What the light does outweighs the post it is on.
+        ("le poteau reste tout noir la nuit, on n'y voit plus rien", "eclairage", False),
     ],
 )
 def test_categories_from_words(said: str, category: str, sure: bool) -> None:

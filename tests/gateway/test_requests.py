@@ -597,6 +597,14 @@ def test_a_report_followed_up_by_asking_to_push_it_is_one_follow_up(clairval: Co
     assert not still_broken(other, clauses(other), understood, clairval)
 
 
+def test_where_this_request_stands_is_a_report_status(clairval: Commune) -> None:
+    text = "Pouvez-vous me dire où en est cette demande ? Et vos horaires ?"
+    pieces = clauses(text)
+    understood = [("my_bookings", 0.7), ("ask_hours", 0.9)]
+    got = requests(text, pieces, understood, clairval)
+    assert [p.intent for p in got] == [None, "report_status"]  # the hours first
+
+
 def test_a_booking_said_after_a_cancellation_is_a_request_of_its_own(clairval: Commune) -> None:
     text = "Je voudrais annuler le gymnase de mercredi et plutôt réserver la salle des associations"
     pieces = clauses(text)
