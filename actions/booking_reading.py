@@ -162,7 +162,7 @@ def read(turn: Turn, message: Message, requested: str | None, sender: str) -> No
             turn.tell(commune().documents(turn.get(Slot.ID_CASE)))
     elif spec:
         reader = wish.requester_answer if requested == Slot.REQUESTER else wish.requester_in
-        requester = reader(text, named_resources())
+        requester = reader(text, named_resources(), commune().name)
         if requester:
             turn.set(Slot.REQUESTER, requester.value)
     if requested == Slot.NAME:

@@ -64,6 +64,26 @@ _REQUESTERS: tuple[tuple[Requester, tuple[str, ...]], ...] = (
         ("habitant", "resident", "j habite", "particulier", "de la commune", "pour moi"),
     ),
 )
+# Where the resident says they live (« je réside à Lyon », « jsuis de clairval »): the first
+# word of the place.
+_HOME = re.compile(
+    r"\b(?:j habite|jhabite|je reside|je vis|je demeure|je suis domiciliee?|domiciliee?|"
+    r"je suis de|jsuis de|chui de|on habite|nous habitons|nous vivons|on vit) "
+    r"(?:a |au |en |sur |dans |pres de |du cote de )?([a-z]+)"
+)
+_NOT_A_TOWN = frozenset(
+    {
+        "ici", "la", "le", "les", "l", "rue", "avenue", "chemin", "impasse", "allee", "place",
+        "route", "boulevard", "quartier", "centre", "commune", "ville", "village", "un", "une",
+        "pas", "plus", "depuis", "juste", "pres", "seul", "seule", "chez", "en", "face",
+        "derriere", "devant", "cote", "residence", "lotissement", "hameau", "bourg", "meme",
+        "memes", "mon", "ma", "nos", "notre", "son", "sa", "leur", "toujours", "encore",
+        "maintenant", "bien", "clairvalois", "clairvaloise", "d", "du", "des", "de",
+        # « je suis de passage », « de garde », « de retour »
+        "passage", "retour", "garde", "service", "permanence", "repos", "sortie", "nouveau",
+        "bonne", "mauvaise", "tout", "toute", "avis", "ceux", "celles", "loin",
+    }
+)  # fmt: skip
 _ID_CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mineur", ("mineur", "enfant", "mon fils", "ma fille", "ans", "bebe", "ado")),
     ("perte_vol", ("perdu", "perte", "vol", "egare", "plus retrouve")),
@@ -171,10 +191,12 @@ _FAMILY_EVENTS = re.compile(
 )
 
 
-def requester_answer(text: str, resources: Iterable[Named] = ()) -> Requester | None:
+def requester_answer(
+    text: str, resources: Iterable[Named] = (), ours: str = ""
+) -> Requester | None:
     """Who the booking is for, read as the answer to « pour qui ? »: the cues of
     requester_in, and the ways people say « for myself »."""
-    said = requester_in(text, resources)
+    said = requester_in(text, resources, ours)
     if said is not None:
         return said
     words = f" {plain(text).replace('-', ' ')} ".replace(" pr ", " pour ").strip()
@@ -183,12 +205,18 @@ def requester_answer(text: str, resources: Iterable[Named] = ()) -> Requester | 
     return None
 
 
-def requester_in(text: str, resources: Iterable[Named] = ()) -> Requester | None:
-    """Who the booking is for, when the text says it ("salle des associations" does not)."""
+def requester_in(text: str, resources: Iterable[Named] = (), ours: str = "") -> Requester | None:
+    """Who the booking is for, when the text says it ("salle des associations" does not).
+    With `ours` (the commune's name), where the resident says they live decides whether they
+    are one of its residents (« c'est pour moi, j'habite à Orléans »)."""
     words = f" {plain(text)} "
     for resource in resources:
         for name in resource.names:
             words = words.replace(f" {plain(name)} ", " ")
+    home = _HOME.search(words) if ours else None
+    if home is not None and home.group(1) not in _NOT_A_TOWN and not _has(words, "association"):
+        here = home.group(1) == plain(ours).split()[0]
+        return Requester.RESIDENT if here else Requester.EXTERIEUR
     for requester, cues in _REQUESTERS:
         if any(_has(words, cue) for cue in cues):
             return requester

@@ -48,6 +48,23 @@ def test_the_kind_of_requester(text: str, requester: Requester | None) -> None:
     assert wish.requester_in(text) == requester
 
 
+@pytest.mark.parametrize(
+    ("text", "requester"),
+    [
+        ("c pour moi, j'habite à Orléans", Requester.EXTERIEUR),
+        ("Pour moi, mais je réside à Lyon.", Requester.EXTERIEUR),
+        ("moi meme jsuis de clairval", Requester.RESIDENT),
+        ("pour moi, j'habite rue des Tilleuls", Requester.RESIDENT),
+        ("pour moi, je suis de passage", Requester.RESIDENT),
+        ("pour le club de foot, on est de Bagnolet", Requester.ASSOCIATION),
+    ],
+)
+def test_where_the_resident_lives_says_whether_they_are_ours(
+    text: str, requester: Requester
+) -> None:
+    assert wish.requester_answer(text, RESOURCES, "Clairval") is requester
+
+
 def test_a_resource_name_does_not_say_who_books() -> None:
     text = "je voudrais réserver la salle des associations samedi"
     assert wish.requester_in(text, RESOURCES) is None
