@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from tests.dialogues import banks_apart as _apart
+
 # -- yes, no, giving up ----------------------------------------------------------------------
 
-YES = (
+YES: tuple[str, ...] = (
     "oui",
     "ouais",
     "ok",
@@ -42,7 +44,7 @@ YES_OFFER = ("oui", "oui je veux bien", "ok", "oui volontiers", "d'accord", "oui
 YES_AGAIN_BOOKING = ("oui, je confirme la réservation", "oui je veux bien réserver")
 YES_AGAIN_REPORT = ("oui, envoyez le signalement", "oui vous pouvez l'envoyer")
 NO = ("non", "non merci", "nan", "non c'est pas ça")
-NO_PHOTO = (
+NO_PHOTO: tuple[str, ...] = (
     "non merci",
     "j'en ai pas",
     "pas de photo dispo",
@@ -56,7 +58,7 @@ NO_PHOTO = (
     "non ça ira",
     "je n'en ai pas sous la main",
 )
-ABANDON = (
+ABANDON: tuple[str, ...] = (
     "laisse tomber",
     "annule",
     "stop",
@@ -70,7 +72,7 @@ ABANDON = (
     "finalement non, je laisse tomber",
     "laissez tomber, merci",
 )
-DONT_KNOW = (
+DONT_KNOW: tuple[str, ...] = (
     "je ne sais pas",
     "je sais pas",
     "aucune idée",
@@ -87,7 +89,7 @@ DECLINE_AGENT = (
 
 # -- who the booking is for ------------------------------------------------------------------
 
-REQUESTER = {
+REQUESTER: dict[str, tuple[str, ...]] = {
     "resident": (
         "moi",
         "pour moi",
@@ -162,25 +164,25 @@ FAQ_MID = (
 
 # -- follow-ups in the same conversation -----------------------------------------------------
 
-MY_BOOKINGS = (
+MY_BOOKINGS: tuple[str, ...] = (
     "mes réservations",
     "je peux voir mes réservations ?",
     "qu'est-ce que j'ai comme réservations ?",
     "vous pouvez me rappeler mes réservations",
 )
-CANCEL_REFERENCE = (
+CANCEL_REFERENCE: tuple[str, ...] = (
     "annuler ma réservation {ref}",
     "je veux annuler la réservation {ref}",
     "annulez la {ref} svp",
     "finalement je dois annuler {ref}",
 )
-CANCEL_LAST = (
+CANCEL_LAST: tuple[str, ...] = (
     "annule celle que je viens de faire",
     "en fait annulez-la",
     "finalement j'annule cette réservation",
     "je voudrais annuler la réservation que je viens de faire",
 )
-REPORT_STATUS = (
+REPORT_STATUS: tuple[str, ...] = (
     "où en est mon signalement ?",
     "où en est mon signalement {ref} ?",
     "et mon signalement il en est où ?",
@@ -191,14 +193,14 @@ RESUME_BOOKING = ("on peut reprendre ma réservation ?", "et pour ma réservatio
 
 # -- corrections (the {…} are filled with the new value) -------------------------------------
 
-CORRECT_DAY = (
+CORRECT_DAY: tuple[str, ...] = (
     "non plutôt {day}",
     "ah non plutôt {day}",
     "non, ce n'est pas ça : {day}",
     "je me suis trompé, c'est {day}",
     "finalement {day}",
 )
-CORRECT_HOURS = (
+CORRECT_HOURS: tuple[str, ...] = (
     "en fait {hours}",
     "finalement {hours}",
     "non plutôt {hours}",
@@ -394,3 +396,21 @@ VAGUE_REPORT = (
 SWITCH_TO_REPORT = ("au fait {description} {at}", "ah et sinon {description} {at}")
 SWITCH_TO_BOOKING = ("au fait je voudrais aussi réserver {what} {day}",)
 PHOTO_CAPTION = ("Photo jointe", "voilà la photo", "")
+
+# -- wordings written apart (tests/dialogues/banks_apart.py), drawn from with the ones above --
+
+YES = YES + _apart.YES
+NO_PHOTO = NO_PHOTO + _apart.NO_PHOTO
+ABANDON = ABANDON + _apart.ABANDON
+DONT_KNOW = DONT_KNOW + _apart.DONT_KNOW
+REQUESTER = {
+    "resident": REQUESTER["resident"] + _apart.REQUESTER_RESIDENT,
+    "association": REQUESTER["association"] + _apart.REQUESTER_ASSOCIATION,
+    "exterieur": REQUESTER["exterieur"] + _apart.REQUESTER_OUTSIDE,
+}
+MY_BOOKINGS = MY_BOOKINGS + _apart.MY_BOOKINGS
+CANCEL_REFERENCE = CANCEL_REFERENCE + _apart.CANCEL_REFERENCE
+CANCEL_LAST = CANCEL_LAST + _apart.CANCEL_LAST
+REPORT_STATUS = REPORT_STATUS + _apart.REPORT_STATUS
+CORRECT_DAY = CORRECT_DAY + _apart.CORRECT_DAY
+CORRECT_HOURS = CORRECT_HOURS + _apart.CORRECT_HOURS
