@@ -211,9 +211,28 @@ def _day(turn: Turn) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
+def _proper_names(text: str) -> str:
+    """The text without names that only borrow an item's word (« pour notre troupe, les
+    Tréteaux de Clairval »): nobody asks for the commune's tables as « les tables de
+    Clairval »."""
+    ours = answers.plain(commune().name)
+    items = {
+        answers.plain(name)
+        for spec in commune().resources()
+        if spec.kind is Kind.EQUIPMENT
+        for name in names_of(spec)
+    }
+    said = answers.plain(text)
+    return re.sub(
+        rf"\b(?:les|le|la|l|des) ([a-z ]+?) (?:de|d) {re.escape(ours)}\b",
+        lambda m: " " if m.group(1) in items else m.group(0),
+        said,
+    )
+
+
 def read_resources(turn: Turn, text: str, requested: str | None) -> None:
     named = named_resources()
-    found = wish.items_in(text, named)
+    found = wish.items_in(_proper_names(text), named)
     if not found:
         if not turn.get(Slot.RESOURCE):
             _by_headcount(turn, text)

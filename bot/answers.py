@@ -51,6 +51,7 @@ _YES_PIECES = (
     "cela me convient", "cela me va", "je prends", "c est nickel", "c est top", "bien recu",
     "ca ira tres bien", "c est d accord", "ca me va tres bien", "on y va", "let s go", "cool",
     "bien", "ok cool", "ok top", "c est cool", "tres bien merci", "oui bien sur",
+    "validez", "vous pouvez valider", "merci de valider", "dacord", "d acord", "ok ca me va",
 )  # fmt: skip
 _NO_PIECES = (
     "non", "nn", "nan", "nop", "nope", "no", "niet", "pas du tout", "absolument pas",
@@ -72,6 +73,7 @@ _FILLER_PIECES = (
     "euh", "ben", "bah", "eh bien", "ah", "oh", "bon", "hein", "c est", "la reservation",
     "ma reservation", "pour moi", "pour nous", "tout", "et", "je vous remercie",
     "je vous en remercie", "voila", "d avance", "encore", "ca va",
+    "mercii", "merciii", "merci a vous", "bonne journee", "bonne soiree", "bonne fin de journee",
 )  # fmt: skip
 _LEXICON: dict[tuple[str, ...], set[str]] = {}
 for _kind, _listed in (

@@ -258,9 +258,19 @@ def is_email(value: str) -> bool:
     return _EMAIL.fullmatch(value) is not None
 
 
+# A date written with figures (« 10/02/2027 9h »): no phone number, whatever its digits.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d./])(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|1[0-2])(?:[/.](?:\d{4}|\d{2}))?(?![\d./])"
+)
+
+
+def _without_dates(text: str) -> str:
+    return _NUMERIC_DATE.sub(" ", text)
+
+
 def phone_in(text: str) -> str | None:
     """A valid phone number in the text (French by default), as E.164; None if none is valid."""
-    for match in _PHONE.finditer(text):
+    for match in _PHONE.finditer(_without_dates(text)):
         number = normalise_phone(match.group(0))
         if number:
             return number
@@ -269,7 +279,8 @@ def phone_in(text: str) -> str | None:
 
 def looks_like_phone(text: str) -> bool:
     """Whether the text holds something meant as a phone number (valid or not)."""
-    return any(len(re.sub(r"\D", "", m.group(0))) >= 8 for m in _PHONE.finditer(text))
+    found = _PHONE.finditer(_without_dates(text))
+    return any(len(re.sub(r"\D", "", m.group(0))) >= 8 for m in found)
 
 
 # Overseas departments and collectivities share France's ten-digit national numbering: from
@@ -338,12 +349,20 @@ def reference_in(text: str, prefixes: Iterable[str]) -> str | None:
     return None
 
 
-_CORRECTION = re.compile(r"^(?:non|plutot|finalement|en fait|changer|changez|pas le)\b")
+_CORRECTION = re.compile(
+    r"^(?:non|plutot|finalement|en fait|changer|changez|pas le|erreur|oups|correction|"
+    r"rectif|rectification|attendez|ah non)\b"
+)
+# « dsl je me suis trompée de jour », « erreur de ma part, je voulais dire 8h »
+_TAKEN_BACK = re.compile(
+    r"\b(?:je voulais dire|je me suis trompee?|erreur de ma part|je me suis mal exprimee?)\b"
+)
 
 
 def corrects(text: str) -> bool:
     """Whether the message takes back an earlier answer ("non, plutôt dimanche")."""
-    return _CORRECTION.match(plain(text)) is not None
+    words = plain(text)
+    return _CORRECTION.match(words) is not None or _TAKEN_BACK.search(words) is not None
 
 
 def name_in(text: str) -> str | None:

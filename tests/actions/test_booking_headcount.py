@@ -66,3 +66,12 @@ def test_no_room_is_chosen_when_none_fits_or_none_is_wanted(text: str) -> None:
 
 def test_a_named_resource_wins_over_the_headcount() -> None:
     assert read("50 chaises pour 50 personnes à la fête").get(Slot.RESOURCE) == "chaises"
+
+
+def test_an_association_named_like_an_item_books_no_item() -> None:
+    turn = read("le gymnase le 9 décembre, pour notre asso de théâtre, les Tréteaux de Clairval")
+    assert turn.get(Slot.RESOURCE) == "gymnase"
+    assert not turn.get(Slot.EXTRAS)
+    # The items themselves are still read, and a room of the commune keeps its name.
+    assert read("le gymnase et des tréteaux le 9 décembre").get(Slot.EXTRAS)
+    assert read("la salle des fêtes de Clairval le 9").get(Slot.RESOURCE) == "salle-des-fetes"

@@ -182,3 +182,19 @@ def test_corrections_are_told_from_names() -> None:
 )
 def test_a_headcount_is_said_of_a_gathering(text: str, people: int | None) -> None:
     assert wish.headcount_in(text) == people
+
+
+def test_a_date_written_with_figures_is_no_phone_number() -> None:
+    assert wish.phone_in("le gymnase 10/02/2027 9h") is None
+    assert not wish.looks_like_phone("10/02/2027 9h")
+    # Dotted phone numbers are still read, and a number beside a date too.
+    assert wish.phone_in("06.81.79.19.49") == "+33681791949"
+    assert wish.phone_in("le 01/02/2027, 06 12 34 56 78") == "+33612345678"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["erreur, je voulais dire à 8h", "dsl je me suis trompée de jour, c le 12", "oups, le 14"],
+)
+def test_a_correction_is_no_name(text: str) -> None:
+    assert wish.corrects(text)
