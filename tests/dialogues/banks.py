@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.dialogues import banks_apart as _apart
+from tests.dialogues import banks_apart2 as _apart2
 
 # -- yes, no, giving up ----------------------------------------------------------------------
 
@@ -223,7 +224,7 @@ WRONG_SUMMARY_GIVE_UP = "laisse tomber, ce n'est pas ce que j'ai demandé"
 # -- vague hours (a precise answer follows when the assistant asks again) --------------------
 
 VAGUE_HOURS = (("l'après-midi", (14, 18)), ("le soir", (19, 22)), ("en fin de journée", (18, 20)))
-WHOLE_DAY = ("toute la journée", "la journée entière", "toute la journee svp")
+WHOLE_DAY: tuple[str, ...] = ("toute la journée", "la journée entière", "toute la journee svp")
 
 # -- what residents call each resource -------------------------------------------------------
 
@@ -244,7 +245,7 @@ RESOURCE_NAMES = {
 # How an item is counted in a request ("10 tables", "2 barnums").
 NOUNS = {"tables": "tables", "chaises": "chaises", "barnums": "barnums", "sonorisation": "sono"}
 NOUN_ONE = {"tables": "table", "chaises": "chaise", "barnums": "barnum", "sonorisation": "sono"}
-BOOK_OPENINGS = (
+BOOK_OPENINGS: tuple[str, ...] = (
     "je voudrais réserver {what}",
     "bonjour, je souhaiterais réserver {what}",
     "est-ce que je peux réserver {what}",
@@ -252,13 +253,13 @@ BOOK_OPENINGS = (
     "il me faudrait {what}",
     "c'est pour réserver {what}",
 )
-BORROW_OPENINGS = (
+BORROW_OPENINGS: tuple[str, ...] = (
     "il me faudrait {what}",
     "je voudrais emprunter {what}",
     "est-ce que je peux avoir {what}",
     "je voudrais réserver {what}",
 )
-APPOINTMENT_OPENINGS = (
+APPOINTMENT_OPENINGS: tuple[str, ...] = (
     "je voudrais prendre rendez-vous pour un passeport",
     "je voudrais un rendez-vous pour ma carte d'identité",
     "c'est pour un rendez-vous carte d'identité",
@@ -288,8 +289,18 @@ ID_CASES = {
         "pour un mineur",
     ),
 }
-FIRST_SLOT = ("le premier", "le premier créneau", "le plus tôt possible, le premier")
-SLOT_CHOICE = ("{hour}", "à {hour}", "{hour} svp", "celui de {hour}", "je prends {hour}")
+FIRST_SLOT: tuple[str, ...] = (
+    "le premier",
+    "le premier créneau",
+    "le plus tôt possible, le premier",
+)
+SLOT_CHOICE: tuple[str, ...] = (
+    "{hour}",
+    "à {hour}",
+    "{hour} svp",
+    "celui de {hour}",
+    "je prends {hour}",
+)
 
 # -- street reports --------------------------------------------------------------------------
 
@@ -308,7 +319,7 @@ STREETS = {
     "impasse des Vignes": ("impasse des vignes", "imp des vignes", "impasse des vigne"),
     "route de Montreuil": ("route de montreuil", "rte de montreuil", "route de montreuille"),
 }
-AT_STREET = (
+AT_STREET: tuple[str, ...] = (
     "{street}",
     "c'est {street}",
     "devant le 12 {street}",
@@ -322,7 +333,7 @@ AT_STREET_IN_TEXT = (
     "en face du 8 {street}",
 )
 # Descriptions in plain words; none names another category's object or a street.
-DESCRIPTIONS = {
+DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "eclairage": (
         "le lampadaire ne marche plus",
         "il fait noir complet le soir, plus aucun éclairage",
@@ -381,7 +392,7 @@ CATEGORY_ANSWERS = {
     "mobilier": ("du mobilier urbain", "un banc cassé", "mobilier urbain"),
     "autre": ("autre chose", "autre", "aucun de ceux-là"),
 }
-REPORT_OPENINGS = (
+REPORT_OPENINGS: tuple[str, ...] = (
     "{description} {at}",
     "bonjour, {description} {at}",
     "je voudrais signaler que {description} {at}",
@@ -397,7 +408,8 @@ SWITCH_TO_REPORT = ("au fait {description} {at}", "ah et sinon {description} {at
 SWITCH_TO_BOOKING = ("au fait je voudrais aussi réserver {what} {day}",)
 PHOTO_CAPTION = ("Photo jointe", "voilà la photo", "")
 
-# -- wordings written apart (tests/dialogues/banks_apart.py), drawn from with the ones above --
+# -- wordings written apart (tests/dialogues/banks_apart.py, banks_apart2.py), drawn from with
+# the ones above --
 
 YES = YES + _apart.YES
 NO_PHOTO = NO_PHOTO + _apart.NO_PHOTO
@@ -414,3 +426,14 @@ CANCEL_LAST = CANCEL_LAST + _apart.CANCEL_LAST
 REPORT_STATUS = REPORT_STATUS + _apart.REPORT_STATUS
 CORRECT_DAY = CORRECT_DAY + _apart.CORRECT_DAY
 CORRECT_HOURS = CORRECT_HOURS + _apart.CORRECT_HOURS
+BOOK_OPENINGS = BOOK_OPENINGS + _apart2.BOOK_OPENINGS
+BORROW_OPENINGS = BORROW_OPENINGS + _apart2.BORROW_OPENINGS
+APPOINTMENT_OPENINGS = APPOINTMENT_OPENINGS + _apart2.APPOINTMENT_OPENINGS
+SLOT_CHOICE = SLOT_CHOICE + _apart2.SLOT_CHOICE
+FIRST_SLOT = FIRST_SLOT + _apart2.FIRST_SLOT
+WHOLE_DAY = WHOLE_DAY + _apart2.WHOLE_DAY
+AT_STREET = AT_STREET + _apart2.AT_STREET
+REPORT_OPENINGS = REPORT_OPENINGS + _apart2.REPORT_OPENINGS
+DESCRIPTIONS = {
+    key: wordings + _apart2.DESCRIPTIONS.get(key, ()) for key, wordings in DESCRIPTIONS.items()
+}
