@@ -224,7 +224,7 @@ def _proper_names(text: str) -> str:
     }
     said = answers.plain(text)
     return re.sub(
-        rf"\b(?:les|le|la|l|des) ([a-z ]+?) (?:de|d) {re.escape(ours)}\b",
+        rf"\b(?:les|le|la|l|des) ((?:[a-z]+ ){{0,2}}[a-z]+) (?:de|d) {re.escape(ours)}\b",
         lambda m: " " if m.group(1) in items else m.group(0),
         said,
     )

@@ -52,6 +52,7 @@ _YES_PIECES = (
     "ca ira tres bien", "c est d accord", "ca me va tres bien", "on y va", "let s go", "cool",
     "bien", "ok cool", "ok top", "c est cool", "tres bien merci", "oui bien sur",
     "validez", "vous pouvez valider", "merci de valider", "dacord", "d acord", "ok ca me va",
+    "jveux bien", "j veux bien", "c tout bon", "c est tout bon", "c nickel", "c parfait",
 )  # fmt: skip
 _NO_PIECES = (
     "non", "nn", "nan", "nop", "nope", "no", "niet", "pas du tout", "absolument pas",

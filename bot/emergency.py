@@ -287,7 +287,14 @@ def _any(*stems: str) -> re.Pattern[str]:
 # « Plus personne », « personne ne peut » is nobody.
 _SOMEONE = _any(
     r"(?<!plus )personne\b(?! ne\b| n\b)", r"homme\b", r"femme\b", r"enfant", r"gamin",
-    r"bebe", r"petite?\b",
+    # « le petit est tombé », never « un petit signalement », « une petite fuite ».
+    r"bebe", r"petite?\b(?! (?:signalement|souci|soucis|probleme|message|mot|question|trou|"
+    r"trous|nid|coin|chemin|banc|mur|muret|tag|tags|depot|tas|morceau|peu|bout|detail|rappel|"
+    r"point|service|parc|square|jardin|arbre|arbuste|panneau|poteau|lampadaire|carton|sac|"
+    r"sachet|papier|dechet|dechets|affaissement|fissure|fuite|travaux|chantier|route|rue|place|"
+    r"pont|salle|table|tables|chaise|chaises|marche|geste|creux|bosse|caillou|gravier|"
+    r"reverbere|ampoule|haie|pelouse|massif|portail|abribus|toboggan|jeu|jeux|passage|"
+    r"allee|impasse|parking|tache|taches|graffiti|dessin|inscription|deformation)\b)",
     r"fils\b", r"fille\b", r"mari\b", r"mere\b", r"pere\b", r"grand mere", r"grand pere",
     r"voisine?\b", r"monsieur", r"dame\b", r"jeune\b", r"ado\b", r"adolescent", r"quelqu un",
     r"cycliste", r"pieton", r"motard", r"copine?\b", r"ami\b", r"amie\b", r"compagnon",

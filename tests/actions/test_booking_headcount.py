@@ -69,9 +69,14 @@ def test_a_named_resource_wins_over_the_headcount() -> None:
 
 
 def test_an_association_named_like_an_item_books_no_item() -> None:
-    turn = read("le gymnase le 9 décembre, pour notre asso de théâtre, les Tréteaux de Clairval")
-    assert turn.get(Slot.RESOURCE) == "gymnase"
-    assert not turn.get(Slot.EXTRAS)
+    for text in (
+        "le gymnase le 9 décembre, pour notre asso de théâtre, les Tréteaux de Clairval",
+        "je veux reserver la salle de sport mercredi de la semaine prochaine, pour notre asso "
+        "de theatre, les treteaux de clairval",
+    ):
+        turn = read(text)
+        assert turn.get(Slot.RESOURCE) == "gymnase"
+        assert not turn.get(Slot.EXTRAS)
     # The items themselves are still read, and a room of the commune keeps its name.
     assert read("le gymnase et des tréteaux le 9 décembre").get(Slot.EXTRAS)
     assert read("la salle des fêtes de Clairval le 9").get(Slot.RESOURCE) == "salle-des-fetes"

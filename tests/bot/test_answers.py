@@ -18,6 +18,8 @@ from bot.answers import Short, abandons, cancels_booking, choice, leans_yes, sho
         ("ça marche merci beaucoup", Short.YES),
         ("d'accord", Short.YES),
         ("dacord, validez svp", Short.YES),
+        ("oui jveux bien", Short.YES),
+        ("oui, c tout bon", Short.YES),
         ("Oui s'il vous plait, mercii bien", Short.YES),
         ("oui merci beaucoup, bonne journée", Short.YES),
         ("non", Short.NO),

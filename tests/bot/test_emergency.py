@@ -69,6 +69,9 @@ def test_a_danger_said_in_plain_words_gets_its_numbers(
         "on s'est étouffés de rire à la cérémonie, merci pour tout",
         "la commission de sécurité veut la capacité de la salle et l'alarme incendie",
         "un nid de frelons sous le toit de l'école, personne n'a été piqué pour l'instant",
+        # « petit » says how small the problem is, not that a child is hurt.
+        "petit signalement : la route s'affaisse et il y a des fissures, chemin du Stade",
+        "bjr, petit signalement : des dechets partout par terre, impasse des Vignes",
         # « Il y a le feu ! » said of a hurry, before an errand.
         "Il y a le feu ! On doit réserver la salle des fêtes pour le 28 avant ce soir",
         "y a pas le feu, je voudrais juste un rdv passeport",
