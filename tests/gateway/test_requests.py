@@ -568,32 +568,37 @@ def test_a_report_made_before_and_still_there_beside_another_is_a_follow_up(
     assert [p.intent for p in got] == [None, "still_broken"]
 
 
-def test_a_report_told_again_over_several_sentences_is_one_follow_up(clairval: Commune) -> None:
-    text = (
-        "En mars j'ai signalé que le panneau du carrefour était tordu. "
-        "On m'a dit que les services techniques étaient prévenus. "
-        "Trois mois plus tard rien n'a bougé."
-    )
+@pytest.mark.parametrize(
+    ("text", "understood", "said"),
+    [
+        (
+            "En mars j'ai signalé que le panneau du carrefour était tordu. "
+            "On m'a dit que les services techniques étaient prévenus. "
+            "Trois mois plus tard rien n'a bougé.",
+            [("report_problem", 0.97), ("nlu_fallback", 0.5), ("nlu_fallback", 0.5)],
+            # A first report told over several sentences is none.
+            ("En mars j'ai signalé que le", "Depuis mars le"),
+        ),
+        (
+            # Asked to push it (« quelqu'un peut relancer ? »), though it asks for somebody.
+            "Il y a trois semaines j'ai signalé un trou devant le 14 chemin des Vignes. "
+            "Rien n'a bougé depuis. Est-ce que quelqu'un peut relancer ?",
+            [("report_status", 0.89), ("still_broken", 0.67), ("request_human", 0.91)],
+            # Somebody asked for about another matter is a request of its own.
+            ("Est-ce que quelqu'un peut relancer ?", "Je voudrais parler à un agent."),
+        ),
+    ],
+)
+def test_a_report_told_again_over_several_sentences_is_one_follow_up(
+    clairval: Commune,
+    text: str,
+    understood: list[tuple[str, float]],
+    said: tuple[str, str],
+) -> None:
     pieces = clauses(text)
     assert len(pieces) == 3
-    understood = [("report_problem", 0.97), ("nlu_fallback", 0.5), ("nlu_fallback", 0.5)]
     assert still_broken(text, pieces, understood, clairval)
-    # A first report told over several sentences is none.
-    first = text.replace("En mars j'ai signalé que le", "Depuis mars le")
-    assert not still_broken(first, clauses(first), understood, clairval)
-
-
-def test_a_report_followed_up_by_asking_to_push_it_is_one_follow_up(clairval: Commune) -> None:
-    text = (
-        "Il y a trois semaines j'ai signalé un trou devant le 14 chemin des Vignes. "
-        "Rien n'a bougé depuis. Est-ce que quelqu'un peut relancer ?"
-    )
-    pieces = clauses(text)
-    assert len(pieces) == 3
-    understood = [("report_status", 0.89), ("still_broken", 0.67), ("request_human", 0.91)]
-    assert still_broken(text, pieces, understood, clairval)
-    # Somebody asked for about another matter is a request of its own.
-    other = text.replace("Est-ce que quelqu'un peut relancer ?", "Je voudrais parler à un agent.")
+    other = text.replace(*said)
     assert not still_broken(other, clauses(other), understood, clairval)
 
 
