@@ -81,7 +81,8 @@ _NOT_A_TOWN = frozenset(
         "maintenant", "bien", "clairvalois", "clairvaloise", "d", "du", "des", "de",
         # « je suis de passage », « de garde », « de retour »
         "passage", "retour", "garde", "service", "permanence", "repos", "sortie", "nouveau",
-        "bonne", "mauvaise", "tout", "toute", "avis", "ceux", "celles", "loin",
+        "bonne", "mauvaise", "tout", "toute", "avis", "ceux", "celles", "loin", "ensemble",
+        "seuls", "seules", "avec", "tous", "toutes",
     }
 )  # fmt: skip
 _ID_CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
