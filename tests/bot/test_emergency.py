@@ -550,24 +550,15 @@ def test_ordinary_words_of_coming_home_visits_and_quarrels_are_no_danger(text: s
         ("Mon voisin menace de la frapper avec une barre, il hurle dans l'escalier", "menace"),
         ("Mon ex menace de me couper la gorge, il est devant ma porte", "menace"),
         ("Venez vite, mon père est tombé et il ne se relève pas", "malaise"),
+        # A fire said beside an errand is still a fire.
+        ("il y a le feu à la salle des fêtes, il faut annuler la réservation", "feu"),
+        ("Au secours il y a le feu ! je dois réserver quoi, la salle est pleine de fumée", "feu"),
+        ("il y a le feu ! vite ! mon rendez-vous passeport attendra", "feu"),
     ],
 )  # fmt: skip
 def test_the_same_words_said_of_a_danger_still_raise_it(text: str, situation: str) -> None:
     found = alarm(text, SAFETY)
     assert found is not None and situation in found.situations
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "il y a le feu à la salle des fêtes, il faut annuler la réservation",
-        "Au secours il y a le feu ! je dois réserver quoi, la salle est pleine de fumée",
-        "il y a le feu ! vite ! mon rendez-vous passeport attendra",
-    ],
-)
-def test_a_fire_said_beside_an_errand_is_still_a_fire(text: str) -> None:
-    found = alarm(text, SAFETY)
-    assert found is not None and "feu" in found.situations, found
 
 
 def test_somebody_in_trouble_now_may_be_a_danger_the_classifier_alone_read() -> None:
