@@ -61,7 +61,9 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         words = [re.escape(w) for w in plain(phrase.replace("*", " etoile0 ")).split()]
         if not words:
             continue
-        body = r" ".join(words).replace("etoile0", r"(?:\w+ ){0,2}\w+")
+        # Every word may take the plural or the feminine (« courriers », « inondée de »).
+        inner = [w if w == "etoile0" or len(w) < 3 else w + r"(?:s|e|es)?" for w in words[:-1]]
+        body = r" ".join([*inner, words[-1]]).replace("etoile0", r"(?:\w+ ){0,2}\w+")
         parts.append(body + r"(?:s|e|es)?")
     if not parts:
         return None
@@ -91,20 +93,34 @@ def _compiled(safety: Safety) -> Compiled:
 # What burns (a gas appliance's flame does not).
 _BURNING = re.compile(r"\b(?:fumee|incendie|en feu|brule|brulent|flambe|embrase|pris feu|crame)")
 # Situations that cause the others: said first when the words tell them.
+_MISSING_KEY = "disparition"
 # The harm that other situations cause (gas, fire, blows, a live wire…): said after them.
 _HARM = "malaise"
+
+
+# What the writer takes back at once (« Au feu les pompiers ! Non je rigole »), not « je
+# rigole pas ».
+_TAKEN_BACK = re.compile(r"\b(?:non )?je (?:rigole|plaisante|blague)\b(?! pas\b)")
 
 
 def alarm(text: str, safety: Safety) -> Alarm | None:
     """The danger or grief a message describes, or None for an ordinary message."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
+    if _TAKEN_BACK.search(words):
+        return None
     if _HURRY.search(fold(text)) and _ERRAND.search(words) and not _FIRE_SIGN.search(words):
         # « Il y a le feu ! On doit réserver la salle… »: a hurry.
         words = re.sub(r"\b(?:il )?y a le feu\b", " ", words)
     found: list[tuple[int, str]] = []
     excluded: set[str] = set()
     for key, pattern, unless in _compiled(safety):
-        if unless is not None and unless.search(words):
+        # « son vélo n'est plus à la grille » beside a child not come home: the things that
+        # go missing excuse nobody.
+        if (
+            unless is not None
+            and (excuse := unless.search(words)) is not None
+            and not _person_missing(key, words, excuse.start())
+        ):
             excluded.add(key)  # « il va bien »: neither its phrases nor its words together
             continue
         match = pattern.search(words)
@@ -113,13 +129,14 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     # A danger told as past or as fiction is none, unless something says it is happening now.
     # « au secours, ma carte d'identité a brûlé l'an dernier »: a past danger behind an errand
     # stays past, whatever cry comes with it.
-    past = _TOLD.search(words) is not None or (
+    past = _told(words) or (
         _SAFE.search(words) is not None and _BEFORE_TODAY.search(words) is not None
     )
     told = (
         past
         and (_NOW.search(words) is None or _ERRAND.search(words) is not None)
         and _AGAIN.search(words) is None  # « les pompiers sont venus mais ça repart »
+        and _COMING.search(words) is None  # « … il m'a serrée au cou et il rentre dans une heure »
         and _STILL_HURT.search(words) is None  # « le feu est éteint mais il ne respire plus »
     )
     # A wish to die is never told as past (« elle va rejoindre sa mère, morte l'an dernier »).
@@ -132,8 +149,11 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         found = [(at, key) for at, key in found if key not in _EVENTS]
         together_ = [key for key in together_ if key not in _EVENTS]
     if _in_jest(words, text):  # « je vais tuer mon voisin… mdr »
-        found = [(at, key) for at, key in found if key not in _SAID_IN_JEST]
-        together_ = [key for key in together_ if key not in _SAID_IN_JEST]
+        # « … mdr. ce soir jvais sur le pont, personne va me chercher »: a wish to die is
+        # taken back only beside an errand (« ce formulaire, je vais me tuer mdr »).
+        jest = _SAID_IN_JEST if _WANTS.search(words) else _SAID_IN_JEST - {"suicide"}
+        found = [(at, key) for at, key in found if key not in jest]
+        together_ = [key for key in together_ if key not in jest]
     if found and not told:
         said = [key for _, key in sorted(found)]
         # What causes the harm goes first, even when only its words tell it (« se fait
@@ -172,6 +192,14 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     return Alarm("distress")
 
 
+def _person_missing(key: str, words: str, thing_at: int) -> bool:
+    """Someone missing, told before the thing that excuses the words (« ma fille devait rentrer
+    à 16h30… son vélo n'est plus à la grille »); the thing named first is what went missing
+    (« la carte de ma fille pour le car a disparu »)."""
+    missing = _MISSING.search(words) if key == _MISSING_KEY else None
+    return missing is not None and missing.start() < thing_at and _SOMEONE.search(words) is not None
+
+
 def _wish_now(key: str, words: str) -> bool:
     """A wish to die said now (« elle va rejoindre sa mère »), not a suicide told as past
     (« mon mari s'est suicidé l'an dernier »)."""
@@ -187,15 +215,15 @@ def _cause_first(keys: list[str]) -> tuple[str, ...]:
 # When a death was: before today (« mort d'une crise cardiaque la semaine dernière »).
 _BEFORE_TODAY = re.compile(
     r"\b(?:la semaine derniere|hier|avant hier|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
-    r"dimanche|le mois dernier|l an dernier|il y a (?:\d+|deux|trois|quelques|plusieurs) "
-    r"(?:jours|semaines|mois|ans))\b"
+    r"dimanche|le mois dernier|l an dernier|il y a (?:\d+|deux|trois|quatre|cinq|six|huit|dix|"
+    r"quinze|quelques|plusieurs) (?:jours|semaines|mois|ans))\b"
 )
 
 
 # Someone alive and in trouble now (« mon père est mort hier, ma mère ne respire plus »).
 _ALIVE = re.compile(
     r"\b(?:ne respire|respire mal|ne bouge|inconscient|saigne|ne repond|convuls|etouff|"
-    r"evanoui|vomi|tremble|par terre|au sol)"
+    r"evanoui|vomi|tremble|par terre|au sol|ne se releve|angle bizarre|de douleur|a mal partout)"
 )
 
 
@@ -228,7 +256,9 @@ _MENDING = re.compile(
     r"\b(?:il faudrait|faudrait|faut le|faut les|remplacer|reparer|refixer|reboucher|nettoyer|"
     r"securiser|elaguer|tailler|combler|redresser|refaire|remettre|faire quelque chose|"
     r"(?:toujours|est|sont) cassee?s?|fondue?s?|abimee?s?|degoutant|"
-    r"(?:est|sont) (?:restee?s? )?(?:pliee?s?|tordue?s?|arrachee?s?|couchee?s?|endommagee?s?))\b"
+    r"(?:est|sont) (?:restee?s? )?(?:pliee?s?|tordue?s?|arrachee?s?|couchee?s?|endommagee?s?)|"
+    # « l'accident de samedi a tordu le panneau », « la bagarre a laissé des bouteilles »
+    r"(?:a|ont) (?:tordu|plie|arrache|defonce|abime|laisse des)|nettoy\w*|defoncee?s?|penche)\b"
 )
 _OLD = re.compile(
     rf"{_BEFORE_TODAY.pattern}|\bdepuis (?:une|deux|trois|\d+|plusieurs|quelques) "
@@ -244,7 +274,7 @@ def _over(words: str) -> bool:
     return (
         _OLD.search(words) is not None
         and _MENDING.search(words) is not None
-        and _NOW.search(words) is None
+        and _HAPPENING.search(words) is None  # « il penche maintenant » is no call for help
         and _ALIVE.search(words) is None
     )
 
@@ -302,7 +332,8 @@ _SOMEONE = _any(
     r"soeur", r"oncle\b", r"tante\b", r"cousine?\b", r"type\b", r"mec\b", r"gars\b",
     r"gardien", r"copain", r"pote\b", r"epoux", r"epouse", r"\bbb\b", r"passant", r"vieux\b",
     r"vieille\b", r"personne agee", r"papi\b", r"mamy\b", r"eleve", r"collegien", r"bambin",
-    r"nourrisson", r"mari\b", r"conjoint", r"ouvrier", r"(?:mon|son|ton|ma|sa) ex\b",
+    r"nourrisson", r"mari\b", r"conjoint", r"ouvrier", r"(?:mon|son|ton|ma|sa) ex\b", r"mme\b",
+    r"chauffeur", r"conducteur", r"conductrice", r"passagere?s?\b",
     r"sans abri", r"joggeu", r"promeneu", r"papi\b",
 )  # fmt: skip
 _BODY = _any(
@@ -339,6 +370,9 @@ _BODY = _any(
     r"fosse|egout|bouche|tranchee|bassin|canal)\b",
     r"n ouvre (?:plus|pas) (?:depuis|sa porte)", r"poitrine ne se souleve",
     r"allongee? sous (?:l|le|la|un|une)\b", r"ne donne plus (?:de )?signe de vie",
+    # Cold and absent (« toute froide, elle ne me reconnaît pas »).
+    r"toute? froide?\b", r"ne (?:me |nous |la |le )?reconnait (?:pas|plus)",
+    r"n arrive (?:pas|plus) a (?:me |nous |lui )?repondre",
 )  # fmt: skip
 _FIRE = _any(
     r"flamme", r"fumee", r"incendie", r"en feu", r"le feu", r"prend feu", r"pris feu",
@@ -358,7 +392,14 @@ _BURNING_PLACE = re.compile(
     r"(?:brule|brulent|flambe|flambent|fume|fument|crame|cramment)\b|\bfeu de cheminee\b|"
     # Smoke out of a building (« ça fume sous la porte de la boulangerie »).
     r"\b(?:fume|fument|fumee)\b(?:\s+\w+){0,3}?\s+(?:sous|par) (?:la |les |l )?"
-    r"(?:porte|fenetres?|volets?|toit|toiture|garage|grenier)\b"
+    r"(?:porte|fenetres?|volets?|toit|toiture|garage|grenier)\b|"
+    # What caught in a home (« le bas du rideau a pris »).
+    r"\b(?:rideaux?|canape|matelas|sapin|nappe|couette|friteuse|casserole|huile) (?:\w+ )?"
+    r"(?:a|ont) pris\b(?! (?:sa|son|ses|le|la|les|l|un|une|des|du|de|rendez|rdv)\b)|"
+    # Smoke coming out of a building (« de la fumé noir qui sort du toit »).
+    r"\b(?:fumee?s?|fume)\b(?:\s+\w+){0,3}?\s+(?:qui )?(?:sort|sortent|s echappe|s echappent)\s+"
+    r"(?:du|de la|de l|des|par)\s+(?:\w+ )?(?:toit|toiture|fenetres?|maison|immeuble|"
+    r"appartement|garage|grenier|cave|batiment|cuisine|porte|volets?|cheminee)\b"
 )
 _WATER = _any(
     r"eau\b",
@@ -383,7 +424,7 @@ _RISING = _any(
 # Water already inside homes: happening now, whatever the words of time.
 _INSIDE = _any(
     r"sous (?:les|la) portes?", r"dans les (?:salons|maisons|logements|habitations|chambres)",
-    r"dans (?:le|la|mon|ma|notre) (?:salon|sejour|cuisine|chambre|maison|garage)",
+    r"dans (?:(?:le|la|mon|ma|notre) )?(?:salon|sejour|cuisine|chambre|maison|garage)\b",
     r"(?:rentre|entre|monte) partout", r"jusqu aux (?:chevilles|genoux|mollets)", r"a mi hauteur",
     r"pleine? d eau", r"envahi",
 )  # fmt: skip
@@ -417,6 +458,9 @@ _SPREADING = _any(
 _GAS = _any(
     r"gaz\b", r"gaziniere", r"l?oeufs? pourris?", r"chou pourri", r"tuyau jaune", r"butane",
     r"propane", r"bouteille de gaz", r"soufre", r"(?:du|de|le) souffre",
+    # A rotten smell and a hiss (« une odeur de pourri et comme un souffle sous la plaque »).
+    r"pourri\w*(?:\s+\w+){0,16}?\s+(?:souffle|siffle|sifflement)",
+    r"(?:souffle|siffle|sifflement)\w*(?:\s+\w+){0,16}?\s+pourri",
 )  # fmt: skip
 # What may hold gas, or water: a smell, not a leak, says it is gas (« le tuyau fuit » is water).
 _GAS_OR_WATER = _any(
@@ -435,7 +479,8 @@ _POISONED = _any(
     r"endormie?", r"somnolent", r"malaise", r"tout mou", r"toute molle",
 )  # fmt: skip
 _ODOUR = _any(
-    r"odeur", r"sent\b", r"pue", r"pu\b", r"siffle", r"empeste", r"schlingue", r"sifflement",
+    r"odeur", r"sent(?:ai[st]?|ait|ent|i|ir)?\b", r"pue", r"pu\b", r"siffle", r"empeste",
+    r"schlingue", r"sifflement",
     r"pique le nez", r"pschh",
 )  # fmt: skip
 _SMELL = re.compile(rf"{_ODOUR.pattern}|\b(?:fuite|fuit|respire|souffle)")
@@ -451,6 +496,9 @@ _HURT = _any(
     r"s en prenn?ent? a", r"bouscul", r"arrach\w* (?:son|sa|ses|le|la) (?:sac|telephone|collier)",
     r"racket", r"par les cheveux", r"coups? de pied", r"donnent des coups",
     r"secou\w* violemment",
+    # Heard through a wall (« crier "arrête", des bruits sourds »); pushed, bruised.
+    r"cri\w* arrete", r"bruits? sourds?", r"des bleus sur",
+    r"(?:la|le|me|les|nous) pousse(?:nt)? (?:quand|contre|par terre|dans l escalier)",
 )  # fmt: skip
 # Harm an animal does as well as a person: no violence when an animal attacks.
 _BEASTLY = re.compile(r"s en prenn|bouscul|agress|coups? de pied")
@@ -464,7 +512,11 @@ _THREAT = _any(
     r"revolver", r"flingue", r"abattre", r"tirer sur", r"egorg", r"planter\b",
     r"faire du mal", r"traque", r"me suit\b", r"nous suit\b", r"faire peter", r"faire sauter",
     r"forcer (?:ma|la|notre|sa) porte", r"essa\w* d (?:entrer|rentrer) chez",
-    r"tout casser", r"jeter contre", r"est entre chez", r"sait ou (?:je dors|j habite|dort)",
+    r"tout casser", r"jeter contre", r"est entre chez",
+    r"sai[st] ou (?:je|j|tu|il|elle|on|nous|vous) (?:dors|dort|habite|habites|vis|vit|bosse|"
+    r"bosses|travaille|travailles)",
+    r"ce qui va (?:t|te|vous|lui) arriver",
+    r"(?:connait|connaitre|sait) (?:notre|ton|votre|mon) adresse",
     r"hache\b", r"machette", r"batte\b", r"barre de fer",
     r"(?:essai\w*|tent\w*|voulu|veut) d?\s?emmener (?:un|une|mon|ma|les|des) "
     r"(?:enfant|petit|petite|gamin|fille|fils|eleve)",
@@ -483,7 +535,9 @@ _ARSON = re.compile(
     r"\b(?:va|vont|veut|veulent|menace de|menacent de|viendrait|viendra|viendront|allait|"
     r"allaient|reviendrait|reviendra|reviendront|revenir) (?:venir )?(?:\w+ ){0,2}?"
     r"(?:bruler|cramer|incendier|mettre le feu a) (?:ma|mon|mes|notre|nos|chez|sa|son|ses|"
-    r"la|le|les)\b"
+    r"la|le|les)\b|"
+    r"\b(?:mettrait|mettra|mettront|mettraient|brulerait|brulera|bruleront|incendierait|"
+    r"incendiera) (?:le feu a )?(?:ma|mon|mes|notre|nos|chez|sa|son|ses|la|le|les)\b"
 )
 # Pills swallowed by mistake, or by a small child, are a poisoning (a malaise), not a wish
 # to die.
@@ -501,10 +555,18 @@ _DEATH_WISH = _any(
     r"(?:une )?lettre (?:pour|a) chacun", r"personne (?:ne )?(?:le |la )?remarquera",
     r"(?:veux|vais|veut|va) sauter\b(?! (?:le|la|les|un|une|des|au dessus)\b)",
     r"faire une betise", r"parle de mourir",
+    r"(?:donne|distribue) (?:toutes )?(?:mes|ses) affaires",
+    r"si quelqu un lit (?:ca|ce message|ces mots)",
+    # Farewells told by a relative (« merci pour tout, prenez soin de maman », his dog given).
+    r"prenez soin de (?:maman|papa|mon|ma|mes)\b", r"(?:donne|confie) (?:son|mon) (?:chien|chat) a",
+    r"(?:veux|voudrais) plus (?:jamais )?me reveiller", r"ecrit mes lettres",
+    r"j ai sorti (?:le|mon) (?:fusil|revolver|pistolet|flingue)",
+    r"personne (?:ne )?va me (?:chercher|regretter)", r"personne (?:ne )?me regrettera",
     r"(?:je suis|suis|jsuis|chui|je me trouve) (?:monte |montee )?"
     r"(?:sur le (?:toit|parapet|rebord|pont)|"
     r"au bord du (?:vide|toit|pont|quai))",
-    r"plus (?:de|aucune) raison de (?:vivre|continuer)", r"coupee? les (?:bras|veines|poignets)",
+    r"plus (?:de|aucune) raison de (?:vivre|continuer)",
+    r"(?:coup|ouvr|taillad)\w* les (?:bras|veines|poignets)",
     r"entaille", r"jambes dans le vide", r"regarde en bas", r"avec une corde",
     r"(?:se|me) mettre sous (?:le|un) train", r"fini avec la vie", r"que tout s arrete",
     r"(?<!parti )(?<!partie )rejoindre (?:sa|ma|son|mon) (?:mere|pere|femme|mari|fils|fille)",
@@ -518,12 +580,17 @@ _DEATH_WISH = _any(
     # An overdose taken on purpose (« j'ai avalé toute la boîte de somnifères »).
     r"(?:avale|pris|sorti|prepare|aligne|mis de cote) "
     r"(?:toute (?:la|une|sa|ma) |toutes (?:les|mes|ses) |tous (?:les|mes|ses) )"
-    r"(?:boite|plaquette|flacon|tube|cachets|comprimes|medicaments|somniferes)",
+    r"(?:boite|plaquette|flacon|tube|cachets|comprimes|medicaments|medocs|pilules|gelules|"
+    r"somniferes)",
 )  # fmt: skip
 _MISSING = re.compile(
-    r"\b(?:fils|fille|enfant|gamin|mere|pere|grand mere|grand pere|mari|femme|garcon|bebe|"
+    # « depuis que ma femme est partie » is a separation or a death, not a disappearance.
+    r"(?<!depuis que )(?<!depuis que ma )(?<!depuis que mon )(?<!depuis que sa )"
+    r"(?<!depuis que son )\b(?:fils|fille|enfant|gamin|mere|pere|grand mere|grand pere|mari|"
+    r"femme|garcon|bebe|"
     r"petit|petite|ado|adolescent|voisin|voisine|dame|monsieur|papa|maman|mamie|papy|soeur|"
-    r"frere)\b(?:\s+\w+){0,6}?\s+(?:a disparu|est introuvable|a fugue|n est pas rentre|"
+    r"frere)\b(?:\s+\w+){0,6}?\s+(?:a disparu(?! (?:de la liste|des listes|du fichier|du site))|"
+    r"est introuvable|a fugue|n est pas rentre|"
     r"n est pas rentree|ne rentre pas|est sortie?|est partie?(?! (?:en|au|a|pour) "
     r"(?:deplacement|vacances|voyage|mission|week end|weekend|travail|stage|courses))"
     # « maman est partie rejoindre papa »: a death said softly, not a disappearance.
@@ -536,6 +603,10 @@ _MISSING = re.compile(
     r"\bperdu (?:mon|ma|notre) (?:fils|fille|enfant|mere|pere|garcon|bebe|petit|petite|"
     r"neveu|niece|frere|soeur|petit fils|petite fille)|"
     r"\b(?:jamais|pas) revenue?s?\b|\btoujours pas rentree?s?\b|"
+    r"\ben chaussons\b(?:\s+\w+){0,3}?\s+(?:dans la rue|sur la route|au bord|le long)|"
+    r"\bne sai[st] (?:pas|plus) ou (?:il|elle) est\b|"
+    r"\b(?:on|je|j) (?:ne )?(?:retrouve|trouve) plus (?:mon |ma |notre |nos )?(?:papi|papy|mamie|"
+    r"papa|maman|fils|fille|enfant|petit|petite|bebe|mere|pere|grand mere|grand pere)\b|"
     r"\bn est plus dans (?:le|la|sa|son) (?:jardin|chambre|lit|cour|poussette|maison)|"
     r"\b(?:on|je|nous) cherch\w* (?:notre|mon|ma|nos|mes) (?:fils|fille|enfant|enfants|petit|"
     r"petite|bebe|mere|pere|grand mere|grand pere|ado)\b(?:\s+\w+){0,4}?\s+depuis\b|"
@@ -558,7 +629,8 @@ _POWER = _any(
     r"dans la prise", r"la ligne\b",
 )  # fmt: skip
 _LIVE_WIRE = _any(
-    r"crepit", r"gresill", r"etincel", r"fume", r"fumee", r"tombe", r"au sol", r"par terre",
+    r"crepit", r"gresill", r"etincel", r"petill", r"fume", r"fumee", r"tombe", r"au sol",
+    r"par terre",
     r"decharge", r"electrifi", r"flamme", r"touchent", r"a touche", r"pendent (?:du|jusqu)",
     r"trempe",
     r"reste colle", r"arrache", r"noire et", r"a nu\b", r"denudes?\b", r"pendent",
@@ -588,7 +660,7 @@ _VEHICLE = _any(
 )  # fmt: skip
 _CRASH = _any(
     r"sous les roues", r"passe sous (?:un|une|le|la|les)\b",
-    r"a renverse", r"renvers", r"percut", r"quitte la route", r"dans le fosse", r"a terre",
+    r"a renverse", r"renvers", r"percut", r"quitt\w* la route", r"dans le fosse", r"a terre",
     r"au sol", r"s est encastre", r"tonneau", r"fauch", r"glisse", r"derape", r"fonce dans",
     r"allongee? sur (?:la route|la chaussee|le bitume)", r"par terre",
 )  # fmt: skip
@@ -597,12 +669,12 @@ _ON_THE_GROUND = frozenset({"par terre", "au sol", "a terre"})
 _CRY_WORDS = (
     r"vite",
     r"urgence vitale",
-    r"au secours",
+    r"au secours?\b",
     r"aidez",
     r"a l aide",
     r"tout de suite",
     r"appelez",
-    r"secours",
+    r"secours?\b",
     r"urgent",
     # « venez ! », not « vous venez parfois récupérer les vieux meubles ? »
     r"venez(?! (?:parfois|souvent|\w+(?:er|ir|re)\b))",
@@ -613,6 +685,8 @@ _CRY_WORDS = (
 _CRY = _any(*_CRY_WORDS)
 # Said of now: a cry, or only a word of time (« en ce moment »).
 _NOW = _any(*_CRY_WORDS, r"maintenant", r"en ce moment", r"en train de")
+# Happening as it is told; « maintenant » alone may only say how things stand.
+_HAPPENING = _any(*_CRY_WORDS, r"en ce moment", r"en train de")
 # Words of an ordinary request: a danger said with them is most often a figure of speech.
 _ERRAND = _any(
     r"passeport", r"carte d identite", r"carte grise", r"acte de", r"rendez vous",
@@ -647,6 +721,16 @@ _FIGURES = re.compile(
     # « d'un coup », « tout à coup », « du coup »: suddenly, so; struck by a malaise.
     r"\bfrappee? (?:par|d) (?:un|une) (?:malaise|crise|avc)\b|"
     r"\b(?:d un|tout a|du) coup\b(?! de\b| d\b)|"
+    # A defeat (« mon fils s'est fait écraser au match, 8-0 »), a treasurer who « will kill me
+    # if I go over the budget ».
+    r"\becras\w*(?:\s+\w+){0,4}?\s+(?:match|tournoi|finale|championnat|coupe)\b|"
+    r"\b(?:tresoriere?|patronne?|chef|comptable|president|presidente|directeur|directrice|"
+    r"boss|banquier|banquiere|prof)\b(?:\s+\w+){0,3}?\s+(?:va|vont|allait) me tuer\b|"
+    # A bill that nearly killed (« crise cardiaque en ouvrant l'avis de taxe foncière »), a
+    # pet run over (grief, not a malaise).
+    r"\b(?:crise cardiaque|infarctus|attaque) en (?:ouvrant|voyant|lisant|recevant|decouvrant)\b|"
+    r"\b(?:chat|chaton|chien|chiot|lapin|hamster|oiseau|tortue)\b(?:\s+\w+){0,3}?\s+"
+    r"s est fait (?:ecraser|renverser|tuer)\b|"
     # Knocking at a door (« elle ne répond pas quand je frappe »).
     r"\b(?:je frappe|j ai frappe|on frappe|on a frappe|frappe a (?:la|sa|ma) porte|"
     r"frapper a (?:la|sa|ma) porte)\b|"
@@ -731,11 +815,10 @@ _FIGURES = re.compile(
 # A danger told as past or as fiction (« l'incendie de l'usine l'an dernier », « le film où la
 # tour prend feu »): no alarm unless something says it is happening now.
 _TOLD = re.compile(
-    r"\b(?:l an dernier|l annee derniere|(?<!depuis )le mois dernier|en (?:19|20)\d\d|"
+    r"\b(?:l an dernier|l annee derniere|(?<!depuis )le mois dernier|(?:en|de|d) (?:19|20)\d\d|"
+    r"catastrophe naturelle|a la tele\w*|aux infos|au journal|dans le journal|"
     r"il y a (?:\d+|deux|trois|quelques|plusieurs) (?:ans|annees|mois)|j ai reve|un reve|"
     r"films?|jeu video|la serie|un roman|raconte toujours|"
-    # A danger that comes back with the weather is a report to make, not a call to make now.
-    r"a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|chaque fois qu il pleut|"
     # Dealt with already (« les pompiers sont intervenus », « après les inondations de
     # novembre »).
     # A leak or a fire over (« la fuite de gaz a été réparée mardi par GRDF »).
@@ -747,6 +830,30 @@ _TOLD = re.compile(
     r"(?: \w+){0,2} (?:de|d|du) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
     r"septembre|octobre|novembre|decembre|l hiver|l ete|l automne|printemps))\b"
 )
+# A danger that comes back with the weather is a report to make, not a call to make now —
+# unless a live wire is bare (« les fils pendent et ça grésille quand il pleut »).
+_WEATHER = re.compile(
+    r"\b(?:a chaque (?:pluie|orage|averse)|quand il pleut|des qu il pleut|"
+    r"chaque fois qu il pleut)\b"
+)
+_BARE_WIRE = re.compile(
+    r"\b(?:fils?|cables?)\b(?:\s+\w+){0,3}?\s+(?:pendent|pend|a nu|denudes?|a l air)\b|"
+    r"\bgresill|\betincel"
+)
+# Someone who hurt coming back soon (« il rentre dans une heure »): the danger is ahead.
+_COMING = re.compile(
+    r"\b(?:il|elle) (?:rentre|revient|arrive|sera la) (?:dans (?:une|\d+|deux|trois|quelques|"
+    r"une demi) (?:heure|heures|minutes|min)|ce soir|tout a l heure|bientot)\b"
+)
+
+
+def _told(words: str) -> bool:
+    """A danger told as past, as fiction or as something that comes back with the weather."""
+    if _TOLD.search(words) is not None:
+        return True
+    return _WEATHER.search(words) is not None and _BARE_WIRE.search(words) is None
+
+
 # Everyone safe, said of a day gone by (« un feu de cave hier soir, tout le monde va bien »);
 # said of now (« on est sortis, tout le monde va bien ») the fire may still burn.
 _SAFE = re.compile(r"\b(?:tout le monde va bien|tout va bien|tout est rentre dans l ordre)\b")
@@ -766,16 +873,33 @@ _JOKING_FACE = re.compile(
 )
 
 
+# The writer's exasperation beside a question (« je vais tuer mon mari, il a jeté les clés !
+# La déchetterie ouvre à quelle heure ? »): no blow, no weapon, a question asked.
+_EXASPERATED = re.compile(r"\bje vais (?:le |la |les |l )?(?:tuer|etrangler|trucider|massacrer)\b")
+_WEAPON = re.compile(r"\b(?:couteau|arme|fusil|pistolet|carabine|hache|cutter)\b")
+
+
 def _in_jest(words: str, text: str) -> bool:
-    """A joke marker in the plain words, or a laughing face in the text as written."""
-    return _JOKE.search(words) is not None or _JOKING_FACE.search(text) is not None
+    """A joke marker in the plain words, a laughing face in the text as written, or the
+    writer's exasperation beside a question."""
+    if _JOKE.search(words) is not None or _JOKING_FACE.search(text) is not None:
+        return True
+    return (
+        _EXASPERATED.search(words) is not None
+        and "?" in text
+        and _HURT.search(words) is None
+        and _WEAPON.search(words) is None
+    )
 
 
 def together(words: str) -> list[str]:
     """The situations whose words come together in the message (commune keys)."""
     words = _FIGURES.sub(" ", words)
     if _JOKE.search(words):
-        return []  # « je suis morte de rire, le gâteau a explosé »
+        # « je suis morte de rire, le gâteau a explosé »; but a wish to die said with « mdr »
+        # and no errand is no joke (« jsp pk j'écris mdr. ce soir jvais sur le pont »).
+        wish = _DEATH_WISH.search(words) is not None and _WANTS.search(words) is None
+        return ["suicide"] if wish else []
     # « ces papiers me tuent »: with an errand, words of blows, threats, despair or a body are
     # most often figures — unless the message turns to something happening (« je voulais des
     # renseignements pour ma carte d'identité, mais ma mère vient de perdre connaissance »).
@@ -822,7 +946,11 @@ def together(words: str) -> list[str]:
         found.append("violence")
     elif "menace" in found and _PARTNER.search(words):
         found.append("violence")  # « son mari va la tuer »: violence at home, its numbers too
-    if _DEATH_WISH.search(words) and not _BY_MISTAKE.search(words) and not figurative:
+    if (
+        _DEATH_WISH.search(words)
+        and not _BY_MISTAKE.search(words)
+        and (not figurative or _ARMED.search(words))
+    ):
         found.append("suicide")
     body = (_SOMEONE.search(words) and _BODY.search(words)) or _SELF_BODY.search(words)
     if body and not figurative:
@@ -855,6 +983,11 @@ _SELF_BODY = re.compile(
 )
 
 
+# A gun taken out by the writer (« j'ai mis de l'ordre dans mes papiers… j'ai sorti le
+# fusil »): no errand makes it a figure.
+_ARMED = re.compile(r"\bj ai sorti (?:le|mon) (?:fusil|revolver|pistolet|flingue)")
+
+
 # A message made only of a cry for help.
 _ALARM_ONLY = re.compile(
     r"^(?:(?:urgence|urgent|urgences|au secours|secours|a l aide|aidez moi|aidez nous|aide moi|"
@@ -876,10 +1009,12 @@ def plausible(text: str) -> bool:
     help). « Le marronnier a l'air bien malade » or « le conteneur déborde et plus personne
     ne vient le vider » is no emergency, whatever the classifier guessed."""
     words = _FIGURES.sub(" ", plain(text.replace("-", " ")))
+    if _TAKEN_BACK.search(words):
+        return False
     jest = _in_jest(words, text)
-    if _DEATH_WISH.search(words) and not jest:
+    if _DEATH_WISH.search(words) and not (jest and _WANTS.search(words)):
         return True  # « elle va rejoindre sa mère, morte l'an dernier »: the past is the mother's
-    told = _TOLD.search(words) and not (_NOW.search(words) or _STILL_HURT.search(words))
+    told = _told(words) and not (_NOW.search(words) or _STILL_HURT.search(words))
     if jest or _over(words) or told:
         return False
     if (_SOMEONE.search(words) or _PERSON.search(words)) and (

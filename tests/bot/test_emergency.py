@@ -283,6 +283,24 @@ def test_what_only_holds_a_danger_word_is_no_alarm(text: str) -> None:
         ("des flammes sortent du conduit de la cheminée, le mur du salon est brûlant", "feu"),
         # A farewell said without the word (« je pars pour de bon, je m'excuse pour tout »).
         ("j'ai écrit à mes enfants, je m'excuse pour tout, ce soir je pars pour de bon", "suicide"),
+        # Violence and threats at home; a story from months ago, the one who hurt coming
+        # back soon.
+        ("mon copain devient violent quand il boit, hier il m'a serrée au cou", "violence"),
+        # Heard through a wall; an old mother bruised and pushed; an ex who knows where one
+        # works; a stranger online who knows the address.
+        ("chaque nuit j'entends la voisine crier arrête et des bruits sourds", "violence"),
+        ("ma mère a des bleus sur les bras, mon frère la pousse quand elle dit non", "violence"),
+        (
+            "mon ex m'écrit qu'il sait où je travaille et que je vais voir ce qui va m'arriver",
+            "menace",
+        ),
+        ("un inconnu sur internet dit à ma fille qu'il connaît notre adresse", "menace"),
+        ("mon ex a dit qu'il mettrait le feu à ma maison si je portais plainte", "menace"),
+        (
+            "nous sommes arrivés il y a trois mois. Mon mari me frappe quand il a bu "
+            "et il rentre dans une heure",
+            "violence",
+        ),
     ],
 )
 def test_a_danger_said_with_everyday_words_is_caught(text: str, situation: str) -> None:
@@ -455,6 +473,27 @@ def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
         "le toboggan du square a une vis qui dépasse, j'ai peur qu'un enfant se blesse",
         "exercice d'alerte incendie à l'école jeudi, la garderie est maintenue ?",
         "la fuite de gaz du carrefour a été réparée lundi mais la tranchée est mal rebouchée",
+        # Flooded with mail, a fire at the lake, a thrashing at a final, a treasurer or a
+        # file that « will kill me », the writer's own exasperation beside a question.
+        "je suis inondée de mails de relance des impôts, vous avez leur numéro ?",
+        "y a le feu au lac ? je demandais juste où en est mon signalement",
+        "mon fils s'est fait écraser en finale du tournoi, il est dégoûté",
+        "le président du club va me tuer si la salle n'est pas réservée à temps",
+        "ce dossier de permis va me tuer, quelles pièces faut-il ?",
+        "je vais tuer mon fils, il a perdu les clés ! vous ouvrez à quelle heure ?",
+        # Things that went missing; a separation.
+        "mes rendez-vous ont disparu de la liste, vous pouvez vérifier ?",
+        "depuis que ma femme est partie la maison est bien vide",
+        # A year, the news, a heart attack at a bill, a pet run over, a joke taken back, a
+        # word of time that says how a bent sign stands, a child off a list.
+        "après l'inondation de 2021, l'arrêté de catastrophe naturelle est paru où ?",
+        "vu aux infos l'incendie du Var, la commune organise une collecte ?",
+        "crise cardiaque en recevant la facture d'eau, vous avez le numéro du service ?",
+        "le chien de mon fils s'est fait écraser, il pleure beaucoup",
+        "au feu les pompiers ! non je rigole, vous fermez à quelle heure ?",
+        "l'accident de mardi a plié la barrière, elle penche maintenant sur le trottoir",
+        "ma fille a disparu de la liste de la garderie, qui je dois appeler ?",
+        "ces nids-de-poule, c'est la mort de ce quartier",
     ],
 )
 def test_what_is_over_or_said_in_figures_raises_no_alarm(text: str) -> None:
@@ -511,6 +550,53 @@ def test_a_danger_dealt_with_and_someone_in_trouble_now_is_a_danger(text: str) -
             "il me faut un acte de naissance. Autre chose, mon père a la bouche de travers "
             "et n'arrive plus à lever le bras",
             "malaise",
+        ),
+        # The smell in the past tense; a rotten smell and a hiss; smoke misspelt.
+        ("en rentrant du travail j'ai trouvé que ça sentait fort le gaz sur le palier", "gaz"),
+        ("une odeur de pourri devant chez nous et comme un sifflement sous le trottoir", "gaz"),
+        ("de la fumé noir qui sort des fenêtres de l'immeuble d'en face", "feu"),
+        # What caught fire, said without « feu »; sparks that lit it are the fire's.
+        ("le grille-pain a fait des étincelles et le rideau a pris", "feu"),
+        ("il est tombé d'un coup et ne reprend pas connaissance", "malaise"),
+        ("mon fils s'est enfermé, il dit qu'il va s'ouvrir les veines", "suicide"),
+        ("j'ai mis de côté toutes mes pilules pour ce soir", "suicide"),
+        # A bare live wire is no report that comes back with the weather.
+        (
+            "le coffret de la rue est ouvert, les fils pendent et ça grésille quand il pleut",
+            "electricite",
+        ),
+        ("j'ai perdu mon fils de 6 ans au supermarché, aidez-moi", "disparition"),
+        # Signs without their names: cold and absent, a car leaving the road into water,
+        # water in a garage said without an article, a wanderer in slippers, a child late
+        # whose bike is gone too, a grandfather not found.
+        ("mon grand-père est tout froid dans son lit, il ne me reconnaît pas", "malaise"),
+        ("un camion a quitté la route et il est sur le flanc, le chauffeur est coincé", "accident"),
+        (
+            "la rivière déborde, l'eau est dans garage et monte, mes parents dorment en bas",
+            "inondation",
+        ),
+        ("ma voisine qui a Alzheimer marche en chaussons le long de la nationale", "disparition"),
+        (
+            "mon fils devait rentrer du foot à 17h, il est 19h, il n'est pas chez son copain "
+            "et son vélo n'est plus au garage",
+            "disparition",
+        ),
+        ("on trouve plus papy depuis ce matin, sa voiture est devant la forêt", "disparition"),
+        # Farewells without the word: things given away, a gun taken out beside papers put in
+        # order, no wish to wake up beside an errand, a despair said with « mdr ».
+        (
+            "j'ai donné mes affaires à ma sœur, si quelqu'un lit ça, occupez-vous du chien",
+            "suicide",
+        ),
+        ("mes papiers sont en ordre chez le notaire et j'ai sorti le fusil de la cave", "suicide"),
+        (
+            "il me faut un acte de naissance pour mon fils après. Je suis fatigué de tout, "
+            "je ne veux plus me réveiller",
+            "suicide",
+        ),
+        (
+            "jsp pourquoi je vous écris mdr, personne va me chercher ce soir, je vais au pont",
+            "suicide",
         ),
     ],
 )
