@@ -26,7 +26,8 @@ _OPENERS = (
     r"est ce|faut-il|faut il|c'est|c’est|il faut|vous|on peut|je peux|quel|quelle|quels|"
     r"quelles|à quelle|a quelle|y a|ya|qu'en|qu’en|si|savoir|celui|celle|ceux|celles|"
     r"donnez|dites|indiquez|envoyez|pouvez|pourriez|je voudrais|j'aimerais|j’aimerais|"
-    r"je veux|il me faut|il faudrait|j'ai|j’ai|d'autre|d’autre|de celui|de celle|de ceux|"
+    r"je veux|il me faut|il faudrait|il me faudrait|j'ai|j’ai|j'aurais|j’aurais|je dois|"
+    r"je souhaite|je souhaiterais|je cherche|d'autre|d’autre|de celui|de celle|de ceux|"
     r"de celles|qu'est-ce|qu’est-ce|qu'est ce|qu’est ce|qu est ce|que faut-il|que faut il|"
     r"que dois-je|que dois je|ce qu'il faut|ce qu’il faut|ce qu il faut|"
     # What is asked, named bare (« horaires de la déchetterie et date des encombrants »).

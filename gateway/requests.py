@@ -41,6 +41,8 @@ OUT_OF_SCOPE = "out_of_scope"
 # How surely the one clause that asks a long message's request must be understood to be read
 # alone (`lead`).
 LEAD_CONFIDENCE = 0.8
+# Below this, a service the classifier names is no match for another place the words name.
+UNSURE_ELSEWHERE = 0.75
 # Requests sent as their intent (with their words) when only the commune's words recognised
 # them.
 FORCED = FAQ | {
@@ -216,12 +218,15 @@ _REPEATED = re.compile(rf"\b(?:{_AGAIN})")
 # A report made before, said by its writer (« que j'ai signalé en mars », « signalé il y a un
 # mois »).
 _SAID_BEFORE = re.compile(
-    rf"\b(?:{_AGAIN}|signale\w* il y a|(?:que j ai|j ai|j avais|je vous avais) signale|"
-    r"(?:j avais|j ai|je vous avais) (?:deja )?(?:prevenu|alerte|ecrit a) (?:vos|les|la|le)\b)"
+    rf"\b(?:{_AGAIN}|signale\w* il y a|(?:que j ai|j ai|j avais|je vous (?:l )?avais) signale|"
+    r"(?:j avais|j ai|je vous avais) (?:deja )?(?:prevenu|alerte|ecrit a) (?:vos|les|la|le)\b|"
+    # « je vous avais écrit pour le lampadaire de l'impasse »
+    r"je vous (?:avais|ai) (?:deja )?ecrit (?:pour|au sujet|a propos)\b)"
 )
 # The problem still there, said so outright (« il marche tjrs pas », « toujours rien »).
 _STILL_THERE = re.compile(
-    r"\b(?:(?:toujours|tjr?s?|encore) (?:pas|rien|en panne|casse|cassee|eteint|la)|"
+    r"\b(?:(?:toujours|tjr?s?|encore) (?:pas|rien|en panne|casse|cassee|eteinte?|la|morte?|hs|"
+    r"hors service|en rade|bouchee?|noir|que dalle)|"
     r"rien n a (?:ete )?(?:fait|repare|change|bouge)|dans le meme etat|n a pas bouge|"
     r"(?:est|sont|claque|claquent|fuit|fuient|clignote|clignotent|pend|pendent|coule|"
     r"coulent|bloque|traine|trainent|deborde|debordent) (?:toujours|encore)(?! en cours)|"
@@ -231,6 +236,9 @@ _STILL_THERE = re.compile(
 _WHERE_IT_STANDS = re.compile(
     r"\b(?:ou en est|ou en sont|des nouvelles de|du nouveau (?:pour|sur)|quid de) "
     r"(?:mon|ma|mes|le|la|les|notre|nos|cette|ces) (?:signalements?|demandes?|reclamations?)\b|"
+    # « j'ai signalé des déchets la semaine dernière, ça en est où ? »
+    r"\b(?:j ai|j avais|je vous ai|je vous avais) (?:deja )?signale\b.*"
+    r"\b(?:ca|ou) en est (?:ou|on)\b|"
     # « pourriez-vous me dire si mon signalement a été pris en compte ? »
     r"\b(?:mon|ma|le|la) (?:signalement|demande|reclamation)(?: \w+){0,6}? (?:a|a t il|a t elle) "
     r"(?:bien )?"
@@ -563,7 +571,16 @@ def complained_again(text: str) -> bool:
     trois fois que je vous préviens pour le banc arraché, rien n'a bougé »): a follow-up,
     not a new report nor a question about its progress."""
     words = plain(text)
-    return _REPEATED.search(words) is not None and _STILL.search(words) is not None
+    if _REPEATED.search(words) is not None and _STILL.search(words) is not None:
+        return True
+    # « Toujours mort le lampadaire, je vous l'avais signalé en mars ! »: as a clause says it.
+    return _SAID_BEFORE.search(words) is not None and _STILL_THERE.search(words) is not None
+
+
+def asks_where_it_stands(text: str) -> bool:
+    """A question about how one's report stands, in one sentence (« j'ai signalé des déchets
+    la semaine dernière, ça en est où ? »), as a clause says it (`_kind`)."""
+    return _WHERE_IT_STANDS.search(plain(text)) is not None
 
 
 def thanks_for_a_repair(text: str) -> bool:
@@ -583,32 +600,56 @@ def lead(
     pieces: Sequence[str],
     understood: Sequence[tuple[str | None, float]],
     commune: Commune,
+    sure: float = LEAD_CONFIDENCE,
 ) -> tuple[str, str] | None:
     """A message of several clauses that holds one request, asked in one clause amid context
     (« hier la CAF… Ma vraie question : jusqu'à quelle heure êtes-vous ouverts ? »): that
-    clause and what it asks, when the classifier is sure of it; the caller sends it alone if
-    the whole message is read otherwise (the context led the classifier astray)."""
+    clause and what it asks, when the classifier is `sure` of it; the caller sends it alone if
+    the whole message is read otherwise (the context led the classifier astray). The clause
+    that asks may come after the one that named the request (« Son passeport est périmé…
+    Quels justificatifs doit-il apporter ? »)."""
     groups, _ = _groups(text, pieces, understood, commune)
-    if len(groups) != 1 or len(pieces) < 2:
+    if len(groups) != 1 or len(pieces) < 2 or groups[0].kind not in ALONE:
         return None
     group = groups[0]
-    intent, confidence = understood[group.lead]
-    said = _GREETING.sub("", pieces[group.lead].strip())
-    if (
-        group.kind not in ALONE
-        or intent != group.kind
-        or confidence < LEAD_CONFIDENCE
-        or ASKED.search(said) is None
-    ):
+
+    def asks(number: int) -> bool:
+        intent, confidence = understood[number]
+        said = _GREETING.sub("", pieces[number].strip())
+        return intent == group.kind and confidence >= sure and ASKED.search(said) is not None
+
+    first = next((n for n in (group.lead, *group.numbers) if n >= group.lead and asks(n)), None)
+    if first is None:
         return None
     # Asked after it about something else (« mes réservations svp, je veux en annuler une »,
     # « … et c'est combien la caution ? »): not context, the whole message is read.
-    later = zip(pieces[group.lead + 1 :], understood[group.lead + 1 :], strict=True)
+    later = zip(pieces[first + 1 :], understood[first + 1 :], strict=True)
     for piece, (other, _) in later:
         after = _GREETING.sub("", piece.strip())
         if ASKED.search(after) and other != group.kind and not THANKS.match(after):
             return None
-    return pieces[group.lead], group.kind
+    return pieces[first], group.kind
+
+
+# Requests read with every word of their message: the reference or the street is in the
+# context (« le 3 mai j'ai signalé un nid-de-poule rue Victor Hugo… où en est ce signalement ? »).
+WITH_CONTEXT = frozenset({"report_status", "still_broken", "cancel_booking"})
+
+
+def sole_request(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+) -> str | None:
+    """The one request of a message the classifier could not read whole, when it needs the
+    whole message's words and the clause that asks it is understood; the caller gives the
+    whole message that intent."""
+    groups, _ = _groups(text, pieces, understood, commune)
+    if len(groups) != 1 or groups[0].kind not in WITH_CONTEXT:
+        return None
+    intent, confidence = understood[groups[0].lead]
+    return groups[0].kind if intent == groups[0].kind and confidence >= SPLIT_CONFIDENCE else None
 
 
 def questions(
@@ -670,6 +711,24 @@ def reported(
 def asks_for_human(text: str) -> bool:
     """Whether a message asks, in plain words, for a person (« parler à une vraie personne »)."""
     return _HUMAN.search(plain(text)) is not None
+
+
+# What the classifier may take a question about another place for: one of our own services
+# the resident has with us (« à la mairie de Bellerive ils font les passeports sans rendez-vous ? »
+# read as « mes réservations »).
+_MISLED = frozenset(
+    {"book", "my_bookings", "cancel_booking", "request_human", "my_reports", "report_status"}
+)
+
+
+def asked_elsewhere(text: str, whole: str | None, confidence: float, commune: Commune) -> bool:
+    """Whether a question the classifier read as one of our services asks about another
+    place: another town or a service named for sure, or any other place when the classifier
+    is unsure (« le collège fait cantine le mercredi ? » read as a booking)."""
+    if "?" not in text or whole not in _MISLED or confidence >= LEAD_CONFIDENCE:
+        return False
+    found = [f for f in everywhere(text, commune.data.annuaire, commune.name) if not f.lives]
+    return any(f.sure or confidence < UNSURE_ELSEWHERE for f in found)
 
 
 def astray(text: str, whole: str | None, asked: str, commune: Commune) -> bool:

@@ -30,7 +30,9 @@ from gateway.requests import (
     SPLIT_CONFIDENCE,
     SPLITTABLE,
     Part,
+    asked_elsewhere,
     asks_for_human,
+    asks_where_it_stands,
     astray,
     complained_again,
     completed,
@@ -44,6 +46,7 @@ from gateway.requests import (
     reported,
     reports_beside,
     requests,
+    sole_request,
     still_broken,
     thanks_for_a_repair,
     together,
@@ -55,6 +58,7 @@ log = logging.getLogger(__name__)
 REPORT = Intent.REPORT_PROBLEM.value
 BROKEN = Intent.STILL_BROKEN.value
 HUMAN = Intent.REQUEST_HUMAN.value
+UNCLEAR = Intent.NLU_FALLBACK.value
 # What a message that also asks for a person may ask besides: answered before the handoff.
 ANSWERED = SPLITTABLE - {HUMAN}
 # What a whole message read otherwise than its one street problem may be taken for, by the
@@ -224,7 +228,20 @@ class Turns:
         return [{"text": said, "part": -1, TAKEN_UP: True}, *more], later
 
     async def _parts(self, text: str, sender: str) -> list[Part]:
-        """The message as one turn, or one turn per request (gateway/requests.py)."""
+        """The message as one turn, or one turn per request (gateway/requests.py); a
+        question about another place the classifier took for one of our services goes to
+        the directory (`asked_elsewhere`)."""
+        parts = await self._requests(text, sender)
+        if len(parts) == 1 and parts[0].intent is None and "?" in text:
+            try:
+                whole, sure = await self._rasa.parse(text)
+            except RasaUnavailable:
+                return parts
+            if asked_elsewhere(text, whole, sure, self._commune.get()):
+                return [Part(text, Intent.ASK_ELSEWHERE.value)]
+        return parts
+
+    async def _requests(self, text: str, sender: str) -> list[Part]:
         commune = self._commune.get()
         if mashed(text):  # « zqxj wvpk »: no word to read, whatever the classifier guesses
             return [Part(text, "nlu_fallback")]
@@ -235,6 +252,8 @@ class Turns:
             if read is None:
                 if complained_again(text):
                     return [Part(text, "still_broken")]
+                if asks_where_it_stands(text):
+                    return [Part(text, Intent.REPORT_STATUS.value)]
                 if left_in_the_street(text, commune):
                     return [Part(text, REPORT)]
                 if await self._afresh(text, sender):
@@ -262,7 +281,14 @@ class Turns:
                 return both
             asked = lead(text, pieces, understood, commune)
             told = reported(text, pieces, understood, commune)
-            whole = (await self._rasa.parse(text))[0] if asked or told else None
+            whole = (await self._rasa.parse(text))[0] if asked or told or found else None
+            if asked is None and whole == UNCLEAR:
+                # The whole message too long or too odd for the classifier, one clause that
+                # asks clearly enough (« Pourriez-vous me dire où en est ce signalement ? »).
+                asked = lead(text, pieces, understood, commune, sure=SPLIT_CONFIDENCE)
+                sole = sole_request(text, pieces, understood, commune)
+                if asked is None and sole is not None:
+                    return [Part(text, sole)]
             if asked is not None and astray(text, whole, asked[1], commune):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
             if told and whole in STRAYS:  # not a follow-up of a report, nor a danger: a report

@@ -11,6 +11,8 @@ from bot.clauses import clauses
 from bot.commune import Commune, load_commune
 from gateway.requests import (
     Part,
+    asked_elsewhere,
+    asks_where_it_stands,
     astray,
     complained_again,
     completed,
@@ -20,6 +22,7 @@ from gateway.requests import (
     problems,
     reported,
     requests,
+    sole_request,
     still_broken,
     subject,
     thanks_for_a_repair,
@@ -410,7 +413,7 @@ def test_two_questions_said_without_question_marks_are_both_asked(
 def test_clauses_that_say_nothing_alone_are_read_two_by_two(clairval: Commune) -> None:
     pieces = [
         "Je viens d'hériter de la camionnette de mon oncle",
-        "comment elle passe à mon nom ?",
+        "je fais comment maintenant ?",
         "vos horaires ?",
     ]
     unsure, sure = ("nlu_fallback", 0.6), ("ask_hours", 0.99)
@@ -702,6 +705,7 @@ def test_trying_is_no_tent(clairval: Commune) -> None:
         ("ça fait deux fois que je vous écris, la grille est encore arrachée", True),
         ("je vous ai déjà prévenus pour le regard cassé et rien n'a bougé", True),
         ("la haie du square, je vous en ai parlé en mai, elle est dans le même état", True),
+        ("Encore HS le réverbère du parking, je vous l'avais signalé en juin !", True),
         # A question about a report's progress, or a first report: no complaint made again.
         ("mon signalement du lampadaire est toujours en cours ?", False),
         ("trois fois que je passe devant ce trou, il faudrait le reboucher", False),
@@ -767,3 +771,79 @@ def test_a_problem_told_without_a_report_before_is_told_afresh(clairval: Commune
     assert not told_afresh("mon signalement du banc : il est cassé", clairval)
     # No problem named: nothing told.
     assert not told_afresh("Bonjour, vous êtes ouverts samedi ?", clairval)
+
+
+def test_the_clause_that_asks_leads_when_the_request_was_named_before(clairval: Commune) -> None:
+    text = (
+        "Ma fille part étudier à Madrid. Sa carte d'identité est périmée depuis mai. "
+        "Vous pouvez me dire ce qu'elle doit apporter pour la refaire ? Merci, Julie"
+    )
+    pieces = clauses(text)
+    understood = [
+        ("nlu_fallback", 0.6),
+        ("ask_id_documents", 0.55),
+        ("ask_id_documents", 0.97),
+        ("thank", 0.9),
+    ]
+    assert lead(text, pieces, understood, clairval) == (pieces[2], "ask_id_documents")
+
+
+def test_an_unsure_question_leads_only_when_asked_to(clairval: Commune) -> None:
+    text = "Je suis venue lundi déposer mon dossier. Vous pourriez me rappeler vos horaires ?"
+    pieces = clauses(text)
+    understood = [("nlu_fallback", 0.6), ("ask_hours", 0.62)]
+    assert lead(text, pieces, understood, clairval) is None
+    assert lead(text, pieces, understood, clairval, sure=0.5) == (pieces[1], "ask_hours")
+
+
+def test_a_follow_up_told_with_its_story_keeps_every_word(clairval: Commune) -> None:
+    text = (
+        "Le 2 juin j'ai signalé un lampadaire éteint rue des Écoles. Rien depuis. "
+        "Vous pouvez me dire où en est ce signalement ? Bien à vous"
+    )
+    pieces = clauses(text)
+    understood = [("report_problem", 0.9), ("nlu_fallback", 0.6), ("report_status", 0.66)]
+    understood += [("nlu_fallback", 0.6)] * (len(pieces) - len(understood))
+    assert sole_request(text, pieces, understood, clairval) == "report_status"
+    # A question answered alone is the lead's, not the whole message's.
+    hours = "Le 2 juin je suis passé. Vous ouvrez à quelle heure ?"
+    assert (
+        sole_request(hours, clauses(hours), [("inform", 0.9), ("ask_hours", 0.9)], clairval) is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "confidence", "expected"),
+    [
+        # Another town's town hall, named for sure: whatever the classifier read.
+        ("À la mairie de Bellerive on peut venir sans rendez-vous ?", "my_bookings", 0.7, True),
+        # A place named in one word, the classifier unsure.
+        ("Le collège ouvre la cantine le mercredi ? c'est pour ma fille", "book", 0.6, True),
+        ("Je cherche un notaire, vous pouvez m'en recommander un ?", "request_human", 0.7, True),
+        # Sure of a booking: the school is what the party is for.
+        ("Je peux réserver le gymnase pour la kermesse de l'école ?", "book", 0.98, False),
+        ("Le collège ouvre la cantine le mercredi ? c'est pour ma fille", "book", 0.78, False),
+        # Not a question, or a question about our own facts.
+        ("À la mairie de Bellerive on m'a dit de venir ici", "my_bookings", 0.6, False),
+        ("Le collège ouvre la cantine le mercredi ?", "ask_hours", 0.6, False),
+        # Where the resident lives is no place asked about.
+        ("J'habite à Bagnolet, je peux réserver la salle des fêtes ?", "book", 0.6, False),
+    ],
+)
+def test_a_question_about_another_place_read_as_our_service_goes_to_the_directory(
+    clairval: Commune, text: str, whole: str, confidence: float, expected: bool
+) -> None:
+    assert asked_elsewhere(text, whole, confidence, clairval) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("J'ai signalé un banc cassé au square la semaine dernière, ça en est où ?", True),
+        ("où en est mon signalement pour la fontaine ?", True),
+        ("Le banc du square est cassé, ça fait où ?", False),
+        ("J'ai signalé un banc cassé, merci de le réparer", False),
+    ],
+)
+def test_a_question_about_how_a_report_stands_said_in_one_sentence(text: str, asked: bool) -> None:
+    assert asks_where_it_stands(text) is asked
