@@ -17,7 +17,7 @@ from bot import answers, names, topics, wish
 from bot.catalogue import ANSWERS
 from bot.dates import understand
 from bot.dates_fr import Day, scan
-from bot.directory import everywhere
+from bot.directory import Found, everywhere
 from bot.opening import opening_on
 from bot.schema import TOWN_HALL, WASTE_CENTRE
 
@@ -120,7 +120,7 @@ def answer(
     with `directory_only`, only the latter. Returns whether something was said."""
     current = commune()
     said = latest(tracker).text  # the resident's words, also when sent as an intent
-    found = everywhere(said, current.data.annuaire, current.name)
+    found = elsewhere_for(said, intent)
     # Another town, or a service named in several words (« permis de conduire »), wins over
     # any question about us; a single word (« la poste ») over questions of places and hours.
     # Thanks to another service (« merci à la police municipale ») are thanks.
@@ -138,11 +138,7 @@ def answer(
     if directory_only:
         return False
     intent = reworded(said, intent)
-    if (
-        intent in _FAREWELL
-        and _THANKS.search(answers.plain(said))
-        and _BYE.search(answers.plain(said))
-    ):
+    if intent in _FAREWELL and thanked_and_left(said):
         # « merci, bonne soirée ! »: thanked, then said goodbye.
         dispatcher.utter_message(
             text=current.message("avec_plaisir"), json_message={"topic": names.Intent.THANK}
@@ -171,6 +167,12 @@ def answer(
 
 
 _HOURS = frozenset({"horaires", "horaires_week_end", "horaires_midi"})
+# What goes on in town (events, outings), which the town hall's hours do not answer.
+_TOWN_LIFE = re.compile(
+    r"\b(?:concerts?|brocantes?|vide greniers?|spectacles?|festivals?|fete foraine|"
+    r"marche de noel|animations?|sorties?|evenements?|kermesse|feux? d artifice|expositions?|"
+    r"qu est ce qui se passe|quoi faire|que faire|il y a quelque chose de prevu|portes ouvertes)\b"
+)
 # Questions a date may make about one day (« ouvert le 24 décembre ? »).
 _OPENING = frozenset(
     {
@@ -186,11 +188,33 @@ _THIS_DAY = re.compile(
     rf"\b{_WEEKDAYS} (?:\d|1er)"
 )
 _FAREWELL = frozenset({names.Intent.THANK, names.Intent.GOODBYE})
+
+
+def thanked_and_left(said: str) -> bool:
+    """Thanks and goodbye (« merci pour votre aide, bonne soirée ! »), nothing asked."""
+    words = answers.plain(said)
+    return "?" not in said and bool(_THANKS.search(words)) and bool(_BYE.search(words))
+
+
 _THANKS = re.compile(r"\b(?:merci|mercii+|mrc|thanks|thx)\b")
 _BYE = re.compile(
     r"\b(?:au revoir|bonne (?:journee|soiree|nuit|fin de journee|semaine|continuation)|"
     r"a bientot|a plus|a\+|bye|salut|ciao|bon week end|bonne fin de semaine)"
 )
+
+
+def elsewhere_for(said: str, intent: names.Intent | None) -> list[Found]:
+    """The other places or institutions a message asks about, but those whose entry leaves
+    the answer to `intent` to us (« on m'a volé mes papiers, que faut-il pour les refaire ? »:
+    the theft is the story, not a question for the gendarmerie)."""
+    current = commune()
+    mine = ANSWERS.get(intent) if intent else None
+    entries = current.data.annuaire.entrees
+    return [
+        f
+        for f in everywhere(said, current.data.annuaire, current.name)
+        if not (mine and f.key in entries and mine in entries[f.key].pas_pour)
+    ]
 
 
 def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
@@ -201,6 +225,10 @@ def reworded(text: str, intent: names.Intent | None) -> names.Intent | None:
     words = commune().data.mots_des_reponses
     mine = ANSWERS.get(intent) if intent else None
     found = topics.scores(text, words)
+    if mine in _HOURS and "horaires" not in found and _TOWN_LIFE.search(answers.plain(text)):
+        # « Qu'est-ce qui se passe au village ce week-end ? une brocante, un concert ? »: the
+        # town's events, not when the town hall opens on Saturdays.
+        return names.Intent.OUT_OF_SCOPE
     if mine in _HOURS and "dechetterie" in found:
         return names.Intent.ASK_WASTE_CENTRE  # the waste centre's hours, not ours
     if mine and found.get(mine):

@@ -196,7 +196,11 @@ _INFO_WORDS = re.compile(
 # Words of a wish to book, besides a date: the question then comes with the booking.
 _WISH_WORDS = re.compile(
     r"\b(?:dispos?|disponibles?|libres?|reserver|reservation|je voudrais|j aimerais|"
-    r"je souhaite|on voudrait|nous voudrions|il me faut|il nous faut|besoin)\b"
+    r"je souhaite|on voudrait|nous voudrions|il me faut|il nous faut|besoin|"
+    # « on peut emprunter des tables ? », « vous en avez à prêter ? », « vous pouvez nous le
+    # garder ? » ask for one; « vous prêtez des barnums ? » only asks whether.
+    r"il me faudrait|il nous faudrait|emprunter|(?:nous|me|m en|nous en) preter|a preter|"
+    r"(?:nous|me) (?:le|la|les) garder|possible chez vous)\b"
 )
 
 

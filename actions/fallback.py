@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import answer, follow_up
+from actions.answer import answer, follow_up, thanked_and_left
 from actions.context import commune
 from actions.flow import SMALL_TALK
 from actions.human import hand_over
@@ -58,6 +58,8 @@ def second_opinion(tracker: Tracker) -> names.Intent | None:
     """The frequent question a message is about, when the words and the classifier agree."""
     message = tracker.latest_message or {}
     text = str(message.get("text") or "")
+    if thanked_and_left(text):
+        return names.Intent.THANK  # answered with its goodbye (`answer`)
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     top = ranking[0] if ranking else {}
     top_name, confidence = top.get("name"), float(top.get("confidence") or 0.0)

@@ -111,6 +111,18 @@ class CommuneFile(Strict):
                 )
         return self
 
+    @field_validator("annuaire")
+    @classmethod
+    def _directory_leaves(cls, value: Directory) -> Directory:
+        answers = set(ANSWERS.values())
+        for key, entry in value.entrees.items():
+            unknown = sorted(set(entry.pas_pour) - answers)
+            if unknown:
+                raise ValueError(
+                    f"entrees.{key}.pas_pour : « {unknown[0]} » n’est pas le nom d’une réponse"
+                )
+        return value
+
     @field_validator("reponses")
     @classmethod
     def _answers(cls, value: dict[str, str]) -> dict[str, str]:

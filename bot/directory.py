@@ -23,6 +23,10 @@ class Entry(Strict):
     nom: str
     mots: tuple[str, ...] = Field(min_length=1)
     texte: str
+    # Our own answers (keys of `mots_des_reponses`) it does not take over: « on m'a volé mon
+    # portefeuille, que faut-il pour refaire mes papiers ? » asks for ours, the theft is the
+    # story.
+    pas_pour: tuple[str, ...] = ()
 
 
 class Directory(Strict):
@@ -141,7 +145,10 @@ _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 # A question that points back at what the story named (« vous avez leur numéro ? »).
 _POINTS_BACK = re.compile(
     r"\b(?:leurs?|son numero|ses horaires|son adresse|ce numero|cette adresse|ces horaires|"
-    r"chez eux|chez lui|chez elle|celui|celle|ca|cela|y aller|les joindre|le joindre|"
+    r"chez eux|chez lui|chez elle|celui|celle|"
+    # « ça, cela » point back, not « combien ça coûte », « comment ça se passe ».
+    r"(?:ca|cela)(?! (?:coute|coutera|couterait|fait|marche|prend|se passe|va)\b)|y aller|"
+    r"les joindre|le joindre|"
     r"la joindre|me le|me la|me les|me l|nous le|nous la|nous les|nous l|l avez|l avoir|"
     r"les avez|les avoir|le donner|la donner|les donner|"
     # Whom to turn to, the need told before (« ma fille a de la fièvre… Qui peut la voir ? »).

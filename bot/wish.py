@@ -155,22 +155,23 @@ def _key(text: str) -> str:
 def items_in(text: str, resources: Iterable[Named]) -> list[str]:
     """Every resource the text names, in the order it names them (« 10 tables et 60 chaises »)."""
     words = f" {_key(text)} "
-    found: list[tuple[int, int, str]] = []  # (position, -length, slug)
+    found: list[tuple[int, int, int, str]] = []  # (-length as written, position, end, slug)
     for resource in resources:
         for name in resource.names:
-            name = _key(name)
-            if not name:
+            key = _key(name)
+            if not key:
                 continue
-            for match in re.finditer(rf"{_NOT_A_VERB}(?<![\w]){re.escape(name)}(?![\w])", words):
-                found.append((match.start(), -len(name), resource.slug))
+            for match in re.finditer(rf"{_NOT_A_VERB}(?<![\w]){re.escape(key)}(?![\w])", words):
+                found.append((-len(plain(name)), match.start(), match.end(), resource.slug))
+    # The longest names first: « salle des fêtes » holds « salle », and « la grande salle de
+    # sport » is the gymnase's « salle de sport », not the salle des fêtes' « grande salle ».
     found.sort()
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int, str]] = []
+    for _, start, end, slug in found:
+        if not any(a < end and start < b for a, b, _ in taken):
+            taken.append((start, end, slug))
     slugs: list[str] = []
-    for start, minus, slug in found:
-        end = start - minus
-        if any(a < end and start < b for a, b in taken):
-            continue  # « salle des fêtes » holds « salle »: the longer name is the one said
-        taken.append((start, end))
+    for _, _, slug in sorted(taken):
         if slug not in slugs:
             slugs.append(slug)
     return slugs

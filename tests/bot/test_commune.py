@@ -99,6 +99,12 @@ def test_answers_have_french_typography() -> None:
         ("  bonjour: |", "  salut: |", "messages:", "message manquante : bonjour"),
         ("  urbanisme: Urbanisme\n", "  piscine: Piscine\n", "sujets:", "piscine"),
         (
+            "pas_pour: [papiers_identite, prix_papiers_identite]",
+            "pas_pour: [papiers]",
+            "annuaire:",
+            "gendarmerie.pas_pour : « papiers »",
+        ),
+        (
             "mairie:\n",
             "mairie:\n  adresse: en double\n",
             "adresse: 2 place",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot import wish
+from bot.commune import load_commune
+from bot.settings import ROOT
 from calendar_store.spec import Requester
+from calendar_store.wording import noun
 
 RESOURCES = [
     wish.Named("salle-des-fetes", ("salle des fêtes", "sdf", "grande salle")),
@@ -198,3 +201,32 @@ def test_a_date_written_with_figures_is_no_phone_number() -> None:
 )
 def test_a_correction_is_no_name(text: str) -> None:
     assert wish.corrects(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je voudrais un moment pour faire prendre mes empreintes",
+        "un créneau pour refaire mon titre de voyage",
+        "il me faut de nouveaux papiers d'identité, vous avez de la place mardi ?",
+        "mon document pour passer la frontière est périmé, je peux venir quand ?",
+    ],
+)
+def test_the_commune_names_the_id_appointment_by_what_residents_come_to_do(text: str) -> None:
+    commune = load_commune(ROOT / "communes" / "clairval.yml")
+    named = [
+        wish.Named(slug, (noun(e.nom).bare, *e.synonymes))
+        for slug, e in commune.data.ressources.items()
+    ]
+    assert wish.resource_in(text, named) == "rdv-titres"
+
+
+def test_of_two_names_that_overlap_the_longer_is_the_one_said() -> None:
+    named = [
+        wish.Named("salle-des-fetes", ("salle des fêtes", "grande salle")),
+        wish.Named("gymnase", ("gymnase", "salle de sport")),
+        wish.Named("tables", ("tables",)),
+    ]
+    said = "des tables pour la grande salle de sport mercredi"
+    assert wish.items_in(said, named) == ["tables", "gymnase"]
+    assert wish.items_in("la grande salle et le gymnase", named) == ["salle-des-fetes", "gymnase"]
