@@ -197,10 +197,10 @@ _INFO_WORDS = re.compile(
 _WISH_WORDS = re.compile(
     r"\b(?:dispos?|disponibles?|libres?|reserver|reservation|je voudrais|j aimerais|"
     r"je souhaite|on voudrait|nous voudrions|il me faut|il nous faut|besoin|"
-    # « on peut emprunter des tables ? », « vous en avez à prêter ? », « vous pouvez nous le
-    # garder ? » ask for one; « vous prêtez des barnums ? » only asks whether.
-    r"il me faudrait|il nous faudrait|emprunter|(?:nous|me|m en|nous en) preter|a preter|"
-    r"(?:nous|me) (?:le|la|les) garder|possible chez vous)\b"
+    # « il nous faudrait une grande salle », « vous pouvez nous la garder ? » ask for one;
+    # « c'est possible d'emprunter des tables ? » only asks whether (the simulated residents
+    # who ask first expect the answer, then the offer).
+    r"il me faudrait|il nous faudrait|(?:nous|me) (?:le|la|les) garder)\b"
 )
 
 

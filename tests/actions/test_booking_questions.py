@@ -46,10 +46,11 @@ def test_a_wish_to_book_is_no_question(text: str) -> None:
         ("il nous faudrait 40 chaises, c'est gratuit ?", 40, None, True),
         ("la salle des fêtes c'est combien le 14 ?", None, "2027-03-14", True),
         ("les barnums sont libres samedi ? c'est combien ?", None, None, True),
-        # Asked for, not asked about: to borrow, to be lent, to be kept for us.
-        ("on peut emprunter des tables pour la fête des voisins ?", None, None, True),
-        ("des sièges pliants, vous en avez à prêter ?", None, None, True),
+        # Asked for, not asked about: needed, to be kept for us; whether one may borrow is a
+        # question, and so is a price.
+        ("il nous faudrait une grande salle avec une cuisine, c'est possible ?", None, None, True),
         ("une grande salle avec cuisine, vous pouvez nous la garder ?", None, None, True),
+        ("c'est possible d'emprunter des tables ?", None, None, False),
         ("la salle des fêtes, c'est combien avec la caution ?", None, None, False),
     ],
 )
