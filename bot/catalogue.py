@@ -221,6 +221,8 @@ MESSAGES: dict[str, dict[str, Any]] = {
         "rue": "impasse des Roses",
     },
     "signalement_abandonne": {},
+    "signalement_a_cote_sans_rue": {"categorie": "éclairage public"},
+    "demande_a_cote": {"demande": "« je voulais réserver la salle des fêtes »"},
     "signalements_ensuite": {"categories": ["mobilier urbain"]},
     "signalement_suivant": {"texte": "un banc cassé au square"},
     "signalement_etat": {

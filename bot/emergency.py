@@ -118,8 +118,8 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
         # go missing excuse nobody.
         if (
             unless is not None
-            and (excuse := unless.search(words)) is not None
-            and not _person_missing(key, words, excuse.start())
+            and unless.search(words) is not None
+            and not _person_missing(key, text, words, unless)
         ):
             excluded.add(key)  # « il va bien »: neither its phrases nor its words together
             continue
@@ -135,14 +135,15 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     told = (
         past
         and (_NOW.search(words) is None or _ERRAND.search(words) is not None)
-        and _AGAIN.search(words) is None  # « les pompiers sont venus mais ça repart »
+        # « les pompiers sont venus mais ça repart », never « louer la salle de nouveau »
+        and _AGAIN.search(_ERRAND_AGAIN.sub(" ", words)) is None
         and _COMING.search(words) is None  # « … il m'a serrée au cou et il rentre dans une heure »
         and _STILL_HURT.search(words) is None  # « le feu est éteint mais il ne respire plus »
     )
     # A wish to die is never told as past (« elle va rejoindre sa mère, morte l'an dernier »).
     together_ = [
         k
-        for k in together(words)
+        for k in _together_anywhere(text, words)
         if k in safety.situations and k not in excluded and (not told or _wish_now(k, words))
     ]
     if _over(words):  # « le feu de poubelle d'hier a fondu le conteneur, il faut le remplacer »
@@ -192,12 +193,43 @@ def alarm(text: str, safety: Safety) -> Alarm | None:
     return Alarm("distress")
 
 
-def _person_missing(key: str, words: str, thing_at: int) -> bool:
+def _together_anywhere(text: str, words: str) -> list[str]:
+    """The situations whose words come together in the message, and the blows, threats and
+    wishes to die of one of its sentences read alone: an errand in another sentence makes no
+    figure of them (« Je veux m'inscrire sur les listes électorales. Et il y a un homme qui
+    cogne une femme sur le parking »). A body in trouble beside an errand is more often the
+    story behind it (« ma maman vit chez moi depuis sa chute. Sa carte d'identité… »)."""
+    found = together(words)
+    sentences = [said for said in _SENTENCE_END.split(text) if said.strip()]
+    for said in sentences if len(sentences) > 1 else []:
+        alone = together(plain(said.replace("-", " ")))
+        found += [k for k in alone if k in _FIGURATIVE_KINDS and k not in found]
+    return found
+
+
+# What an errand in the same sentence makes a figure of (« ces papiers me tuent »).
+_FIGURATIVE_KINDS = frozenset({"violence", "menace", "suicide"})
+
+
+def _person_missing(key: str, text: str, words: str, unless: re.Pattern[str]) -> bool:
     """Someone missing, told before the thing that excuses the words (« ma fille devait rentrer
-    à 16h30… son vélo n'est plus à la grille »); the thing named first is what went missing
-    (« la carte de ma fille pour le car a disparu »)."""
+    à 16h30… son vélo n'est plus à la grille ») or in a sentence of its own after it (« il me
+    faut un acte de naissance pour mon dossier. Autre chose, mon fils n'est pas rentré depuis
+    hier soir »); the thing named first in the same sentence is what went missing (« la carte
+    de ma fille pour le car a disparu »)."""
     missing = _MISSING.search(words) if key == _MISSING_KEY else None
-    return missing is not None and missing.start() < thing_at and _SOMEONE.search(words) is not None
+    if missing is None or _SOMEONE.search(words) is None:
+        return False
+    excuse = unless.search(words)
+    if excuse is not None and missing.start() < excuse.start():
+        return True
+    sentences = [plain(s.replace("-", " ")) for s in _SENTENCE_END.split(text)]
+    first = next((n for n, said in enumerate(sentences) if _MISSING.search(said)), None)
+    return first is not None and not any(unless.search(said) for said in sentences[first:])
+
+
+# Where a sentence ends, and another request begins.
+_SENTENCE_END = re.compile(r"[.!?;\n]+\s*|\bautre chose\b", re.IGNORECASE)
 
 
 def _wish_now(key: str, words: str) -> bool:
@@ -849,14 +881,26 @@ _COMING = re.compile(
 
 def _told(words: str) -> bool:
     """A danger told as past, as fiction or as something that comes back with the weather."""
-    if _TOLD.search(words) is not None:
+    if _TOLD.search(words) is not None or _WAS_ON_FIRE.search(words) is not None:
         return True
     return _WEATHER.search(words) is not None and _BARE_WIRE.search(words) is None
+
+
+# On fire a day gone by (« la salle était en feu hier soir, meilleure soirée de l'année »): a
+# party, or a fire long out.
+_WAS_ON_FIRE = re.compile(
+    r"\b(?:etait|etaient) en feu(?: \w+){0,3} (?:hier|avant hier|samedi|dimanche|vendredi|"
+    r"la semaine derniere|le week end dernier|ce week end)\b"
+)
 
 
 # Everyone safe, said of a day gone by (« un feu de cave hier soir, tout le monde va bien »);
 # said of now (« on est sortis, tout le monde va bien ») the fire may still burn.
 _SAFE = re.compile(r"\b(?:tout le monde va bien|tout va bien|tout est rentre dans l ordre)\b")
+# An errand done again (« on voudrait la réserver de nouveau »).
+_ERRAND_AGAIN = re.compile(
+    r"\b(?:reserver|louer|emprunter|prendre|redemander|refaire)(?: \w+){0,3} (?:de|a) nouveau\b"
+)
 # A danger said again after it was dealt with.
 # (« les pompiers sont repartis » is help gone home, not a fire starting again.)
 _AGAIN = re.compile(

@@ -13,7 +13,7 @@ from bot.answers import cancel_verb, plain
 from bot.catalogue import ANSWERS
 from bot.clauses import COUNTED, NEXT_REQUEST
 from bot.commune import Commune
-from bot.directory import NEIGHBOUR, everywhere
+from bot.directory import NEIGHBOUR, Found, everywhere
 from bot.emergency import plausible
 from bot.names import ANSWERED_INTENTS, Intent
 from calendar_store.wording import noun
@@ -682,11 +682,67 @@ def reports_beside(
     for group in groups:
         if group.kind != "report_problem":
             continue
-        said = " ".join(pieces[n] for n in group.numbers if n >= group.lead)
+        told = [n for n in group.numbers if n >= group.lead]
+        safe = [n for n in told if not danger(pieces[n])]
+        if len(safe) < len(told):
+            # The danger opened the report (« les fils du lampadaire font des étincelles. Par
+            # ailleurs deux autres lampadaires sont éteints »): the clauses told as one.
+            safe = [n for n in safe if understood[n][0] == "report_problem"]
+        said = " ".join(pieces[n] for n in safe)
         category = _problem(said, commune, sure=False, other=True)
         if category is not None and not danger(said):
             found.append((said, category))
     return found
+
+
+# What a message may ask beside a danger that needs a conversation, not an answer read out:
+# the person who takes the conversation up takes it up with the resident.
+ERRANDS = frozenset(
+    {"book", "ask_resource", "cancel_booking", "my_bookings", "my_reports", "report_status"}
+    | {"still_broken"}
+)
+
+
+def errands_beside(
+    text: str,
+    pieces: Sequence[str],
+    understood: Sequence[tuple[str | None, float]],
+    commune: Commune,
+    danger: Callable[[str], bool],
+) -> list[tuple[str, str]]:
+    """The requests a message makes beside a danger that need a conversation (« je voulais
+    réserver la salle des fêtes pour le 14 juin mais là il y a de la fumée chez mon voisin »):
+    each one's topic and words, never a clause that tells the danger (`danger`), nor a
+    booking told as done. Each kind once."""
+    groups, _ = _groups(text, pieces, understood, commune)
+    leads = {(g.lead, g.kind) for g in groups}
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    kinds = _kinds(pieces, understood, commune)
+    for number, (piece, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        intent, confidence = understood[number]
+        if kind not in ERRANDS or kind in seen or intent == "emergency" or danger(piece):
+            continue
+        # A request of its own, or one its clause says for sure (« … Aussi il faudrait que je
+        # prenne rendez-vous pour refaire mon passeport. »).
+        if (number, kind) not in leads and (intent != kind or confidence < LEAD_CONFIDENCE):
+            continue
+        if kind == "book" and BOOKED_BEFORE.search(piece):
+            continue
+        seen.add(kind)
+        found.append((_errand_topic(kind, piece, commune), _GREETING.sub("", piece.strip())))
+    return found
+
+
+def _errand_topic(kind: str, piece: str, commune: Commune) -> str:
+    """What an errand is about, as the actions tag their answers (« book:tables+chaises »,
+    « resource_info:gymnase », « cancel_booking »)."""
+    named = _resources(piece, commune)
+    if kind == "book":
+        return "book:" + "+".join(named) if named else "book"
+    if kind == "ask_resource":
+        return f"resource_info:{named[0]}" if named else "resource_info"
+    return kind
 
 
 def reported(
@@ -721,14 +777,21 @@ _MISLED = frozenset(
 )
 
 
-def asked_elsewhere(text: str, whole: str | None, confidence: float, commune: Commune) -> bool:
+def other_places(text: str, commune: Commune) -> list[Found]:
+    """The other places and services a message names, never the resident's own town."""
+    return [f for f in everywhere(text, commune.data.annuaire, commune.name) if not f.lives]
+
+
+def asked_elsewhere(
+    text: str, places: Sequence[Found], whole: str | None, confidence: float
+) -> bool:
     """Whether a question the classifier read as one of our services asks about another
-    place: another town or a service named for sure, or any other place when the classifier
-    is unsure (« le collège fait cantine le mercredi ? » read as a booking)."""
+    place (`places`, from `other_places`): another town or a service named for sure, or any
+    other place when the classifier is unsure (« le collège fait cantine le mercredi ? » read
+    as a booking)."""
     if "?" not in text or whole not in _MISLED or confidence >= LEAD_CONFIDENCE:
         return False
-    found = [f for f in everywhere(text, commune.data.annuaire, commune.name) if not f.lives]
-    return any(f.sure or confidence < UNSURE_ELSEWHERE for f in found)
+    return any(f.sure or confidence < UNSURE_ELSEWHERE for f in places)
 
 
 def astray(text: str, whole: str | None, asked: str, commune: Commune) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from anyio import to_thread
 
 from bot.clauses import clauses, turned
-from bot.commune import CommuneStore
+from bot.commune import Commune, CommuneStore
 from bot.db import utcnow
 from bot.directory import everywhere
 from bot.emergency import alarm
@@ -37,10 +38,12 @@ from gateway.requests import (
     complained_again,
     completed,
     conjoined,
+    errands_beside,
     is_place,
     lead,
     left_in_the_street,
     mashed,
+    other_places,
     problems,
     questions,
     reported,
@@ -232,12 +235,14 @@ class Turns:
         question about another place the classifier took for one of our services goes to
         the directory (`asked_elsewhere`)."""
         parts = await self._requests(text, sender)
-        if len(parts) == 1 and parts[0].intent is None and "?" in text:
+        # Read whole again only when it names another place (most messages do not).
+        places = other_places(text, self._commune.get()) if "?" in text else []
+        if len(parts) == 1 and parts[0].intent is None and places:
             try:
                 whole, sure = await self._rasa.parse(text)
             except RasaUnavailable:
                 return parts
-            if asked_elsewhere(text, whole, sure, self._commune.get()):
+            if asked_elsewhere(text, places, whole, sure):
                 return [Part(text, Intent.ASK_ELSEWHERE.value)]
         return parts
 
@@ -281,7 +286,7 @@ class Turns:
                 return both
             asked = lead(text, pieces, understood, commune)
             told = reported(text, pieces, understood, commune)
-            whole = (await self._rasa.parse(text))[0] if asked or told or found else None
+            whole = (await self._rasa.parse(text))[0]
             if asked is None and whole == UNCLEAR:
                 # The whole message too long or too odd for the classifier, one clause that
                 # asks clearly enough (« Pourriez-vous me dire où en est ce signalement ? »).
@@ -383,6 +388,13 @@ class Turns:
                 answers += [(commune.directory(f), f"directory:{f.key}") for f in found]
             else:
                 answers.append((commune.reply_to(intent), intent.value))
+        # What needs a conversation (a booking, a cancellation…): the person taking the
+        # conversation up will see to it, and the resident is told it is not forgotten.
+        errands = errands_beside(text, *read, commune, _danger(commune))
+        answers += [
+            (commune.message("demande_a_cote", demande=_quoted([Part(words)])), topic)
+            for topic, words in errands
+        ]
         for said, topic in [*answers, *await self._file_beside(ref, text, read)]:
             if said is None:
                 continue
@@ -403,13 +415,15 @@ class Turns:
         commune, reports = self._commune.get(), self._reports
         if reports is None:
             return []
-        safety = commune.data.urgences
-        beside = reports_beside(text, *read, commune, lambda said: alarm(said, safety) is not None)
+        beside = reports_beside(text, *read, commune, _danger(commune))
         streets = commune.data.signalements.rues
         told: list[tuple[str | None, str]] = []
         for said, category in beside:
             street = match_street(said, streets)
-            if street is None:
+            if street is None:  # « là-bas »: noted, the person who answers asks where
+                name = commune.data.signalements.categories[category].nom
+                noted = commune.message("signalement_a_cote_sans_rue", categorie=name)
+                told.append((noted, f"report:{category}"))
                 continue
             draft = Draft(category, said, street.street.nom, None, None, None)
             reporter = Reporter(conversation_id=ref.id, channel=ref.channel)
@@ -444,6 +458,11 @@ class Turns:
         }
         await to_thread.run_sync(self._transcript.record, ref, [Entry("system", said, kept)])
         return [{"recipient_id": recipient_id, "text": said}]
+
+
+def _danger(commune: Commune) -> Callable[[str], bool]:
+    """Whether words tell a danger, by the commune's lexicon."""
+    return lambda said: alarm(said, commune.data.urgences) is not None
 
 
 def _quoted(parts: list[Part]) -> str:

@@ -494,6 +494,11 @@ def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
         "l'accident de mardi a plié la barrière, elle penche maintenant sur le trottoir",
         "ma fille a disparu de la liste de la garderie, qui je dois appeler ?",
         "ces nids-de-poule, c'est la mort de ce quartier",
+        # A party that was « on fire » a day gone by, the booking asked again.
+        "la piste était en feu samedi, quelle soirée ! on peut louer la salle de nouveau "
+        "pour le 3 mai ?",
+        # The thing that went missing, named in the same sentence as the words.
+        "mon dossier de mariage a disparu depuis hier, ma fille l'avait posé sur la table",
     ],
 )
 def test_what_is_over_or_said_in_figures_raises_no_alarm(text: str) -> None:
@@ -640,6 +645,14 @@ def test_ordinary_words_of_coming_home_visits_and_quarrels_are_no_danger(text: s
         ("il y a le feu à la salle des fêtes, il faut annuler la réservation", "feu"),
         ("Au secours il y a le feu ! je dois réserver quoi, la salle est pleine de fumée", "feu"),
         ("il y a le feu ! vite ! mon rendez-vous passeport attendra", "feu"),
+        # An errand in a sentence of its own makes no figure of a blow or a wish to die in
+        # another, and a thing named for the errand excuses no child not come home.
+        ("Je dois annuler ma réservation des chaises de samedi. Et sous ma fenêtre un gars "
+         "cogne sa copine", "violence"),
+        ("Je n'en peux plus, j'ai envie de disparaître. Avant, je voudrais annuler ma "
+         "réservation du gymnase.", "suicide"),
+        ("Il me faut la copie de mon acte de naissance pour mon dossier. Autre chose : ma "
+         "fille n'est pas rentrée depuis hier soir", "disparition"),
     ],
 )  # fmt: skip
 def test_the_same_words_said_of_a_danger_still_raise_it(text: str, situation: str) -> None:

@@ -3,12 +3,14 @@ to ask (Rasa's guesses are given here as they come back from the model)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.clauses import clauses
 from bot.commune import Commune, load_commune
+from bot.emergency import alarm
 from gateway.requests import (
     Part,
     asked_elsewhere,
@@ -17,10 +19,13 @@ from gateway.requests import (
     complained_again,
     completed,
     conjoined,
+    errands_beside,
     is_place,
     lead,
+    other_places,
     problems,
     reported,
+    reports_beside,
     requests,
     sole_request,
     still_broken,
@@ -833,7 +838,7 @@ def test_a_follow_up_told_with_its_story_keeps_every_word(clairval: Commune) -> 
 def test_a_question_about_another_place_read_as_our_service_goes_to_the_directory(
     clairval: Commune, text: str, whole: str, confidence: float, expected: bool
 ) -> None:
-    assert asked_elsewhere(text, whole, confidence, clairval) is expected
+    assert asked_elsewhere(text, other_places(text, clairval), whole, confidence) is expected
 
 
 @pytest.mark.parametrize(
@@ -847,3 +852,63 @@ def test_a_question_about_another_place_read_as_our_service_goes_to_the_director
 )
 def test_a_question_about_how_a_report_stands_said_in_one_sentence(text: str, asked: bool) -> None:
     assert asks_where_it_stands(text) is asked
+
+
+def _danger(commune: Commune) -> Callable[[str], bool]:
+    return lambda said: alarm(said, commune.data.urgences) is not None
+
+
+@pytest.mark.parametrize(
+    ("pieces", "understood", "expected"),
+    [
+        # A booking, then the danger that interrupts it: the booking, without the danger.
+        (["Bonjour, je voulais réserver les barnums pour la kermesse",
+          "mais là il y a de la fumée noire qui sort du garage d'en face"],
+         [("book", 0.99), ("emergency", 0.98)],
+         [("book:barnums", "je voulais réserver les barnums pour la kermesse")]),
+        # A cancellation the danger causes.
+        (["L'eau de la rivière entre dans notre cave et monte vite",
+          "du coup je voudrais annuler ma réservation des tables pour dimanche"],
+         [("emergency", 0.99), ("cancel_booking", 0.99)],
+         [("cancel_booking",
+           "du coup je voudrais annuler ma réservation des tables pour dimanche")]),
+        # Said as a statement, but sure: an appointment for a passport.
+        (["Mon ex m'a menacée avec un couteau, il a dit qu'il reviendrait ce soir",
+          "il faudrait aussi que je prenne rendez-vous pour mon passeport"],
+         [("emergency", 0.99), ("book", 0.95)],
+         [("book:rdv-titres", "il faudrait aussi que je prenne rendez-vous pour mon passeport")]),
+        # A booking told as done is the story, not a request.
+        (["j'avais réservé la salle des fêtes pour samedi",
+          "et là ça sent le gaz partout dans la cuisine de la salle"],
+         [("book", 0.9), ("emergency", 0.99)],
+         []),
+        # A frequent question is answered from the commune's answers, not taken up.
+        (["ça sent le gaz dans l'escalier", "vous fermez à quelle heure ?"],
+         [("emergency", 0.99), ("ask_hours", 0.99)],
+         []),
+    ],
+)  # fmt: skip
+def test_requests_beside_a_danger_that_need_a_conversation_are_taken_up(
+    clairval: Commune,
+    pieces: list[str],
+    understood: list[tuple[str, float]],
+    expected: list[tuple[str, str]],
+) -> None:
+    text = ". ".join(pieces)
+    assert errands_beside(text, pieces, understood, clairval, _danger(clairval)) == expected
+
+
+def test_a_street_problem_told_after_the_danger_that_opens_its_report_is_its_own(
+    clairval: Commune,
+) -> None:
+    pieces = [
+        "Les fils du lampadaire devant l'école pendent jusqu'au sol et font des étincelles.",
+        "Par ailleurs dans ma rue deux autres lampadaires sont éteints depuis une semaine.",
+    ]
+    understood = [("report_problem", 0.99), ("report_problem", 0.99)]
+    got = reports_beside(" ".join(pieces), pieces, understood, clairval, _danger(clairval))
+    assert got == [(pieces[1], "eclairage")]
+    # The danger told at more length is no other problem.
+    pieces[1] = "Les enfants passent juste à côté en sortant de l'école."
+    understood[1] = ("nlu_fallback", 0.4)
+    assert reports_beside(" ".join(pieces), pieces, understood, clairval, _danger(clairval)) == []

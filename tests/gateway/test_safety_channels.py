@@ -16,6 +16,7 @@ from tests.gateway.test_sms_channel import Resident
 from tests.gateway.test_telegram_channel import Chat
 from tests.gateway.test_telegram_channel import text_of as telegram_text
 from tests.helpers import fake_telegram as tg
+from tests.helpers.bookings import live_rows
 from tests.helpers.fake_twilio import FakeTwilio
 from tests.helpers.reports import followed
 from tests.helpers.stack import say, text_of
@@ -81,6 +82,28 @@ def test_a_street_problem_told_beside_a_danger_is_filed_when_its_street_is_named
     )
     assert "17" in said and not REFERENCE.search(said)
     assert not followed(stack_engine, f"web:{other}")
+    # … but the resident is told it was heard and who takes it up.
+    assert "mobilier urbain" in said and "il me manque la rue" in said
+
+
+def test_a_booking_asked_beside_a_danger_is_taken_up_by_a_person_not_made(
+    gateway: httpx.Client, stack_engine: Engine
+) -> None:
+    who = f"safety-{uuid.uuid4().hex[:8]}"
+    before = live_rows(stack_engine, "barnums")
+    replies = say(
+        gateway,
+        who,
+        "Bonjour, je voulais réserver deux barnums pour la brocante. Mais là de la fumée noire "
+        "sort du garage d'en face !",
+    )
+    said = [r.get("text", "") for r in replies]
+    assert "18" in said[0] and "112" in said[0]  # the danger first
+    taken_up = [s for s in said[1:] if "pas oubliée" in s]
+    assert len(taken_up) == 1 and "réserver deux barnums pour la brocante" in taken_up[0], said
+    assert "fumée" not in taken_up[0]  # the danger is not quoted back as the request
+    assert Handoffs(stack_engine).active(f"web:{who}")
+    assert live_rows(stack_engine, "barnums") == before  # nothing booked behind the agents
 
 
 def test_by_sms(
