@@ -221,7 +221,9 @@ _SAID_BEFORE = re.compile(
     rf"\b(?:{_AGAIN}|signale\w* il y a|(?:que j ai|j ai|j avais|je vous (?:l )?avais) signale|"
     r"(?:j avais|j ai|je vous avais) (?:deja )?(?:prevenu|alerte|ecrit a) (?:vos|les|la|le)\b|"
     # « je vous avais écrit pour le lampadaire de l'impasse »
-    r"je vous (?:avais|ai) (?:deja )?ecrit (?:pour|au sujet|a propos)\b)"
+    r"je vous (?:avais|ai) (?:deja )?ecrit (?:pour|au sujet|a propos)\b|"
+    # A repair promised (« vous m'aviez dit que quelqu'un passerait pour le lampadaire »).
+    r"(?:vous|on) m (?:aviez|avait) (?:dit|promis|assure|ecrit) qu)"
 )
 # The problem still there, said so outright (« il marche tjrs pas », « toujours rien »).
 _STILL_THERE = re.compile(
@@ -230,12 +232,20 @@ _STILL_THERE = re.compile(
     r"rien n a (?:ete )?(?:fait|repare|change|bouge)|dans le meme etat|n a pas bouge|"
     r"(?:est|sont|claque|claquent|fuit|fuient|clignote|clignotent|pend|pendent|coule|"
     r"coulent|bloque|traine|trainent|deborde|debordent) (?:toujours|encore)(?! en cours)|"
-    r"n ont pas bouge|personne n est (?:venu|passe))\b"
+    r"n ont pas bouge|personne n est (?:venu|passe)|"
+    # « … mais ce soir encore c'est tout noir devant chez moi »
+    r"(?:toujours|encore) c est (?:tout )?(?:noir|eteint|casse|pareil|la meme chose))\b"
 )
 # A question about how one's report stands, whatever problem it names.
 _WHERE_IT_STANDS = re.compile(
     r"\b(?:ou en est|ou en sont|des nouvelles de|du nouveau (?:pour|sur)|quid de) "
-    r"(?:mon|ma|mes|le|la|les|notre|nos|cette|ces) (?:signalements?|demandes?|reclamations?)\b|"
+    r"(?:mon|ma|mes|le|la|les|notre|nos|ce|cette|ces) (?:signalements?|demandes?|reclamations?)\b|"
+    # « liste de mes signalements + l'état de celui sur le lampadaire »
+    r"\b(?:l etat|le suivi|l avancement) (?:de|du) (?:celui|celle|mon signalement|ma demande|"
+    r"ma reclamation|ce signalement|mon dernier signalement)\b|"
+    # « j'ai signalé des tags il y a quinze jours… où en est ce dossier ? »
+    r"\b(?:j ai|j avais|je vous ai|je vous avais) (?:deja )?signale\b.*"
+    r"\bou en (?:est|sont) (?:mon|ma|le|la|ce|cette|ces|mes) (?:dossiers?|affaires?)\b|"
     # « j'ai signalé des déchets la semaine dernière, ça en est où ? »
     r"\b(?:j ai|j avais|je vous ai|je vous avais) (?:deja )?signale\b.*"
     r"\b(?:ca|ou) en est (?:ou|on)\b|"
@@ -350,6 +360,10 @@ def _groups(
                 # the story of a cancellation or a question, no new booking.
                 told = " ".join(pieces[n] for n in [*pending, number])
                 new = new and BOOKED_BEFORE.search(told) is None
+        elif kind == "ask_resource":
+            # « Je vous écris au sujet de la haie le long du parking de la salle des fêtes »
+            # names the room, it asks nothing about it.
+            new = new and (asked or not STATED.match(said))
         elif kind == OUT_OF_SCOPE:
             new = new and asked
         elif kind == "report_problem":
@@ -774,6 +788,8 @@ def asks_for_human(text: str) -> bool:
 # read as « mes réservations »).
 _MISLED = frozenset(
     {"book", "my_bookings", "cancel_booking", "request_human", "my_reports", "report_status"}
+    # « Mon fils mange à la cantine de l'école, à qui je dois dire qu'il est allergique ? »
+    | {"report_problem"}
 )
 
 
@@ -794,19 +810,31 @@ def asked_elsewhere(
     return any(f.sure or confidence < UNSURE_ELSEWHERE for f in places)
 
 
-def astray(text: str, whole: str | None, asked: str, commune: Commune) -> bool:
+def astray(text: str, whole: str | None, question: str, asked: str, commune: Commune) -> bool:
     """Whether the whole message, read as `whole`, was led astray from what its one question
-    asks; never when it may be a danger, which the question alone would hide (« ma mère est
-    hospitalisée… j'aurais besoin d'expliquer tout ça à une personne » is none), nor when it
-    asks about the other service its story names (« ma demande d'aide au logement est bloquée…
-    Qui dois-je relancer ? »: the question alone names nobody)."""
+    (`question`, read as `asked`) asks; never when it may be a danger, which the question alone
+    would hide (« ma mère est hospitalisée… j'aurais besoin d'expliquer tout ça à une
+    personne » is none), nor when it asks about the other service its story names (« ma
+    demande d'aide au logement est bloquée… Qui dois-je relancer ? »: the question alone names
+    nobody) — unless it asks outright how to reach us (« … Ma femme s'occupe de France
+    Travail. Moi je voudrais savoir comment vous joindre »)."""
     if whole == "emergency" and plausible(text):
         return False
-    if whole == "ask_elsewhere" and any(
-        f.sure for f in everywhere(text, commune.data.annuaire, commune.name)
+    if (
+        whole == "ask_elsewhere"
+        and _TO_US.search(plain(question)) is None
+        and any(f.sure for f in everywhere(text, commune.data.annuaire, commune.name))
     ):
         return False
     return whole != asked
+
+
+# A question of how to reach us or when we are open, said to us (« comment vous joindre »,
+# « vos horaires »).
+_TO_US = re.compile(
+    r"\b(?:vous (?:joindre|contacter|appeler|ecrire|trouver)|votre (?:numero|adresse|mail|"
+    r"telephone|courriel)|vos (?:horaires|coordonnees)|etes vous ouverts?|vous etes ouverts?)\b"
+)
 
 
 def _kinds(

@@ -284,6 +284,10 @@ class Turns:
                 return found
             if len(pieces) <= 2 and (both := await self._conjoined(text)):
                 return both
+            if asks_where_it_stands(text):
+                # « j'ai signalé des tags il y a quinze jours… où en est ce dossier ? »: the
+                # whole message, whose story names the report.
+                return [Part(text, Intent.REPORT_STATUS.value)]
             asked = lead(text, pieces, understood, commune)
             told = reported(text, pieces, understood, commune)
             whole = (await self._rasa.parse(text))[0]
@@ -294,7 +298,7 @@ class Turns:
                 sole = sole_request(text, pieces, understood, commune)
                 if asked is None and sole is not None:
                     return [Part(text, sole)]
-            if asked is not None and astray(text, whole, asked[1], commune):
+            if asked is not None and astray(text, whole, *asked, commune):
                 return [Part(asked[0])]  # the context led the classifier astray: the question
             if told and whole in STRAYS:  # not a follow-up of a report, nor a danger: a report
                 return [Part(text, REPORT)]  # told with its story, every word kept

@@ -61,6 +61,8 @@ def test_words_after_a_place_that_name_no_town_are_ours() -> None:
 def test_a_shop_or_a_bank_is_nobody_s_public_service() -> None:
     assert keys("ma banque est ouverte le samedi ?") == [NOT_OURS]
     assert keys("un bon garagiste à me conseiller près d'ici ?") == [NOT_OURS]
+    # Chambers of trade: the craftsman's, not the town hall's.
+    assert keys("le téléphone de la chambre des métiers svp, je m'installe artisan") == [NOT_OURS]
 
 
 def test_the_post_as_a_way_to_write_to_us_is_no_question_about_it() -> None:

@@ -124,10 +124,11 @@ def test_a_danger_read_in_the_whole_message_is_never_hidden_by_its_question(
     clairval: Commune,
 ) -> None:
     text = "Mon fils est tombé du toboggan et ne bouge plus. Vous êtes ouverts quand ?"
-    assert astray(text, "ask_elsewhere", "ask_hours", clairval)
-    assert astray(text, "nlu_fallback", "request_human", clairval)
-    assert not astray(text, "ask_hours", "ask_hours", clairval)
-    assert not astray(text, "emergency", "ask_hours", clairval)
+    question = "Vous êtes ouverts quand ?"
+    assert astray(text, "ask_elsewhere", question, "ask_hours", clairval)
+    assert astray(text, "nlu_fallback", question, "request_human", clairval)
+    assert not astray(text, "ask_hours", question, "ask_hours", clairval)
+    assert not astray(text, "emergency", question, "ask_hours", clairval)
 
 
 def test_a_question_about_the_service_its_story_names_is_not_led_astray(
@@ -137,10 +138,19 @@ def test_a_question_about_the_service_its_story_names_is_not_led_astray(
         "Ma demande d'aide au logement est bloquée depuis deux mois, je n'ai plus de "
         "nouvelles. Qui dois-je relancer ?"
     )
-    assert not astray(text, "ask_elsewhere", "out_of_scope", clairval)
+    assert not astray(text, "ask_elsewhere", "Qui dois-je relancer ?", "out_of_scope", clairval)
     # The story names the CAF, but the question asks about us.
     other = "Hier la CAF ne m'a pas répondu. Vous êtes ouverts le samedi ?"
-    assert astray(other, "ask_elsewhere", "ask_hours_weekend", clairval)
+    question = "Vous êtes ouverts le samedi ?"
+    assert astray(other, "ask_elsewhere", question, "ask_hours_weekend", clairval)
+    # The story names France Travail for sure, and the question asks how to reach us.
+    moved = (
+        "Nous venons d'arriver, tout est à refaire. Mon mari s'occupe de France Travail. "
+        "Moi je voudrais savoir comment vous contacter."
+    )
+    question = "Moi je voudrais savoir comment vous contacter."
+    assert astray(moved, "ask_elsewhere", question, "ask_contact", clairval)
+    assert not astray(moved, "ask_elsewhere", "Qui dois-je relancer ?", "ask_contact", clairval)
 
 
 def test_a_danger_the_classifier_alone_reads_in_a_story_does_not_hide_its_question(
@@ -151,7 +161,7 @@ def test_a_danger_the_classifier_alone_reads_in_a_story_does_not_hide_its_questi
         "Bonjour, ma mère est hospitalisée et j'essaie de régler plusieurs choses à sa place. "
         "J'aurais besoin d'expliquer tout ça à une personne du service. Est-ce possible ?"
     )
-    assert astray(text, "emergency", "request_human", clairval)
+    assert astray(text, "emergency", "Est-ce possible ?", "request_human", clairval)
 
 
 def test_the_question_leads_only_when_sure_asked_and_answerable_alone(clairval: Commune) -> None:
@@ -711,6 +721,8 @@ def test_trying_is_no_tent(clairval: Commune) -> None:
         ("je vous ai déjà prévenus pour le regard cassé et rien n'a bougé", True),
         ("la haie du square, je vous en ai parlé en mai, elle est dans le même état", True),
         ("Encore HS le réverbère du parking, je vous l'avais signalé en juin !", True),
+        # A repair promised, and the problem still there.
+        ("On m'avait promis que le banc serait changé, mais ce matin encore c'est cassé", True),
         # A question about a report's progress, or a first report: no complaint made again.
         ("mon signalement du lampadaire est toujours en cours ?", False),
         ("trois fois que je passe devant ce trou, il faudrait le reboucher", False),
@@ -825,8 +837,21 @@ def test_a_follow_up_told_with_its_story_keeps_every_word(clairval: Commune) -> 
         # A place named in one word, the classifier unsure.
         ("Le collège ouvre la cantine le mercredi ? c'est pour ma fille", "book", 0.6, True),
         ("Je cherche un notaire, vous pouvez m'en recommander un ?", "request_human", 0.7, True),
+        # A question about the school's canteen read, unsure, as a street problem.
+        (
+            "Ma fille mange à la cantine du collège, à qui je signale son allergie ?",
+            "report_problem",
+            0.62,
+            True,
+        ),
         # Sure of a booking: the school is what the party is for.
         ("Je peux réserver le gymnase pour la kermesse de l'école ?", "book", 0.98, False),
+        (
+            "Le trottoir devant l'école est défoncé, vous venez quand ?",
+            "report_problem",
+            0.93,
+            False,
+        ),
         ("Le collège ouvre la cantine le mercredi ? c'est pour ma fille", "book", 0.78, False),
         # Not a question, or a question about our own facts.
         ("À la mairie de Bellerive on m'a dit de venir ici", "my_bookings", 0.6, False),
@@ -846,6 +871,11 @@ def test_a_question_about_another_place_read_as_our_service_goes_to_the_director
     [
         ("J'ai signalé un banc cassé au square la semaine dernière, ça en est où ?", True),
         ("où en est mon signalement pour la fontaine ?", True),
+        ("Pourriez-vous simplement me dire où en est ce signalement ?", True),
+        ("mes signalements svp, et l'état de celui sur la fontaine", True),
+        # The report told in the story, the question about « ce dossier ».
+        ("J'ai signalé des tags sur l'école il y a dix jours. Où en est ce dossier ?", True),
+        ("Où en est mon dossier de passeport ?", False),
         ("Le banc du square est cassé, ça fait où ?", False),
         ("J'ai signalé un banc cassé, merci de le réparer", False),
     ],
@@ -912,3 +942,17 @@ def test_a_street_problem_told_after_the_danger_that_opens_its_report_is_its_own
     pieces[1] = "Les enfants passent juste à côté en sortant de l'école."
     understood[1] = ("nlu_fallback", 0.4)
     assert reports_beside(" ".join(pieces), pieces, understood, clairval, _danger(clairval)) == []
+
+
+def test_a_resource_named_in_a_statement_is_no_question_about_it(clairval: Commune) -> None:
+    text = (
+        "Je vous écris au sujet du parking de la salle des fêtes. "
+        "Les poubelles y débordent et des sacs traînent partout."
+    )
+    pieces = clauses(text)
+    understood = [("ask_resource", 0.85), ("report_problem", 0.99)]
+    assert requests(text, pieces, understood, clairval) == [Part(text)]
+    # Asked, it is a question of its own.
+    text = "Combien coûte la salle des fêtes ? Les poubelles débordent devant le gymnase."
+    pieces = clauses(text)
+    assert len(requests(text, pieces, understood, clairval)) == 2
