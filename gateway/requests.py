@@ -568,6 +568,26 @@ def left_in_the_street(text: str, commune: Commune) -> bool:
     )
 
 
+# Where a room is named as the place of something (« le parking de la salle polyvalente »,
+# « derrière le gymnase »).
+_BY_A_ROOM = re.compile(
+    r"\b(?:parking|devant|derriere|pres|a cote|autour|le long|abords|entree|sortie|cour|murs?|"
+    r"toit|facade|pelouse|grille|portail) (?:de |du |des |d )?(?:la |le |les |l )?"
+)
+
+
+def told_by_a_room(text: str, commune: Commune) -> bool:
+    """A street problem told, with no question, where one of our rooms stands (« ça pue la
+    poubelle tout le long du parking de la salle polyvalente, y a des sacs éventrés
+    partout »): a report, whatever the room's name made the classifier think."""
+    if ASKED.search(text) is not None or _problem(text, commune) is None:
+        return False
+    words = plain(text)
+    return any(
+        _resources(words[m.end() : m.end() + 40], commune) for m in _BY_A_ROOM.finditer(words)
+    )
+
+
 def told_afresh(text: str, commune: Commune) -> bool:
     """A street problem told with no word of a report made before nor of a problem lasting
     after one (« le réverbère au coin de ma rue clignote puis s'éteint toute la nuit »): a new
@@ -978,6 +998,14 @@ _SAID_FIRST = re.compile(
 # One question about two things (« ma carte grise et mon passeport, je fais ça où ? », « prix
 # des barnums et des chaises ? », « tel mairie / tel police municipale »): where they join,
 # what both share after them (« , je fais ça où ? ») and what both share before (« prix des »).
+# A question of what something has (« c quoi les horaires de la poste »), up to its « de ».
+_ASKED_OF = re.compile(
+    r"^(.*\b(?:horaires?|numéros?|numeros?|adresses?|prix|tarifs?|coordonnées|coordonnees|"
+    r"téléphone|telephone|tél|tel|mails?))\s+(?:de la|de l'|de l’|du|des|de|d'|d’)\s*\S",
+    re.IGNORECASE,
+)
+# The same asked of another (« … et de la mairie »).
+_OF_ANOTHER = re.compile(r"^(?:de la|de l'|de l’|du|des|de|d'|d’)\s*\S", re.IGNORECASE)
 _AND = re.compile(r"\s+(?:et|\+|/|&|ainsi que)\s+|\s*[+/]\s*", re.IGNORECASE)
 _SHARED_AFTER = re.compile(r",\s*[^,]*$|\s+(?:svp|stp|s'il vous pla[iî]t)\s*[?!.]*$", re.IGNORECASE)
 _SHARED_BEFORE = re.compile(
@@ -999,6 +1027,11 @@ def conjoined(text: str) -> tuple[str, str] | None:
         return None
     join = found[0]
     one, two = text[: join.start()].strip(), text[join.end() :].strip()
+    head = _ASKED_OF.match(one)
+    if head and _OF_ANOTHER.match(two) and len(two.split()) <= 4 and len(one.split()) <= 10:
+        # « c quoi les horaires de la poste et de la mairie »: the same asked of the second.
+        asked = " ?" if "?" in two and "?" not in one else ""
+        return f"{one.rstrip(' ?!.')}{asked}" if asked else one, f"{head.group(1)} {two}"
     if not one or not two or len(one.split()) > 6 or "," in _GREETING.sub("", one):
         return None  # a long story, or a list of three or more: left whole
     after = _SHARED_AFTER.search(two)

@@ -54,6 +54,7 @@ from gateway.requests import (
     thanks_for_a_repair,
     together,
     told_afresh,
+    told_by_a_room,
     two_things,
 )
 
@@ -259,7 +260,7 @@ class Turns:
                     return [Part(text, "still_broken")]
                 if asks_where_it_stands(text):
                     return [Part(text, Intent.REPORT_STATUS.value)]
-                if left_in_the_street(text, commune):
+                if left_in_the_street(text, commune) or told_by_a_room(text, commune):
                     return [Part(text, REPORT)]
                 if await self._afresh(text, sender):
                     return [Part(text, REPORT)]

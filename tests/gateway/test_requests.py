@@ -229,6 +229,14 @@ def test_a_question_that_names_its_subject_first_borrows_none(clairval: Commune)
             "déchetterie ouverte dimanche et mairie aussi ?",
             ("déchetterie ouverte dimanche ?", "mairie ouverte dimanche ?"),
         ),
+        # « … et de la mairie »: what the first asks of, asked of the second.
+        (
+            "c koi le numéro de téléphone de la gendarmerie et de la mairie",
+            (
+                "c koi le numéro de téléphone de la gendarmerie",
+                "c koi le numéro de téléphone de la mairie",
+            ),
+        ),
     ],
 )
 def test_one_question_about_two_things_is_asked_of_each(text: str, pair: tuple[str, str]) -> None:
@@ -779,6 +787,16 @@ def test_something_left_at_a_street_told_without_a_question_is_a_report(clairval
     # A question about the collection, even with a street, is none.
     assert not left_in_the_street("les encombrants rue des Lilas c'est quand ?", clairval)
     assert not left_in_the_street("ramassage des encombrants rue des Lilas", clairval)
+
+
+def test_a_street_problem_told_by_one_of_our_rooms_is_a_report(clairval: Commune) -> None:
+    from gateway.requests import told_by_a_room
+
+    assert told_by_a_room("des sacs éventrés traînent partout derrière le gymnase", clairval)
+    assert told_by_a_room("le lampadaire du parking de la salle des fêtes est mort", clairval)
+    # A question about the room, or its parking, is none.
+    assert not told_by_a_room("le parking de la salle des fêtes, il est grand ?", clairval)
+    assert not told_by_a_room("la salle des fêtes est libre samedi ?", clairval)
 
 
 def test_a_problem_told_without_a_report_before_is_told_afresh(clairval: Commune) -> None:
