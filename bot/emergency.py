@@ -999,7 +999,7 @@ def together(words: str) -> list[str]:
     body = (_SOMEONE.search(words) and _BODY.search(words)) or _SELF_BODY.search(words)
     if body and not figurative:
         found.append("malaise")
-    if _MISSING.search(words):
+    if _MISSING.search(words) and not (_GONE_DAYS_AGO.search(words) and not _WORRY.search(words)):
         found.append("disparition")
     if _POWER.search(words) and _LIVE_WIRE.search(words):
         found.append("electricite")
@@ -1010,6 +1010,19 @@ def together(words: str) -> list[str]:
     if _VEHICLE.search(words) and crash and _SOMEONE.search(words) and not fallen:
         found.append("accident")
     return found
+
+
+# « mon papa est parti dimanche », « ma femme est partie la semaine dernière après 52 ans de
+# mariage »: gone days ago, with nothing of a search (`_WORRY`), is a death said softly.
+_GONE_DAYS_AGO = re.compile(
+    r"\best partie? (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|la semaine derniere|"
+    r"le mois dernier|il y a (?:deux|trois|quatre|cinq|six|huit|dix|quinze|\d+) "
+    r"(?:jours|semaines|mois))\b"
+)
+_WORRY = re.compile(
+    r"\b(?:nouvelles?|repond\w*|inquiet\w*|cherch\w*|sans rien dire|trouv\w*|revenue?|"
+    r"rentree?|sai[st] ou|disparu\w*|fugue|police|gendarmes?|gendarmerie|portable|telephone)\b"
+)
 
 
 # « je voulais vous demander… mais là… »: the message turns to what is happening.

@@ -497,6 +497,8 @@ def test_what_the_danger_is_comes_first(text: str, first: str) -> None:
         # A party that was « on fire » a day gone by, the booking asked again.
         "la piste était en feu samedi, quelle soirée ! on peut louer la salle de nouveau "
         "pour le 3 mai ?",
+        # Gone days ago, nothing of a search: a death said softly.
+        "mon père est parti jeudi, je ne sais pas quoi faire de tous ses papiers",
         # The thing that went missing, named in the same sentence as the words.
         "mon dossier de mariage a disparu depuis hier, ma fille l'avait posé sur la table",
     ],
@@ -651,6 +653,7 @@ def test_ordinary_words_of_coming_home_visits_and_quarrels_are_no_danger(text: s
          "cogne sa copine", "violence"),
         ("Je n'en peux plus, j'ai envie de disparaître. Avant, je voudrais annuler ma "
          "réservation du gymnase.", "suicide"),
+        ("ma fille est partie dimanche et on n'a aucune nouvelle depuis", "disparition"),
         ("Il me faut la copie de mon acte de naissance pour mon dossier. Autre chose : ma "
          "fille n'est pas rentrée depuis hier soir", "disparition"),
     ],
