@@ -732,9 +732,11 @@ def reports_beside(
 # What a message may ask beside a danger that needs a conversation, not an answer read out:
 # the person who takes the conversation up takes it up with the resident.
 ERRANDS = frozenset(
-    {"book", "ask_resource", "cancel_booking", "my_bookings", "my_reports", "report_status"}
-    | {"still_broken"}
-)
+    {
+        "book", "ask_resource", "cancel_booking", "my_bookings", "my_reports", "report_status",
+        "still_broken",
+    }
+)  # fmt: skip
 
 
 def errands_beside(
