@@ -1086,7 +1086,21 @@ def plausible(text: str) -> bool:
         return True
     if _BEAST.search(words) and _ATTACKS.search(words):
         return True  # a stray dog that frightens nobody is no danger
-    return any(pattern.search(words) for pattern in _ANY_DANGER) or bool(_ALARM_ONLY.match(words))
+    dangers = [pattern for pattern in _ANY_DANGER if pattern.search(words)]
+    if dangers == [_GAS] and _GAS_BUSINESS.search(words) and not _GAS_SIGN.search(words):
+        return False  # « qui vient relever les compteurs de gaz ? »: the gas company's business
+    return bool(dangers) or bool(_ALARM_ONLY.match(words))
+
+
+# What the gas company does, asked about without a sign of a leak.
+_GAS_BUSINESS = re.compile(
+    r"\b(?:compteurs?|relev\w*|factur\w*|abonnement|contrat|fournisseur|index|raccordement|"
+    r"mise en service|tarifs?|prix)\b"
+)
+_GAS_SIGN = re.compile(
+    r"\b(?:odeurs?|sent|sens|senti|pue|fuit|fuite|siffl\w*|souffl\w*|flamm\w*|explos\w*|"
+    r"feu|fum\w*|mal a la tete|vertiges?|malaise|respir\w*)\b"
+)
 
 
 # Someone afraid or in distress now (« j'ai peur », « il hurle », « elle pleure »).

@@ -423,6 +423,9 @@ def test_what_the_classifier_alone_takes_for_a_danger_may_be_one(text: str) -> N
         "l'école veut un papier signé mais mon fils l'a perdu, comment je joins l'école ?",
         # « maintenant » says when, not that somebody is in danger.
         "les branches du tilleul touchent maintenant les fenêtres, personne ne vient les couper",
+        # The gas company's business, no sign of a leak.
+        "c'est qui qui passe relever le compteur de gaz chez nous ?",
+        "ma facture de gaz a doublé, vous avez le numéro du fournisseur ?",
     ],
 )
 def test_what_holds_nothing_of_a_danger_is_no_emergency_whatever_the_classifier(
@@ -665,3 +668,5 @@ def test_the_same_words_said_of_a_danger_still_raise_it(text: str, situation: st
 
 def test_somebody_in_trouble_now_may_be_a_danger_the_classifier_alone_read() -> None:
     assert plausible("le bébé de ma voisine est tout bleu maintenant, il ne pleure plus")
+    # A meter with a sign of a leak is still gas.
+    assert plausible("le compteur de gaz siffle depuis ce matin")
