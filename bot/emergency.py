@@ -200,10 +200,9 @@ def _together_anywhere(text: str, words: str) -> list[str]:
     cogne une femme sur le parking »). A body in trouble beside an errand is more often the
     story behind it (« ma maman vit chez moi depuis sa chute. Sa carte d'identité… »)."""
     found = together(words)
-    sentences = [said for said in _SENTENCE_END.split(text) if said.strip()]
+    sentences = _sentences(text)
     for said in sentences if len(sentences) > 1 else []:
-        alone = together(plain(said.replace("-", " ")))
-        found += [k for k in alone if k in _FIGURATIVE_KINDS and k not in found]
+        found += [k for k in together(said) if k in _FIGURATIVE_KINDS and k not in found]
     return found
 
 
@@ -223,13 +222,18 @@ def _person_missing(key: str, text: str, words: str, unless: re.Pattern[str]) ->
     excuse = unless.search(words)
     if excuse is not None and missing.start() < excuse.start():
         return True
-    sentences = [plain(s.replace("-", " ")) for s in _SENTENCE_END.split(text)]
+    sentences = _sentences(text)
     first = next((n for n, said in enumerate(sentences) if _MISSING.search(said)), None)
     return first is not None and not any(unless.search(said) for said in sentences[first:])
 
 
 # Where a sentence ends, and another request begins.
 _SENTENCE_END = re.compile(r"[.!?;\n]+\s*|\bautre chose\b", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    """The message's sentences, each in plain words."""
+    return [plain(said.replace("-", " ")) for said in _SENTENCE_END.split(text) if said.strip()]
 
 
 def _wish_now(key: str, words: str) -> bool:
